@@ -1,0 +1,166 @@
+//! The fact schema: every fact a runbook may name, its type, meaning and provider.
+//!
+//! Runbook inputs use the bare intake names; everything else is namespaced by what it describes
+//! (`key.`, `ip.`, `usage.`, `audit.`, …) or by the diagnostic that reads it (`request.`,
+//! `jwt.`, `response.`, `logs.`).
+
+use super::{FactSource, FactType};
+
+/// One fact's definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactDef {
+    pub name: &'static str,
+    pub ty: FactType,
+    pub source: FactSource,
+    pub meaning: &'static str,
+}
+
+const fn def(
+    name: &'static str,
+    ty: FactType,
+    source: FactSource,
+    meaning: &'static str,
+) -> FactDef {
+    FactDef {
+        name,
+        ty,
+        source,
+        meaning,
+    }
+}
+
+use FactSource::{AdminApi as Api, Diagnostics as Diag, Intake};
+use FactType::*;
+
+/// Every fact authdesk knows, in the order screens and tickets list them.
+pub const SCHEMA: &[FactDef] = &[
+    // Intake: what the agent learns from the customer.
+    def("customer_id", Text, Intake, "The customer's account id"),
+    def("key_id", Text, Intake, "The id of the API key the customer uses (not the secret)"),
+    def("key", Secret, Intake, "The pasted API key or token; kept only masked"),
+    def("method", Text, Intake, "HTTP method of the failing request"),
+    def("endpoint", Text, Intake, "Path of the failing request, e.g. /v1/orders/123"),
+    def("client_ip", Ip, Intake, "The customer's egress IP as the gateway sees it"),
+    def("status", Number, Intake, "HTTP status the customer sees (401, 403, 429)"),
+    def("error_body", Text, Intake, "The error response body the customer pasted"),
+    def("started_at", Time, Intake, "When the failures started"),
+    def("key.pasted_env", Text, Intake, "Environment the pasted key's prefix names: live or test"),
+    // The key, from the admin API.
+    def("key.status", Text, Api, "Key status: active, disabled, revoked, expired or not_found"),
+    def("key.env", Text, Api, "Environment the key belongs to: live or test"),
+    def("key.customer_id", Text, Api, "The customer that owns the key"),
+    def("key.created_at", Time, Api, "When the key was created"),
+    def("key.expires_at", Time, Api, "When the key expires, if it does"),
+    def("key.revoked_at", Time, Api, "When the key was revoked"),
+    def("key.revoked_by", Text, Api, "Who revoked the key"),
+    def("key.revoke_reason", Text, Api, "Why the key was revoked"),
+    def("key.last_used_at", Time, Api, "Last successful use of the key"),
+    def("key.accepted_header", Text, Api, "Header the gateway reads the credential from"),
+    def("key.accepted_scheme", Text, Api, "Scheme the gateway expects in that header, if any"),
+    def("key.allowed_ips", CidrList, Api, "IP ranges the key may be used from; empty means any"),
+    def("key.scopes", TextList, Api, "Scopes granted to the key"),
+    def("customer.status", Text, Api, "Account status: active or suspended"),
+    def("customer.plan", Text, Api, "The customer's plan"),
+    // Computed from the key and the intake.
+    def("ip.allowed", Bool, Api, "Whether client_ip is inside one of the key's allowed ranges"),
+    def("ip.matched_range", Text, Api, "The allowed range client_ip matched"),
+    def("ip.nearest_miss", Text, Api, "The allowed range closest to client_ip when none matched"),
+    def("endpoint.route", Text, Api, "Route template the endpoint resolves to"),
+    def("endpoint.required_scopes", TextList, Api, "Scopes the endpoint requires"),
+    def("scopes.missing", TextList, Api, "Required scopes the key lacks"),
+    def("scopes.sufficient", Bool, Api, "Whether the key has every scope the endpoint requires"),
+    // Usage.
+    def("usage.rate_limit", Number, Api, "Requests allowed per rate-limit window"),
+    def("usage.rate_remaining", Number, Api, "Requests left in the current window"),
+    def("usage.rate_exhausted", Bool, Api, "Whether the current rate-limit window is used up"),
+    def("usage.quota_remaining", Number, Api, "Requests left in the plan's quota"),
+    def("usage.quota_exhausted", Bool, Api, "Whether the plan's quota is used up"),
+    // Audit trail, within the recent window.
+    def("audit.role_changed_at", Time, Api, "Most recent role change on the key or its owner"),
+    def("audit.role_changed_by", Text, Api, "Who made that role change"),
+    def("audit.scopes_changed_at", Time, Api, "Most recent change to the key's scopes"),
+    def("audit.scopes_changed_by", Text, Api, "Who changed the key's scopes"),
+    def("audit.ip_rules_changed_at", Time, Api, "Most recent change to the key's IP allowlist"),
+    def("audit.ip_rules_changed_by", Text, Api, "Who changed the key's IP allowlist"),
+    def("audit.plan_changed_at", Time, Api, "Most recent plan change"),
+    def("audit.rate_limit_changed_at", Time, Api, "Most recent rate-limit change"),
+    def("audit.key_rotated_at", Time, Api, "Most recent rotation of the key"),
+    // The gateway's recent failures for this key.
+    def("failures.total", Number, Api, "Failed requests for this key in the recent window"),
+    def("failures.top_reason", Text, Api, "Most frequent gateway reason code among them"),
+    def("failures.reasons", TextList, Api, "Every gateway reason code seen among them"),
+    def("failures.rate_limited", Number, Api, "How many of them were rate_limited"),
+    def("failures.quota_exceeded", Number, Api, "How many of them were quota_exceeded"),
+    def("failures.upstream_decided", Bool, Api, "Whether the upstream service, not the gateway, refused"),
+    def("failures.anomaly", Bool, Api, "Whether the auth failures look anomalous (credential stuffing, sudden burst from new IPs)"),
+    // Platform health.
+    def("health.status", Text, Api, "Key validation service status: ok, degraded or down"),
+    def("health.auth_latency_p50_ms", Number, Api, "Authentication latency, median, in ms"),
+    def("health.auth_latency_p99_ms", Number, Api, "Authentication latency, 99th percentile, in ms"),
+    def("incident.customers_affected", Number, Api, "Customers with elevated 401/403 rates right now"),
+    // Diagnostics: the customer's request.
+    def("request.credential_present", Bool, Diag, "Whether the pasted request carries any credential"),
+    def("request.header_name", Text, Diag, "Header the pasted request sends the credential in"),
+    def("request.header_problem", Text, Diag, "First credential-format problem found, or none"),
+    def("request.key_in_query", Bool, Diag, "Whether the key is sent in the query string"),
+    def("request.key_env", Text, Diag, "Environment the sent key's prefix names"),
+    def("request.key_length_ok", Bool, Diag, "Whether the sent key has the expected length"),
+    // Diagnostics: a JWT.
+    def("jwt.alg", Text, Diag, "The token's signing algorithm"),
+    def("jwt.expired", Bool, Diag, "Whether the token had expired at the time checked"),
+    def("jwt.expired_for_s", Number, Diag, "Seconds since the token expired (negative: time left)"),
+    def("jwt.not_yet_valid", Bool, Diag, "Whether nbf or iat lie in the future beyond the leeway"),
+    def("jwt.clock_skew_s", Number, Diag, "Seconds the token's iat/nbf lie ahead of the reference clock"),
+    def("jwt.scopes", TextList, Diag, "Scopes the token claims"),
+    // Diagnostics: the error response.
+    def("response.status", Number, Diag, "Status of the pasted response"),
+    def("response.has_www_authenticate", Bool, Diag, "Whether a 401 carried WWW-Authenticate"),
+    def("response.bearer_error", Text, Diag, "RFC 6750 error: invalid_token, insufficient_scope or invalid_request"),
+    def("response.problem_type", Text, Diag, "RFC 9457 problem type of the body"),
+    def("response.retry_after_s", Number, Diag, "Retry-After, in seconds"),
+    def("response.rate_limit_remaining", Number, Diag, "Remaining requests the rate-limit headers report"),
+    // Diagnostics: access logs.
+    def("logs.rate_401", Number, Diag, "Share of requests answered 401, 0 to 1"),
+    def("logs.rate_403", Number, Diag, "Share of requests answered 403, 0 to 1"),
+    def("logs.rate_429", Number, Diag, "Share of requests answered 429, 0 to 1"),
+    def("logs.band_401", Text, Diag, "The 401 rate's band: normal, watch, investigate, critical"),
+    def("logs.keys_failing", Number, Diag, "Distinct keys with failures in the logs"),
+    def("logs.spike", Bool, Diag, "Whether failures per minute show a spike"),
+    def("logs.auth_latency_p99_ms", Number, Diag, "Auth latency p99 from the logs, in ms"),
+];
+
+/// The definition of a fact, by name.
+pub fn lookup(name: &str) -> Option<&'static FactDef> {
+    SCHEMA.iter().find(|d| d.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique() {
+        let mut seen = HashSet::new();
+        for d in SCHEMA {
+            assert!(seen.insert(d.name), "`{}` defined twice", d.name);
+        }
+    }
+
+    #[test]
+    fn intake_inputs_scripts_rely_on_exist() {
+        for name in [
+            "customer_id",
+            "key_id",
+            "key",
+            "method",
+            "endpoint",
+            "client_ip",
+            "status",
+            "error_body",
+            "started_at",
+        ] {
+            assert_eq!(lookup(name).map(|d| d.source), Some(FactSource::Intake), "{name}");
+        }
+    }
+}

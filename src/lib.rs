@@ -1,0 +1,10 @@
+//! authdesk walks API-support agents through the decision trees for HTTP 401 and 403 errors,
+//! gathers evidence, and writes escalation tickets.
+//!
+//! The core (`facts`, `secret`, `runbook`, `walk`, `ticket`, `diagnose`) is pure and
+//! synchronous. `admin`, `tui` and `cli` are the edges that do I/O and call into it.
+
+pub mod facts;
+pub mod secret;
+pub mod cli;
+pub mod diagnose;

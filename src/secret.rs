@@ -1,0 +1,145 @@
+//! Secrets given at intake (API keys, bearer tokens, JWTs) and the only form in which they
+//! may leave memory: a mask plus a short fingerprint.
+//!
+//! `MaskedSecret` is built from the raw secret and keeps no copy of it, so nothing downstream
+//! (screens, tickets, logs, saved sessions) can print the secret by mistake.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// A secret reduced to what a person may see: `sk_live_ab12…9f3e` and a SHA-256 fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaskedSecret {
+    mask: String,
+    fingerprint: String,
+}
+
+/// Secrets shorter than this are masked entirely: showing any of them would show too much.
+const MIN_LEN_FOR_HINTS: usize = 16;
+/// Characters kept at the end of a long secret.
+const TAIL_CHARS: usize = 4;
+/// Characters kept after a recognised prefix such as `sk_live_`.
+const HEAD_CHARS: usize = 4;
+
+impl MaskedSecret {
+    pub fn new(raw: &str) -> Self {
+        let trimmed = raw.trim();
+        Self {
+            mask: mask(trimmed),
+            fingerprint: fingerprint(trimmed),
+        }
+    }
+
+    /// The masked form, e.g. `sk_live_ab12…9f3e`.
+    pub fn mask(&self) -> &str {
+        &self.mask
+    }
+
+    /// The first 12 hex digits of the SHA-256 of the secret: enough to match two tickets about
+    /// the same key, far too little to recover it.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+}
+
+impl fmt::Display for MaskedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (sha256:{})", self.mask, self.fingerprint)
+    }
+}
+
+fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < MIN_LEN_FOR_HINTS {
+        return format!("…({} chars)", chars.len());
+    }
+    let prefix_len = known_prefix_len(secret).unwrap_or(0);
+    // Never reveal more than a quarter of the secret, whatever its prefix.
+    let head = (prefix_len + HEAD_CHARS).min(chars.len() / 4 + prefix_len);
+    let head: String = chars[..head.min(chars.len() - TAIL_CHARS)].iter().collect();
+    let tail: String = chars[chars.len() - TAIL_CHARS..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Length of a conventional, non-secret key prefix (`sk_live_`, `pk_test_`, `Bearer `…).
+fn known_prefix_len(secret: &str) -> Option<usize> {
+    let mut parts = secret.splitn(3, '_');
+    let (kind, env) = (parts.next()?, parts.next()?);
+    parts.next()?;
+    let is_word = |s: &str| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric());
+    (is_word(kind) && is_word(env)).then(|| kind.len() + env.len() + 2)
+}
+
+fn fingerprint(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Which environment a key's prefix says it belongs to (`sk_live_…` or `sk_test_…`).
+pub fn key_environment(raw: &str) -> Option<&'static str> {
+    let raw = raw.trim();
+    if raw.contains("_live_") || raw.starts_with("live_") {
+        Some("live")
+    } else if raw.contains("_test_") || raw.starts_with("test_") {
+        Some("test")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk_live_ab12cd34ef56gh78ij90kl12mn9f3e";
+
+    #[test]
+    fn mask_keeps_prefix_a_few_chars_and_the_tail() {
+        let m = MaskedSecret::new(KEY);
+        assert_eq!(m.mask(), "sk_live_ab12…9f3e");
+        assert_eq!(m.fingerprint().len(), 12);
+    }
+
+    #[test]
+    fn short_secrets_are_hidden_entirely() {
+        let m = MaskedSecret::new("hunter2");
+        assert!(!m.mask().contains("hunter"), "{}", m.mask());
+        assert!(m.mask().contains("7 chars"));
+    }
+
+    #[test]
+    fn display_and_serde_never_contain_the_secret() {
+        let m = MaskedSecret::new(KEY);
+        let shown = format!("{m} {m:?} {}", serde_json::to_string(&m).unwrap());
+        assert!(!shown.contains(KEY));
+        assert!(!shown.contains("cd34ef56"));
+    }
+
+    #[test]
+    fn same_key_same_fingerprint_whitespace_ignored() {
+        assert_eq!(
+            MaskedSecret::new(KEY).fingerprint(),
+            MaskedSecret::new(&format!(" {KEY}\n")).fingerprint()
+        );
+        assert_ne!(
+            MaskedSecret::new(KEY).fingerprint(),
+            MaskedSecret::new("sk_live_ab12cd34ef56gh78ij90kl12mn9f3f").fingerprint()
+        );
+    }
+
+    #[test]
+    fn unprefixed_long_secret_reveals_at_most_a_quarter() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl";
+        let m = MaskedSecret::new(jwt);
+        let visible = m.mask().chars().filter(|c| *c != '…').count();
+        assert!(visible * 4 <= jwt.len() + 4, "{}", m.mask());
+    }
+
+    #[test]
+    fn environment_from_prefix() {
+        assert_eq!(key_environment(KEY), Some("live"));
+        assert_eq!(key_environment("sk_test_abc"), Some("test"));
+        assert_eq!(key_environment("abc"), None);
+    }
+}
