@@ -4,7 +4,12 @@
 //! The core (`facts`, `secret`, `runbook`, `walk`, `ticket`, `diagnose`) is pure and
 //! synchronous. `admin`, `tui` and `cli` are the edges that do I/O and call into it.
 
-pub mod facts;
-pub mod secret;
+pub mod admin;
 pub mod cli;
+pub mod config;
 pub mod diagnose;
+pub mod digest;
+pub mod facts;
+pub mod runbook;
+pub mod secret;
+pub mod walk;

@@ -5,7 +5,6 @@
 //! (screens, tickets, logs, saved sessions) can print the secret by mistake.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// A secret reduced to what a person may see: `sk_live_ab12…9f3e` and a SHA-256 fingerprint.
@@ -67,13 +66,13 @@ fn known_prefix_len(secret: &str) -> Option<usize> {
     let mut parts = secret.splitn(3, '_');
     let (kind, env) = (parts.next()?, parts.next()?);
     parts.next()?;
-    let is_word = |s: &str| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric());
+    let is_word =
+        |s: &str| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric());
     (is_word(kind) && is_word(env)).then(|| kind.len() + env.len() + 2)
 }
 
 fn fingerprint(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    crate::digest::short_sha256(secret.as_bytes())
 }
 
 /// Which environment a key's prefix says it belongs to (`sk_live_…` or `sk_test_…`).

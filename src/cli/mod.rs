@@ -3,9 +3,13 @@
 //! Each subcommand lives in its own module and returns an [`Exit`]; only this layer prints
 //! errors for people and picks exit codes.
 
+mod catalog;
+mod graph;
 mod inspect;
+mod lint;
 mod logs;
 
+use crate::config::Config;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +47,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check runbooks for problems; each is reported with file, line and column.
+    Lint(lint::LintArgs),
+    /// Draw a runbook as a Mermaid or Graphviz picture.
+    Graph(graph::GraphArgs),
+    /// Show the effective configuration and where each value came from.
+    Config,
     /// Inspect a pasted request, JWT or error response.
     #[command(subcommand)]
     Inspect(inspect::InspectCommand),
@@ -53,7 +63,18 @@ pub enum Command {
 /// Parses the command line, runs the command, and turns its result into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let env = |name: &str| std::env::var(name).ok();
+    let config = match Config::load(cli.config.as_deref(), &env) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("authdesk: {err}");
+            return Exit::Usage.into();
+        }
+    };
     let result = match cli.command {
+        Some(Command::Lint(args)) => lint::run(args, &config),
+        Some(Command::Graph(args)) => graph::run(args, &config),
+        Some(Command::Config) => show_config(&config),
         Some(Command::Inspect(cmd)) => inspect::run(cmd),
         Some(Command::Logs(args)) => logs::run(args),
         None => {
@@ -68,4 +89,17 @@ pub fn main() -> ExitCode {
             Exit::Usage.into()
         }
     }
+}
+
+fn show_config(config: &Config) -> anyhow::Result<Exit> {
+    match &config.file {
+        Some(path) => println!("# config file: {}", path.display()),
+        None => println!("# no config file (using defaults and environment)"),
+    }
+    let entries = config.entries();
+    let width = entries.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
+    for (key, value, origin) in entries {
+        println!("{key:<width$} = {value:<40} # from {origin}");
+    }
+    Ok(Exit::Ok)
 }

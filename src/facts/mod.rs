@@ -8,7 +8,7 @@ mod schema;
 mod value;
 
 pub use schema::{FactDef, SCHEMA, lookup};
-pub use value::{FactType, FactValue, ParseFactError};
+pub use value::{FactType, FactValue, ParseFactError, parse_cidr, parse_time};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -186,10 +186,20 @@ mod tests {
         let mut f = Facts::new();
         f.insert_text("client_ip", "203.0.113.7", FactSource::Intake, now())
             .unwrap();
-        f.insert_text("key.expires_at", "2026-11-20T14:02:00Z", FactSource::AdminApi, now())
-            .unwrap();
-        f.insert_text("key.scopes", "orders:read, orders:write", FactSource::AdminApi, now())
-            .unwrap();
+        f.insert_text(
+            "key.expires_at",
+            "2026-11-20T14:02:00Z",
+            FactSource::AdminApi,
+            now(),
+        )
+        .unwrap();
+        f.insert_text(
+            "key.scopes",
+            "orders:read, orders:write",
+            FactSource::AdminApi,
+            now(),
+        )
+        .unwrap();
         let json = serde_json::to_string(&f).unwrap();
         let back: Facts = serde_json::from_str(&json).unwrap();
         assert_eq!(f, back);

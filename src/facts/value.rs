@@ -110,9 +110,10 @@ impl FactValue {
                 "false" | "no" | "n" | "0" => false,
                 _ => return Err(fail(" (use true or false)")),
             }),
-            FactType::Time => FactValue::Time(parse_time(trimmed).ok_or_else(|| {
-                fail(" (use RFC 3339, e.g. 2026-11-20T14:02:00Z)")
-            })?),
+            FactType::Time => FactValue::Time(
+                parse_time(trimmed)
+                    .ok_or_else(|| fail(" (use RFC 3339, e.g. 2026-11-20T14:02:00Z)"))?,
+            ),
             FactType::Ip => FactValue::Ip(trimmed.parse().map_err(|_| fail(""))?),
             FactType::CidrList => FactValue::CidrList(
                 split_list(trimmed)

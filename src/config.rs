@@ -1,0 +1,353 @@
+//! Configuration: `authdesk.toml` in the platform's config folder (or `--config`), overridden
+//! by `AUTHDESK_*` variables. Every value remembers where it came from, for `authdesk config`.
+
+use crate::runbook::SourceFile;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Default,
+    File(PathBuf),
+    Env(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::Env(var) => write!(f, "${var}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Setting<T> {
+    fn default(value: T) -> Self {
+        Self {
+            value,
+            origin: Origin::Default,
+        }
+    }
+
+    fn set(&mut self, value: T, origin: Origin) {
+        self.value = value;
+        self.origin = origin;
+    }
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file read, if any.
+    pub file: Option<PathBuf>,
+    pub agent: Setting<String>,
+    /// Folders searched for runbooks, before the built-in ones.
+    pub runbook_dirs: Setting<Vec<PathBuf>>,
+    pub tickets_dir: Setting<PathBuf>,
+    /// Where sessions and logs are kept.
+    pub data_dir: Setting<PathBuf>,
+    pub admin: AdminConfig,
+}
+
+/// How to reach the admin API.
+#[derive(Debug, Clone)]
+pub struct AdminConfig {
+    /// Base URL; none means the built-in demo API.
+    pub url: Setting<Option<String>>,
+    /// The environment variable holding the admin token.
+    pub token_env: Setting<String>,
+    /// A file holding the admin token, readable by its owner only.
+    pub token_file: Setting<Option<PathBuf>>,
+    pub connect_timeout_ms: Setting<u64>,
+    pub request_timeout_ms: Setting<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(crate::runbook::Diagnostic),
+    #[error("${var}: {message}")]
+    Env { var: &'static str, message: String },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    agent: Option<String>,
+    runbook_dirs: Option<Vec<PathBuf>>,
+    tickets_dir: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    admin: RawAdmin,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmin {
+    url: Option<String>,
+    token_env: Option<String>,
+    token_file: Option<PathBuf>,
+    connect_timeout_ms: Option<u64>,
+    request_timeout_ms: Option<u64>,
+}
+
+/// Reads variables through a function, so tests need not touch the process environment.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Config {
+    /// Loads the effective configuration: defaults, then the file, then the environment.
+    pub fn load(explicit: Option<&Path>, env: Env<'_>) -> Result<Self, ConfigError> {
+        let dirs = directories::ProjectDirs::from("", "", "authdesk");
+        let data_default = dirs.as_ref().map_or_else(
+            || PathBuf::from(".authdesk"),
+            |d| d.data_dir().to_path_buf(),
+        );
+        let mut config = Config {
+            file: None,
+            agent: Setting::default(
+                env("USER")
+                    .or_else(|| env("USERNAME"))
+                    .unwrap_or_else(|| "agent".into()),
+            ),
+            runbook_dirs: Setting::default(Vec::new()),
+            tickets_dir: Setting::default(data_default.join("tickets")),
+            data_dir: Setting::default(data_default),
+            admin: AdminConfig {
+                url: Setting::default(None),
+                token_env: Setting::default("AUTHDESK_ADMIN_TOKEN".into()),
+                token_file: Setting::default(None),
+                connect_timeout_ms: Setting::default(2_000),
+                request_timeout_ms: Setting::default(5_000),
+            },
+        };
+
+        let path = explicit.map(Path::to_path_buf).or_else(|| {
+            dirs.map(|d| d.config_dir().join("authdesk.toml"))
+                .filter(|p| p.exists())
+        });
+        if let Some(path) = path {
+            config.apply_file(&path)?;
+        }
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let src = SourceFile::read(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let raw: RawConfig = toml::from_str(&src.text).map_err(|e| {
+            ConfigError::Invalid(src.diagnostic(e.span().unwrap_or(0..0), e.message().trim()))
+        })?;
+        let from = Origin::File(path.to_path_buf());
+        // Relative folders in the file are relative to the file, not to wherever we run.
+        let base = path.parent().unwrap_or(Path::new("."));
+        let here = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+        if let Some(v) = raw.agent {
+            self.agent.set(v, from.clone());
+        }
+        if let Some(v) = raw.runbook_dirs {
+            self.runbook_dirs
+                .set(v.into_iter().map(here).collect(), from.clone());
+        }
+        if let Some(v) = raw.tickets_dir {
+            self.tickets_dir.set(here(v), from.clone());
+        }
+        if let Some(v) = raw.data_dir {
+            self.data_dir.set(here(v), from.clone());
+        }
+        let a = raw.admin;
+        if let Some(v) = a.url {
+            self.admin.url.set(Some(v), from.clone());
+        }
+        if let Some(v) = a.token_env {
+            self.admin.token_env.set(v, from.clone());
+        }
+        if let Some(v) = a.token_file {
+            self.admin.token_file.set(Some(here(v)), from.clone());
+        }
+        if let Some(v) = a.connect_timeout_ms {
+            self.admin.connect_timeout_ms.set(v, from.clone());
+        }
+        if let Some(v) = a.request_timeout_ms {
+            self.admin.request_timeout_ms.set(v, from);
+        }
+        self.file = Some(path.to_path_buf());
+        Ok(())
+    }
+
+    fn apply_env(&mut self, env: Env<'_>) -> Result<(), ConfigError> {
+        let var = |name: &'static str| {
+            env(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| (v, Origin::Env(name)))
+        };
+        if let Some((v, o)) = var("AUTHDESK_AGENT") {
+            self.agent.set(v, o);
+        }
+        if let Some((v, o)) = var("AUTHDESK_RUNBOOK_DIRS") {
+            self.runbook_dirs
+                .set(std::env::split_paths(&v).collect(), o);
+        }
+        if let Some((v, o)) = var("AUTHDESK_TICKETS_DIR") {
+            self.tickets_dir.set(v.into(), o);
+        }
+        if let Some((v, o)) = var("AUTHDESK_DATA_DIR") {
+            self.data_dir.set(v.into(), o);
+        }
+        if let Some((v, o)) = var("AUTHDESK_ADMIN_URL") {
+            self.admin.url.set(Some(v), o);
+        }
+        if let Some((v, o)) = var("AUTHDESK_ADMIN_TOKEN_FILE") {
+            self.admin.token_file.set(Some(v.into()), o);
+        }
+        for (name, setting) in [
+            (
+                "AUTHDESK_CONNECT_TIMEOUT_MS",
+                &mut self.admin.connect_timeout_ms,
+            ),
+            (
+                "AUTHDESK_REQUEST_TIMEOUT_MS",
+                &mut self.admin.request_timeout_ms,
+            ),
+        ] {
+            if let Some((v, o)) = var(name) {
+                let ms = v.parse().map_err(|_| ConfigError::Env {
+                    var: name,
+                    message: format!("`{v}` is not a number of milliseconds"),
+                })?;
+                setting.set(ms, o);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every setting as (name, value, origin), for `authdesk config`.
+    pub fn entries(&self) -> Vec<(&'static str, String, &Origin)> {
+        let path = |p: &Path| p.display().to_string();
+        let dirs = self
+            .runbook_dirs
+            .value
+            .iter()
+            .map(|p| path(p))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let a = &self.admin;
+        vec![
+            ("agent", self.agent.value.clone(), &self.agent.origin),
+            (
+                "runbook_dirs",
+                if dirs.is_empty() {
+                    "(built-in runbooks only)".into()
+                } else {
+                    dirs
+                },
+                &self.runbook_dirs.origin,
+            ),
+            (
+                "tickets_dir",
+                path(&self.tickets_dir.value),
+                &self.tickets_dir.origin,
+            ),
+            (
+                "data_dir",
+                path(&self.data_dir.value),
+                &self.data_dir.origin,
+            ),
+            (
+                "admin.url",
+                a.url
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| "(built-in demo API)".into()),
+                &a.url.origin,
+            ),
+            (
+                "admin.token_env",
+                a.token_env.value.clone(),
+                &a.token_env.origin,
+            ),
+            (
+                "admin.token_file",
+                a.token_file
+                    .value
+                    .as_deref()
+                    .map_or_else(|| "(none)".into(), path),
+                &a.token_file.origin,
+            ),
+            (
+                "admin.connect_timeout_ms",
+                a.connect_timeout_ms.value.to_string(),
+                &a.connect_timeout_ms.origin,
+            ),
+            (
+                "admin.request_timeout_ms",
+                a.request_timeout_ms.value.to_string(),
+                &a.request_timeout_ms.origin,
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn file_then_env_override_defaults_and_remember_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("authdesk.toml");
+        std::fs::write(
+            &file,
+            "agent = \"alice\"\ntickets_dir = \"t\"\n[admin]\nurl = \"http://x\"\n",
+        )
+        .unwrap();
+        let env = |k: &str| (k == "AUTHDESK_AGENT").then(|| "bob".to_string());
+        let c = Config::load(Some(&file), &env).unwrap();
+        assert_eq!(c.agent.value, "bob");
+        assert_eq!(c.agent.origin, Origin::Env("AUTHDESK_AGENT"));
+        assert_eq!(c.tickets_dir.value, dir.path().join("t"));
+        assert_eq!(c.tickets_dir.origin, Origin::File(file.clone()));
+        assert_eq!(c.admin.url.value.as_deref(), Some("http://x"));
+        assert_eq!(c.admin.request_timeout_ms.origin, Origin::Default);
+    }
+
+    #[test]
+    fn bad_file_names_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("authdesk.toml");
+        std::fs::write(&file, "agent = \"alice\"\ntickets_dri = \"t\"\n").unwrap();
+        let err = Config::load(Some(&file), &no_env).unwrap_err().to_string();
+        assert!(err.contains("authdesk.toml:2:1"), "{err}");
+        assert!(err.contains("tickets_dri"), "{err}");
+    }
+
+    #[test]
+    fn bad_timeout_variable_is_an_error() {
+        let env = |k: &str| (k == "AUTHDESK_REQUEST_TIMEOUT_MS").then(|| "soon".to_string());
+        let err = Config::load(Some(Path::new("/nonexistent/authdesk.toml")), &env);
+        assert!(err.is_err());
+        let err = Config::load(None, &env).unwrap_err().to_string();
+        assert!(err.contains("AUTHDESK_REQUEST_TIMEOUT_MS"), "{err}");
+    }
+}
