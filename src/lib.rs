@@ -12,4 +12,6 @@ pub mod digest;
 pub mod facts;
 pub mod runbook;
 pub mod secret;
+pub mod store;
+pub mod ticket;
 pub mod walk;
