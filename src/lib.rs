@@ -12,6 +12,7 @@ pub mod digest;
 pub mod facts;
 pub mod runbook;
 pub mod secret;
+pub mod session;
 pub mod store;
 pub mod ticket;
 pub mod walk;
