@@ -15,4 +15,5 @@ pub mod secret;
 pub mod session;
 pub mod store;
 pub mod ticket;
+pub mod tui;
 pub mod walk;

@@ -1,0 +1,82 @@
+//! The evidence of a case as the screen tracks it: which admin-API queries are in flight,
+//! answered or failed, and the facts received. The facts themselves go into the walk, which
+//! decides what they mean; this only remembers what to show.
+
+use super::state::Load;
+use crate::facts::Facts;
+use chrono::{DateTime, Utc};
+
+/// Whether an admin API can be asked at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    /// Nothing asked yet: no customer or key given.
+    NotStarted,
+    /// Queries requested; the runtime has not said yet which ones run.
+    Asking,
+    /// Queries were started; `demo` when the built-in demo API answers them.
+    Live { demo: bool },
+    /// No admin API could be reached; why, for people.
+    Offline(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// Bumped for each new round of queries; answers to an older round are ignored.
+    pub generation: u64,
+    pub connection: Connection,
+    /// Each query of the round with its state; `Loaded` holds how many facts it gave.
+    pub queries: Vec<(String, Load<usize>)>,
+    /// Facts received in this round, kept for a walk that has not started yet.
+    pub facts: Facts,
+    /// Failures received in this round, as (query, reason), for the same reason.
+    pub failures: Vec<(String, String)>,
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence {
+            generation: 0,
+            connection: Connection::NotStarted,
+            queries: Vec::new(),
+            facts: Facts::new(),
+            failures: Vec::new(),
+        }
+    }
+}
+
+impl Evidence {
+    /// Starts a new round, forgetting the old one's progress.
+    pub fn restart(&mut self) -> u64 {
+        self.generation += 1;
+        self.connection = Connection::Asking;
+        self.queries.clear();
+        self.facts = Facts::new();
+        self.failures.clear();
+        self.generation
+    }
+
+    pub fn started(&mut self, queries: Vec<String>, demo: bool, now: DateTime<Utc>) {
+        self.connection = Connection::Live { demo };
+        self.queries = queries
+            .into_iter()
+            .map(|q| (q, Load::Loading { since: now }))
+            .collect();
+    }
+
+    pub fn set(&mut self, query: &str, load: Load<usize>) {
+        match self.queries.iter_mut().find(|(q, _)| q == query) {
+            Some((_, l)) => *l = load,
+            None => self.queries.push((query.to_string(), load)),
+        }
+    }
+
+    pub fn in_flight(&self) -> bool {
+        self.queries
+            .iter()
+            .any(|(_, l)| matches!(l, Load::Loading { .. }))
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.connection == Connection::Live { demo: true }
+    }
+}

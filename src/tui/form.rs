@@ -1,0 +1,321 @@
+//! Text entry: the intake form, checked against the fact schema as the agent types, and the
+//! small editors for a note or the ticket summary. The pasted key is held only in the text
+//! field (shown as bullets) and leaves it only masked.
+
+use crate::facts::{Fact, FactSource, FactType, FactValue, Facts, lookup};
+use crate::runbook::Runbook;
+use crate::secret::MaskedSecret;
+use crate::session::IntakeValue;
+use chrono::{DateTime, Utc};
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::TextArea;
+use std::collections::BTreeMap;
+
+/// Inputs typed over several lines. The schema has no such flag: only the pasted error body
+/// is long enough to need one.
+const MULTILINE: &[&str] = &["error_body"];
+/// Inputs that identify what to ask the admin API about; evidence starts once one is valid.
+const IDENTIFYING: &[&str] = &["customer_id", "key_id", "key"];
+/// Inputs the admin API's answers depend on; changing one fetches the evidence again.
+const QUERIED: &[&str] = &[
+    "customer_id",
+    "key_id",
+    "key",
+    "client_ip",
+    "method",
+    "endpoint",
+];
+
+pub struct Field {
+    /// The fact this field provides.
+    pub name: String,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    pub ty: FactType,
+    pub multiline: bool,
+    pub text: TextArea<'static>,
+    /// A secret restored from a saved session: only its mask survives, so it stands in for
+    /// the field's text until the agent types a new one.
+    pub kept: Option<MaskedSecret>,
+}
+
+impl Field {
+    fn new(name: &str, label: &str, help: &str, required: bool) -> Self {
+        let ty = lookup(name).map_or(FactType::Text, |d| d.ty);
+        let mut text = TextArea::default();
+        if ty == FactType::Secret {
+            text.set_mask_char('•');
+        }
+        Field {
+            name: name.to_string(),
+            label: label.to_string(),
+            help: help.to_string(),
+            required,
+            ty,
+            multiline: MULTILINE.contains(&name),
+            text,
+            kept: None,
+        }
+    }
+
+    pub fn raw(&self) -> String {
+        self.text.lines().join("\n")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_none() && self.raw().trim().is_empty()
+    }
+
+    /// The field's value, `Ok(None)` when it is empty, or why its text does not fit the schema.
+    pub fn value(&self) -> Result<Option<FactValue>, String> {
+        if let Some(kept) = &self.kept {
+            return Ok(Some(FactValue::Secret(kept.clone())));
+        }
+        let raw = self.raw();
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        FactValue::parse(self.ty, &raw)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+
+    /// What a saved session may keep of this field.
+    pub fn saved(&self) -> Option<IntakeValue> {
+        if let Some(kept) = &self.kept {
+            return Some(IntakeValue::Masked(kept.clone()));
+        }
+        let raw = self.raw();
+        (!raw.trim().is_empty()).then(|| IntakeValue::keep(self.ty, &raw))
+    }
+}
+
+/// The intake form of one runbook.
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Set once the agent tried to finish, so missing required fields are shown as errors.
+    pub tried: bool,
+    /// The identifying values evidence was last fetched for, to fetch again only on change.
+    pub fetched_for: Option<String>,
+}
+
+impl Form {
+    pub fn new(rb: &Runbook, saved: &BTreeMap<String, IntakeValue>) -> Self {
+        let mut fields: Vec<Field> = rb
+            .inputs
+            .iter()
+            .map(|i| Field::new(&i.name, &i.label, &i.help, i.required))
+            .collect();
+        for field in &mut fields {
+            match saved.get(&field.name) {
+                Some(IntakeValue::Text(t)) => {
+                    field.text = TextArea::new(t.lines().map(str::to_string).collect());
+                }
+                Some(IntakeValue::Masked(m)) => field.kept = Some(m.clone()),
+                None => {}
+            }
+            if field.ty == FactType::Secret {
+                field.text.set_mask_char('•');
+            }
+        }
+        let mut form = Form {
+            fields,
+            focus: 0,
+            tried: false,
+            fetched_for: None,
+        };
+        form.set_focus(0);
+        form
+    }
+
+    pub fn focused(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+
+    /// Moves focus, showing the cursor only in the focused field.
+    pub fn set_focus(&mut self, index: usize) {
+        self.focus = index.min(self.fields.len().saturating_sub(1));
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            let cursor = if i == self.focus {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            f.text.set_cursor_style(cursor);
+            f.text.set_cursor_line_style(Style::default());
+        }
+    }
+
+    /// Every field's problem: text that does not parse, or a required field left empty once
+    /// the agent tried to finish.
+    pub fn problems(&self) -> Vec<(usize, String)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match f.value() {
+                Err(e) => Some((i, e)),
+                Ok(None) if f.required && self.tried => Some((i, "required".to_string())),
+                Ok(_) => None,
+            })
+            .collect()
+    }
+
+    pub fn problem(&self, index: usize) -> Option<String> {
+        self.problems()
+            .into_iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, e)| e)
+    }
+
+    /// The intake facts, when every field is valid.
+    pub fn facts(&self, now: DateTime<Utc>) -> Result<Facts, Vec<(usize, String)>> {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut facts = Facts::new();
+        let mut errors = Vec::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            if let Ok(Some(value)) = f.value() {
+                let fact = Fact {
+                    value,
+                    source: FactSource::Intake,
+                    at: now,
+                    evidence: None,
+                };
+                if let Err(e) = facts.insert(&f.name, fact) {
+                    errors.push((i, e.to_string()));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(facts)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// What a saved session keeps of the form.
+    pub fn saved(&self) -> BTreeMap<String, IntakeValue> {
+        self.fields
+            .iter()
+            .filter_map(|f| f.saved().map(|v| (f.name.clone(), v)))
+            .collect()
+    }
+
+    /// The valid facts evidence can be fetched for, with a signature to notice changes; none
+    /// until a customer or a key is given.
+    pub fn evidence_request(&self, now: DateTime<Utc>) -> Option<(String, Facts)> {
+        let mut facts = Facts::new();
+        let mut signature = Vec::new();
+        for f in &self.fields {
+            let Ok(Some(value)) = f.value() else { continue };
+            if QUERIED.contains(&f.name.as_str()) {
+                signature.push(format!("{}={}", f.name, value));
+            }
+            let fact = Fact {
+                value,
+                source: FactSource::Intake,
+                at: now,
+                evidence: None,
+            };
+            // Fields come from a resolved runbook, whose inputs are schema facts.
+            let _ = facts.insert(&f.name, fact);
+        }
+        let identified = IDENTIFYING.iter().any(|n| facts.get(n).is_some());
+        identified.then(|| (signature.join("|"), facts))
+    }
+}
+
+/// What a small editor is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditPurpose {
+    Note,
+    Summary,
+}
+
+/// A note or the summary being typed in a popup.
+pub struct TextEdit {
+    pub purpose: EditPurpose,
+    pub text: TextArea<'static>,
+}
+
+impl TextEdit {
+    pub fn new(purpose: EditPurpose, initial: &str) -> Self {
+        let mut text = TextArea::new(initial.lines().map(str::to_string).collect());
+        text.set_cursor_line_style(Style::default());
+        text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        text.move_cursor(ratatui_textarea::CursorMove::End);
+        TextEdit { purpose, text }
+    }
+
+    pub fn content(&self) -> String {
+        self.text.lines().join("\n").trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::Catalog;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-22T10:00:00Z".parse().unwrap()
+    }
+
+    fn form() -> Form {
+        let catalog = Catalog::builtin();
+        Form::new(catalog.find("401").unwrap(), &BTreeMap::new())
+    }
+
+    fn type_into(form: &mut Form, name: &str, text: &str) {
+        let i = form.fields.iter().position(|f| f.name == name).unwrap();
+        form.fields[i].text.insert_str(text);
+    }
+
+    #[test]
+    fn bad_ip_is_reported_as_typed() {
+        let mut f = form();
+        type_into(&mut f, "client_ip", "203.0.113");
+        let i = f.fields.iter().position(|f| f.name == "client_ip").unwrap();
+        assert!(f.problem(i).unwrap().contains("not a valid ip"));
+        type_into(&mut f, "client_ip", ".7");
+        assert_eq!(f.problem(i), None);
+    }
+
+    #[test]
+    fn pasted_key_is_saved_only_masked() {
+        let mut f = form();
+        type_into(&mut f, "key", "sk_live_0123456789abcdef0123");
+        let saved = serde_json::to_string(&f.saved()).unwrap();
+        assert!(!saved.contains("0123456789abcdef"), "{saved}");
+        let facts = f.facts(now()).unwrap();
+        assert!(matches!(facts.value("key"), Some(FactValue::Secret(_))));
+    }
+
+    #[test]
+    fn restored_masked_key_still_counts_as_given() {
+        let mut saved = BTreeMap::new();
+        saved.insert(
+            "key".to_string(),
+            IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123"),
+        );
+        let catalog = Catalog::builtin();
+        let f = Form::new(catalog.find("401").unwrap(), &saved);
+        assert!(f.evidence_request(now()).is_some());
+        assert_eq!(f.saved(), saved);
+    }
+
+    #[test]
+    fn evidence_waits_for_a_customer_or_key() {
+        let mut f = form();
+        type_into(&mut f, "method", "GET");
+        assert!(f.evidence_request(now()).is_none());
+        type_into(&mut f, "key_id", "key_revoked");
+        let (sig, facts) = f.evidence_request(now()).unwrap();
+        assert!(sig.contains("key_id=key_revoked"));
+        assert!(facts.get("method").is_some());
+    }
+}

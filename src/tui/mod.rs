@@ -1,0 +1,16 @@
+//! The terminal app: a thin front end over the core walk. Terminal events and finished
+//! queries become messages ([`msg`]); one [`update`] changes the [`state`] through the core
+//! and returns effects that the runtime ([`app`]) carries out; [`view`] only draws.
+
+pub mod evidence;
+pub mod form;
+pub mod keymap;
+pub mod msg;
+pub mod state;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+pub use msg::{Effect, Msg};
+pub use state::State;
+pub use update::update;

@@ -1,0 +1,217 @@
+//! Everything that can happen to the app (messages), everything a person can ask for (actions,
+//! named in the keymap), and everything the app asks the runtime to do (effects).
+
+use crate::facts::Facts;
+use crate::session::Session;
+use crate::ticket::Ticket;
+use crossterm::event::{KeyEvent, MouseEvent};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// A user-facing action. The keymap file names these in snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave authdesk, asking first when a case has no saved ticket.
+    Quit,
+    /// Leave at once; the session is saved anyway.
+    ForceQuit,
+    /// Show or hide the list of keys.
+    Help,
+    /// Move the selection up.
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Scroll a page up.
+    PageUp,
+    /// Scroll a page down.
+    PageDown,
+    /// Go to the first item.
+    Top,
+    /// Go to the last item.
+    Bottom,
+    /// Open, answer or jump to the selected item.
+    Select,
+    /// Close the popup, or go back a screen.
+    Back,
+    /// Move focus to the next pane.
+    NextPane,
+    /// Move focus to the previous pane.
+    PrevPane,
+    /// Undo the last answer.
+    Undo,
+    /// Write a note on the current step.
+    Note,
+    /// Run the evidence queries again.
+    Refresh,
+    /// Save the ticket (Markdown and JSON).
+    Save,
+    /// Copy the ticket to the clipboard (OSC 52, works over SSH).
+    Copy,
+    /// Edit the ticket's summary.
+    EditSummary,
+    /// Edit summary and a note in $EDITOR.
+    ExternalEditor,
+    /// Show the ticket as Markdown or as JSON.
+    ToggleFormat,
+    /// Finish the form or the text being edited.
+    Submit,
+    /// Go to the next field.
+    NextField,
+    /// Go to the previous field.
+    PrevField,
+    /// Confirm.
+    Yes,
+    /// Decline.
+    No,
+}
+
+/// Something that happened: a terminal event, a finished query, a finished save.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key was pressed (releases and repeats are dropped where events are read).
+    Key(KeyEvent),
+    /// Text arrived by bracketed paste.
+    Paste(String),
+    /// A mouse click or wheel turn.
+    Mouse(MouseEvent),
+    /// The terminal changed size.
+    Resize { width: u16, height: u16 },
+    /// Time passed (drives spinners while queries are in flight).
+    Tick,
+    /// The home screen's lists were read from disk.
+    HomeLoaded(HomeData),
+    /// The evidence queries of generation `generation` were started.
+    EvidenceStarted {
+        generation: u64,
+        queries: Vec<String>,
+        demo: bool,
+    },
+    /// One evidence query answered.
+    EvidenceLoaded {
+        generation: u64,
+        query: String,
+        facts: Facts,
+    },
+    /// One evidence query failed; `reason` is for people ("timed out after 5 s").
+    EvidenceFailed {
+        generation: u64,
+        query: String,
+        reason: String,
+    },
+    /// No admin API can be asked at all.
+    EvidenceOffline { generation: u64, reason: String },
+    /// Saving the session failed (it is retried with the next step).
+    SessionSaveFailed { reason: String },
+    /// The ticket files were written.
+    TicketSaved { files: Vec<PathBuf> },
+    /// The ticket could not be written.
+    TicketSaveFailed { reason: String },
+    /// The external editor closed with this text, or could not run.
+    EditorClosed { text: Result<String, String> },
+    /// SIGTERM or SIGHUP arrived: save and leave.
+    Terminate { signal: &'static str },
+}
+
+/// The home screen's data: unfinished sessions and recent tickets.
+#[derive(Debug, Default)]
+pub struct HomeData {
+    pub sessions: Vec<Session>,
+    /// Files that could not be read, for people.
+    pub problems: Vec<String>,
+    /// Recent ticket files, newest first.
+    pub tickets: Vec<TicketFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketFile {
+    pub name: String,
+    pub path: PathBuf,
+    /// The first line of the ticket, its title.
+    pub title: String,
+}
+
+/// Work the runtime does for the update: I/O, queries, the clipboard.
+#[derive(Debug)]
+pub enum Effect {
+    /// Read unfinished sessions and recent tickets.
+    LoadHome,
+    /// Start the evidence queries for these intake facts.
+    FetchEvidence { generation: u64, intake: Facts },
+    /// Save the session over its previous save.
+    SaveSession(Box<Session>),
+    /// Write the ticket's Markdown and JSON files.
+    SaveTicket(Box<Ticket>),
+    /// Put text on the clipboard with OSC 52.
+    Copy(String),
+    /// Suspend the screen and edit this text in $EDITOR.
+    OpenEditor(String),
+    /// Restore the terminal and leave.
+    Quit,
+}
+
+impl Action {
+    /// A word or two for the hint bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::ForceQuit => "quit now",
+            Action::Help => "help",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Select => "select",
+            Action::Back => "back",
+            Action::NextPane => "pane",
+            Action::PrevPane => "prev pane",
+            Action::Undo => "undo",
+            Action::Note => "note",
+            Action::Refresh => "refresh",
+            Action::Save => "save",
+            Action::Copy => "copy",
+            Action::EditSummary => "summary",
+            Action::ExternalEditor => "$EDITOR",
+            Action::ToggleFormat => "md/json",
+            Action::Submit => "done",
+            Action::NextField => "next field",
+            Action::PrevField => "prev field",
+            Action::Yes => "yes",
+            Action::No => "no",
+        }
+    }
+
+    /// A sentence for the help overlay.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "Leave (asks first when the case has no ticket yet)",
+            Action::ForceQuit => "Leave at once; the case is saved anyway",
+            Action::Help => "Show or hide this help",
+            Action::Up => "Move up",
+            Action::Down => "Move down",
+            Action::PageUp => "Scroll a page up",
+            Action::PageDown => "Scroll a page down",
+            Action::Top => "Go to the first item",
+            Action::Bottom => "Go to the last item",
+            Action::Select => "Open, answer, or jump back to the selected step",
+            Action::Back => "Close, cancel, or return to the choices",
+            Action::NextPane => "Focus the next pane",
+            Action::PrevPane => "Focus the previous pane",
+            Action::Undo => "Undo the last answer",
+            Action::Note => "Write a note on this step",
+            Action::Refresh => "Fetch again (evidence, or the lists at home)",
+            Action::Save => "Save the ticket as Markdown and JSON",
+            Action::Copy => "Copy the ticket to the clipboard (OSC 52, works over SSH)",
+            Action::EditSummary => "Edit the ticket's summary",
+            Action::ExternalEditor => "Edit summary and a note in $EDITOR",
+            Action::ToggleFormat => "Show the ticket as Markdown or JSON",
+            Action::Submit => "Finish: start the walk, or keep the text",
+            Action::NextField => "Next field",
+            Action::PrevField => "Previous field",
+            Action::Yes => "Yes",
+            Action::No => "No",
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The app's state: which screen is showing, the case being walked, popups. Plain data that the
+//! update changes and the views read; nothing here does I/O.
+
+use super::evidence::Evidence;
+use super::form::{Form, TextEdit};
+use super::keymap::Keymap;
+use super::msg::HomeData;
+use crate::runbook::Runbook;
+use crate::session::Session;
+use crate::ticket::Ticket;
+use chrono::{DateTime, Utc};
+
+/// A value being fetched: idle, in flight since a moment, there, or failed with a reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load<T> {
+    Idle,
+    Loading { since: DateTime<Utc> },
+    Loaded(T),
+    Failed(String),
+}
+
+/// Where the time comes from: the system, or a fixed instant so tests and snapshots repeat.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
+pub struct State {
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    /// The case on screen, from intake to its ticket.
+    pub case: Option<Case>,
+    /// Runbooks that loaded cleanly, in catalog order.
+    pub runbooks: Vec<Runbook>,
+    /// Problems found loading runbooks, for the home screen.
+    pub runbook_problems: Vec<String>,
+    pub agent: String,
+    pub clock: Clock,
+    pub keys: Keymap,
+    /// The terminal's size, for mouse hit tests.
+    pub size: (u16, u16),
+    /// Ticks since start; spinners animate from it.
+    pub tick: u64,
+    /// The last thing worth telling the agent, shown above the hint bar.
+    pub status: Option<Status>,
+    /// Where evidence comes from, for the title bar: "demo API", a URL, "not connected".
+    pub admin_label: String,
+    /// Set when the runtime should restore the terminal and leave.
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+impl State {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Whether leaving now would leave a case without its ticket.
+    pub fn case_unsaved(&self) -> bool {
+        self.case.as_ref().is_some_and(|c| !c.session.is_finished())
+    }
+}
+
+/// One case: its runbook, its saved session (which holds the walk) and its evidence.
+pub struct Case {
+    pub runbook: Runbook,
+    pub session: Session,
+    pub evidence: Evidence,
+}
+
+pub enum Screen {
+    Home(Home),
+    Intake(Form),
+    Walk(WalkScreen),
+    /// Boxed: the ticket it holds is large, and screens change rarely.
+    Outcome(Box<OutcomeScreen>),
+}
+
+impl Screen {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Screen::Home(_) => "home",
+            Screen::Intake(_) => "intake",
+            Screen::Walk(_) => "walk",
+            Screen::Outcome(_) => "outcome",
+        }
+    }
+}
+
+/// Popups over the screen; they take the keys while open.
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    /// "Leave without a ticket?"
+    ConfirmQuit,
+    /// A note or the summary being typed.
+    Edit(Box<TextEdit>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HomePane {
+    Runbooks,
+    Sessions,
+    Tickets,
+}
+
+pub struct Home {
+    pub data: Load<HomeData>,
+    pub pane: HomePane,
+    pub runbook: usize,
+    pub session: usize,
+    pub ticket: usize,
+}
+
+impl Home {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Home {
+            data: Load::Loading { since: now },
+            pane: HomePane::Runbooks,
+            runbook: 0,
+            session: 0,
+            ticket: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkPane {
+    Choices,
+    Path,
+    Evidence,
+}
+
+pub struct WalkScreen {
+    pub pane: WalkPane,
+    /// The highlighted choice of the current question.
+    pub choice: usize,
+    /// The highlighted step of the path.
+    pub step: usize,
+    pub evidence_scroll: u16,
+}
+
+impl WalkScreen {
+    pub fn new(steps: usize) -> Self {
+        WalkScreen {
+            pane: WalkPane::Choices,
+            choice: 0,
+            step: steps.saturating_sub(1),
+            evidence_scroll: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketFormat {
+    Markdown,
+    Json,
+}
+
+pub struct OutcomeScreen {
+    /// Built once on arrival so its id stays the same until it is saved.
+    pub ticket: Ticket,
+    pub format: TicketFormat,
+    pub scroll: u16,
+}
+
+impl State {
+    /// The app at its home screen, waiting for the lists to load.
+    pub fn new(runbooks: Vec<Runbook>, keys: Keymap, agent: &str, clock: Clock) -> Self {
+        State {
+            screen: Screen::Home(Home::new(clock.now())),
+            overlay: None,
+            case: None,
+            runbooks,
+            runbook_problems: Vec::new(),
+            agent: agent.to_string(),
+            clock,
+            keys,
+            size: (80, 24),
+            tick: 0,
+            status: None,
+            admin_label: "admin API not connected".to_string(),
+            quit: false,
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Moving a case between screens: starting, resuming, walking, reaching the outcome. The walk
+//! decides where the case stands; these functions only pick the screen that shows it.
+
+use crate::runbook::Runbook;
+use crate::session::Session;
+use crate::ticket::{Context as TicketContext, Ticket};
+use crate::tui::evidence::Evidence;
+use crate::tui::form::Form;
+use crate::tui::msg::Effect;
+use crate::tui::state::{Case, Home, OutcomeScreen, Screen, State, TicketFormat, WalkScreen};
+
+/// Opens the intake form of a new case.
+pub fn start_case(state: &mut State, runbook: Runbook, id: String) -> Vec<Effect> {
+    let now = state.now();
+    let session = Session::new(id, crate::walk::RunbookRef::of(&runbook), &state.agent, now);
+    state.screen = Screen::Intake(Form::new(&runbook, &session.intake));
+    state.case = Some(Case {
+        runbook,
+        session,
+        evidence: Evidence::default(),
+    });
+    state.status = None;
+    Vec::new()
+}
+
+/// Brings a saved case back exactly where it was left.
+pub fn open_session(state: &mut State, session: Session) -> Vec<Effect> {
+    let Some(runbook) = state
+        .runbooks
+        .iter()
+        .find(|r| r.id == session.runbook.id)
+        .cloned()
+    else {
+        state.error(format!(
+            "Session {} uses runbook `{}`, which is not loaded",
+            session.id, session.runbook.id
+        ));
+        return Vec::new();
+    };
+    if let Some(Err(e)) = session.walk.as_ref().map(|w| w.verify(&runbook)) {
+        state.error(format!("Cannot resume {}: {e}", session.id));
+        return Vec::new();
+    }
+    let id = session.id.clone();
+    let has_walk = session.walk.is_some();
+    state.screen = Screen::Intake(Form::new(&runbook, &session.intake));
+    state.case = Some(Case {
+        runbook,
+        session,
+        evidence: Evidence::default(),
+    });
+    if has_walk {
+        show_position(state);
+    }
+    state.info(format!("Resumed session {id}"));
+    Vec::new()
+}
+
+/// Shows the walk screen, or the outcome screen once the walk has ended.
+pub fn show_position(state: &mut State) {
+    let now = state.now();
+    let agent = state.agent.clone();
+    let Some(case) = &state.case else { return };
+    let Some(walk) = &case.session.walk else {
+        return;
+    };
+    if !walk.is_finished(&case.runbook) {
+        state.screen = Screen::Walk(WalkScreen::new(walk.steps().len()));
+        return;
+    }
+    match build_ticket(case, &agent, now, None) {
+        Ok(ticket) => {
+            state.screen = Screen::Outcome(Box::new(OutcomeScreen {
+                ticket,
+                format: TicketFormat::Markdown,
+                scroll: 0,
+            }));
+        }
+        Err(e) => {
+            state.screen = Screen::Walk(WalkScreen::new(walk.steps().len()));
+            state.error(format!("Cannot build the ticket: {e}"));
+        }
+    }
+}
+
+/// The ticket for the case, with the agent's summary; `id` keeps a ticket's id across edits.
+pub fn build_ticket(
+    case: &Case,
+    agent: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    id: Option<&str>,
+) -> Result<Ticket, crate::ticket::TicketError> {
+    let walk = case
+        .session
+        .walk
+        .as_ref()
+        .ok_or_else(|| crate::ticket::TicketError::NotFinished("intake".into()))?;
+    let cx = TicketContext {
+        agent,
+        demo_data: case.session.demo_data,
+        now,
+    };
+    let mut ticket = Ticket::from_walk(&case.runbook, walk, &cx)?;
+    if let Some(summary) = &case.session.summary {
+        ticket.summary = summary.clone();
+    }
+    if let Some(id) = id {
+        ticket.id = id.to_string();
+    }
+    Ok(ticket)
+}
+
+/// The effect that saves the case as it stands, when there is anything worth keeping.
+pub fn save(state: &mut State) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = &mut state.case else {
+        return Vec::new();
+    };
+    if let Screen::Intake(form) = &state.screen {
+        case.session.intake = form.saved();
+    }
+    if case.session.walk.is_none() && case.session.intake.is_empty() {
+        return Vec::new();
+    }
+    case.session.updated_at = now;
+    vec![Effect::SaveSession(Box::new(case.session.clone()))]
+}
+
+/// Closes the case and goes home.
+pub fn go_home(state: &mut State) -> Vec<Effect> {
+    let mut effects = save(state);
+    state.case = None;
+    state.screen = Screen::Home(Home::new(state.now()));
+    effects.push(Effect::LoadHome);
+    effects
+}

@@ -1,0 +1,94 @@
+//! Finished evidence queries arrive here as messages. Facts go into the walk, which may then
+//! decide a waiting check by itself; failures are recorded on the walk for the ticket.
+//! Answers to an older round of queries (the intake changed since) are dropped.
+
+use super::case;
+use crate::facts::{FactSource, Facts};
+use crate::tui::evidence::Connection;
+use crate::tui::msg::Effect;
+use crate::tui::state::{Case, Load, State};
+
+/// The case, if `generation` is its current round of queries.
+fn current(state: &mut State, generation: u64) -> Option<&mut Case> {
+    state
+        .case
+        .as_mut()
+        .filter(|c| c.evidence.generation == generation)
+}
+
+pub fn started(
+    state: &mut State,
+    generation: u64,
+    queries: Vec<String>,
+    demo: bool,
+) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = current(state, generation) else {
+        return Vec::new();
+    };
+    case.evidence.started(queries, demo, now);
+    // Once any evidence is demo data, the ticket says so.
+    case.session.demo_data |= demo;
+    Vec::new()
+}
+
+pub fn loaded(state: &mut State, generation: u64, query: &str, facts: Facts) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = current(state, generation) else {
+        return Vec::new();
+    };
+    case.evidence.set(query, Load::Loaded(facts.len()));
+    case.evidence.facts.extend(&facts);
+    let Some(walk) = &mut case.session.walk else {
+        return Vec::new();
+    };
+    let before = walk.current().to_string();
+    walk.clear_unavailable(FactSource::AdminApi, query);
+    if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
+        state.error(format!("Evidence from {query} could not be used: {e}"));
+        return Vec::new();
+    }
+    if walk.current() != before {
+        let title = case
+            .runbook
+            .node(&before)
+            .map_or(before.clone(), |n| n.title.clone());
+        case::show_position(state);
+        state.info(format!("Evidence from {query} decided “{title}”"));
+    }
+    case::save(state)
+}
+
+pub fn failed(state: &mut State, generation: u64, query: &str, reason: &str) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = current(state, generation) else {
+        return Vec::new();
+    };
+    case.evidence.set(query, Load::Failed(reason.to_string()));
+    case.evidence
+        .failures
+        .push((query.to_string(), reason.to_string()));
+    match &mut case.session.walk {
+        Some(walk) => {
+            walk.record_unavailable(FactSource::AdminApi, query, reason, now);
+            case::save(state)
+        }
+        None => Vec::new(),
+    }
+}
+
+pub fn offline(state: &mut State, generation: u64, reason: &str) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = current(state, generation) else {
+        return Vec::new();
+    };
+    case.evidence.connection = Connection::Offline(reason.to_string());
+    case.evidence.queries.clear();
+    match &mut case.session.walk {
+        Some(walk) => {
+            walk.record_unavailable(FactSource::AdminApi, "admin API", reason, now);
+            case::save(state)
+        }
+        None => Vec::new(),
+    }
+}

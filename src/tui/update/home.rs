@@ -1,0 +1,98 @@
+//! The home screen: start a case on any runbook, resume an unfinished session, see recent
+//! tickets.
+
+use super::case;
+use crate::tui::msg::{Action, Effect, HomeData};
+use crate::tui::state::{Home, HomePane, Load, Screen, State};
+
+pub fn loaded(state: &mut State, data: HomeData) -> Vec<Effect> {
+    if let Screen::Home(home) = &mut state.screen {
+        home.session = home.session.min(data.sessions.len().saturating_sub(1));
+        home.ticket = home.ticket.min(data.tickets.len().saturating_sub(1));
+        home.data = Load::Loaded(data);
+    }
+    Vec::new()
+}
+
+/// How many rows each pane lists.
+fn lengths(state: &State, home: &Home) -> (usize, usize, usize) {
+    let (sessions, tickets) = match &home.data {
+        Load::Loaded(d) => (d.sessions.len(), d.tickets.len()),
+        _ => (0, 0),
+    };
+    (state.runbooks.len(), sessions, tickets)
+}
+
+pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    let Screen::Home(home) = &state.screen else {
+        return Vec::new();
+    };
+    let (runbooks, sessions, tickets) = lengths(state, home);
+    let Screen::Home(home) = &mut state.screen else {
+        return Vec::new();
+    };
+    let (selected, len) = match home.pane {
+        HomePane::Runbooks => (&mut home.runbook, runbooks),
+        HomePane::Sessions => (&mut home.session, sessions),
+        HomePane::Tickets => (&mut home.ticket, tickets),
+    };
+    let last = len.saturating_sub(1);
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(last),
+        Action::PageUp => *selected = selected.saturating_sub(10),
+        Action::PageDown => *selected = (*selected + 10).min(last),
+        Action::Top => *selected = 0,
+        Action::Bottom => *selected = last,
+        Action::NextPane | Action::PrevPane => {
+            let order = [HomePane::Runbooks, HomePane::Sessions, HomePane::Tickets];
+            let at = order.iter().position(|p| *p == home.pane).unwrap_or(0);
+            let step = if action == Action::NextPane { 1 } else { 2 };
+            home.pane = order[(at + step) % 3];
+        }
+        Action::Refresh => {
+            home.data = Load::Loading {
+                since: state.clock.now(),
+            };
+            return vec![Effect::LoadHome];
+        }
+        Action::Select => return open(state),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Opens what is selected: a new case on a runbook, a saved session, or a ticket's path.
+pub fn open(state: &mut State) -> Vec<Effect> {
+    let Screen::Home(home) = &state.screen else {
+        return Vec::new();
+    };
+    match home.pane {
+        HomePane::Runbooks => {
+            let Some(rb) = state.runbooks.get(home.runbook).cloned() else {
+                return Vec::new();
+            };
+            let id = crate::session::new_id(state.now());
+            case::start_case(state, rb, id)
+        }
+        HomePane::Sessions => {
+            let Load::Loaded(data) = &home.data else {
+                return Vec::new();
+            };
+            match data.sessions.get(home.session).cloned() {
+                Some(session) => case::open_session(state, session),
+                None => Vec::new(),
+            }
+        }
+        HomePane::Tickets => {
+            let Load::Loaded(data) = &home.data else {
+                return Vec::new();
+            };
+            if let Some(t) = data.tickets.get(home.ticket) {
+                let path = t.path.display().to_string();
+                state.info(format!("Ticket file: {path}"));
+            }
+            Vec::new()
+        }
+    }
+}

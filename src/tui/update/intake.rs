@@ -1,0 +1,152 @@
+//! The intake form: typing goes to the focused field, checked against the schema as typed;
+//! leaving a field that names a customer or key starts the evidence queries; finishing the
+//! form starts the walk.
+
+use super::case;
+use crate::facts::FactSource;
+use crate::tui::evidence::Connection;
+use crate::tui::keymap::Context;
+use crate::tui::msg::{Action, Effect};
+use crate::tui::state::{Overlay, Screen, State};
+use crate::walk::Walk;
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some(action) = state.keys.action(&[Context::Form], &key) {
+        return super::act(state, action);
+    }
+    let Screen::Intake(form) = &mut state.screen else {
+        return Vec::new();
+    };
+    let last = form.fields.len().saturating_sub(1);
+    let at = form.focus;
+    let Some(field) = form.focused() else {
+        return Vec::new();
+    };
+    if key.code == KeyCode::Enter && !field.multiline {
+        // Enter moves on, and on the last field finishes the form.
+        return if at == last {
+            submit(state)
+        } else {
+            move_focus(state, at + 1)
+        };
+    }
+    if field.kept.is_some() && matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace) {
+        // Typing over a restored key replaces it; its mask cannot be edited.
+        field.kept = None;
+    }
+    field.text.input(key);
+    Vec::new()
+}
+
+pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    let Screen::Intake(form) = &state.screen else {
+        return Vec::new();
+    };
+    let (at, len) = (form.focus, form.fields.len());
+    match action {
+        Action::Submit => submit(state),
+        Action::NextField => move_focus(state, (at + 1) % len.max(1)),
+        Action::PrevField => move_focus(state, (at + len.max(1) - 1) % len.max(1)),
+        Action::Back => case::go_home(state),
+        _ => Vec::new(),
+    }
+}
+
+/// Text pasted into the terminal goes to the focused field or editor.
+pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    if let Some(Overlay::Edit(edit)) = &mut state.overlay {
+        edit.text.insert_str(text);
+        return Vec::new();
+    }
+    if let Some(field) = match &mut state.screen {
+        Screen::Intake(form) => form.focused(),
+        _ => None,
+    } {
+        field.kept = None;
+        if field.multiline {
+            field.text.insert_str(text);
+        } else {
+            field
+                .text
+                .insert_str(text.trim().replace(['\r', '\n'], " "));
+        }
+    }
+    Vec::new()
+}
+
+pub fn move_focus(state: &mut State, to: usize) -> Vec<Effect> {
+    if let Screen::Intake(form) = &mut state.screen {
+        form.set_focus(to);
+    }
+    let mut effects = fetch_if_changed(state);
+    effects.extend(case::save(state));
+    effects
+}
+
+/// Starts the evidence queries once a customer or key is known, and again when the values
+/// they depend on change.
+fn fetch_if_changed(state: &mut State) -> Vec<Effect> {
+    let now = state.now();
+    let (Screen::Intake(form), Some(case)) = (&mut state.screen, &mut state.case) else {
+        return Vec::new();
+    };
+    let Some((signature, intake)) = form.evidence_request(now) else {
+        return Vec::new();
+    };
+    if form.fetched_for.as_ref() == Some(&signature) {
+        return Vec::new();
+    }
+    form.fetched_for = Some(signature);
+    let generation = case.evidence.restart();
+    vec![Effect::FetchEvidence { generation, intake }]
+}
+
+/// Finishes the form: every field valid starts the walk with intake and evidence so far.
+fn submit(state: &mut State) -> Vec<Effect> {
+    let now = state.now();
+    let Screen::Intake(form) = &mut state.screen else {
+        return Vec::new();
+    };
+    form.tried = true;
+    let intake = match form.facts(now) {
+        Ok(facts) => facts,
+        Err(problems) => {
+            let (first, why) = &problems[0];
+            let label = form.fields[*first].label.clone();
+            form.set_focus(*first);
+            let more = match problems.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            state.error(format!("{label}: {why}{more}"));
+            return Vec::new();
+        }
+    };
+    let saved = form.saved();
+    let mut effects = fetch_if_changed(state);
+    let Some(case) = &mut state.case else {
+        return effects;
+    };
+    case.session.intake = saved;
+    let mut facts = intake;
+    facts.extend(&case.evidence.facts);
+    match Walk::start(&case.runbook, facts, now) {
+        Ok(mut walk) => {
+            for (query, reason) in &case.evidence.failures {
+                walk.record_unavailable(FactSource::AdminApi, query, reason, now);
+            }
+            if let Connection::Offline(reason) = &case.evidence.connection {
+                walk.record_unavailable(FactSource::AdminApi, "admin API", reason, now);
+            }
+            case.session.walk = Some(walk);
+        }
+        Err(e) => {
+            state.error(format!("Cannot start the walk: {e}"));
+            return effects;
+        }
+    }
+    case::show_position(state);
+    effects.extend(case::save(state));
+    effects
+}

@@ -1,0 +1,135 @@
+//! The one update: `update(&mut State, Msg) -> Vec<Effect>`. It changes the state through the
+//! core walk and returns the I/O to do; it never waits, draws or touches a file, so tests
+//! drive the whole app headless.
+
+mod case;
+mod evidence;
+mod home;
+mod intake;
+mod mouse;
+mod outcome;
+mod overlay;
+mod walk;
+
+pub use case::{open_session, start_case};
+
+use super::keymap::Context;
+use super::msg::{Action, Effect, Msg};
+use super::state::{Overlay, Screen, State};
+use crossterm::event::{KeyCode, KeyEvent};
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => key_pressed(state, key),
+        Msg::Paste(text) => intake::paste(state, &text),
+        Msg::Mouse(m) => mouse::handle(state, m),
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            Vec::new()
+        }
+        Msg::Tick => {
+            state.tick = state.tick.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::HomeLoaded(data) => home::loaded(state, data),
+        Msg::EvidenceStarted {
+            generation,
+            queries,
+            demo,
+        } => evidence::started(state, generation, queries, demo),
+        Msg::EvidenceLoaded {
+            generation,
+            query,
+            facts,
+        } => evidence::loaded(state, generation, &query, facts),
+        Msg::EvidenceFailed {
+            generation,
+            query,
+            reason,
+        } => evidence::failed(state, generation, &query, &reason),
+        Msg::EvidenceOffline { generation, reason } => {
+            evidence::offline(state, generation, &reason)
+        }
+        Msg::SessionSaveFailed { reason } => {
+            state.error(format!("Could not save the session: {reason}"));
+            Vec::new()
+        }
+        Msg::TicketSaved { files } => outcome::saved(state, files),
+        Msg::TicketSaveFailed { reason } => {
+            state.error(format!("Could not save the ticket: {reason}"));
+            Vec::new()
+        }
+        Msg::EditorClosed { text } => outcome::editor_closed(state, text),
+        Msg::Terminate { signal } => {
+            tracing::info!(signal, "leaving on signal");
+            leave(state)
+        }
+    }
+}
+
+/// The keymap contexts of the screen showing, most specific first.
+fn contexts(screen: &Screen) -> [Context; 3] {
+    let own = match screen {
+        Screen::Home(_) => Context::Home,
+        Screen::Intake(_) => Context::Form,
+        Screen::Walk(_) => Context::Walk,
+        Screen::Outcome(_) => Context::Outcome,
+    };
+    [own, Context::Navigate, Context::Global]
+}
+
+fn key_pressed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if let Some(overlay) = state.overlay.take() {
+        return overlay::key(state, overlay, key);
+    }
+    if let Screen::Intake(_) = state.screen {
+        return intake::key(state, key);
+    }
+    match state.keys.action(&contexts(&state.screen), &key) {
+        Some(action) => act(state, action),
+        None => match (key.code, &state.screen) {
+            (KeyCode::Char(c @ '1'..='9'), Screen::Walk(_)) => {
+                walk::answer_number(state, (c as u8 - b'1') as usize)
+            }
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Runs an action on the screen showing; the global ones work everywhere.
+fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Help => {
+            state.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Action::Quit => quit(state),
+        Action::ForceQuit => leave(state),
+        _ => match state.screen {
+            Screen::Home(_) => home::act(state, action),
+            Screen::Intake(_) => intake::act(state, action),
+            Screen::Walk(_) => walk::act(state, action),
+            Screen::Outcome(_) => outcome::act(state, action),
+        },
+    }
+}
+
+/// Leaves, asking first when the case on screen has no ticket yet.
+fn quit(state: &mut State) -> Vec<Effect> {
+    if state.case_unsaved() {
+        state.overlay = Some(Overlay::ConfirmQuit);
+        return Vec::new();
+    }
+    leave(state)
+}
+
+/// Saves the case and leaves.
+fn leave(state: &mut State) -> Vec<Effect> {
+    state.quit = true;
+    let mut effects = case::save(state);
+    effects.push(Effect::Quit);
+    effects
+}
+
+#[cfg(test)]
+mod tests;

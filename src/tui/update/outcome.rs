@@ -1,0 +1,167 @@
+//! The outcome screen: the ticket as the lead will read it; edit its summary, add notes (here
+//! or in $EDITOR), save it as Markdown and JSON, copy it.
+
+use super::{case, overlay};
+use crate::tui::form::{EditPurpose, TextEdit};
+use crate::tui::msg::{Action, Effect};
+use crate::tui::state::{Overlay, Screen, State, TicketFormat};
+use std::path::PathBuf;
+
+/// Lines starting with this in the $EDITOR file are instructions, not text.
+const COMMENT: char = '#';
+
+pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    let finished = state.case.as_ref().is_some_and(|c| c.session.is_finished());
+    let Screen::Outcome(screen) = &mut state.screen else {
+        return Vec::new();
+    };
+    match action {
+        Action::Up => screen.scroll = screen.scroll.saturating_sub(1),
+        Action::Down => screen.scroll = screen.scroll.saturating_add(1),
+        Action::PageUp => screen.scroll = screen.scroll.saturating_sub(10),
+        Action::PageDown => screen.scroll = screen.scroll.saturating_add(10),
+        Action::Top => screen.scroll = 0,
+        Action::Bottom => screen.scroll = u16::MAX / 2,
+        Action::ToggleFormat => {
+            screen.format = match screen.format {
+                TicketFormat::Markdown => TicketFormat::Json,
+                TicketFormat::Json => TicketFormat::Markdown,
+            };
+            screen.scroll = 0;
+        }
+        Action::Copy => {
+            let (text, kind) = match screen.format {
+                TicketFormat::Markdown => (screen.ticket.to_markdown(), "Markdown"),
+                TicketFormat::Json => (screen.ticket.to_json(), "JSON"),
+            };
+            state.info(format!(
+                "Copied the ticket ({kind}) to the clipboard (OSC 52)"
+            ));
+            return vec![Effect::Copy(text)];
+        }
+        Action::Save if finished => state.info("The ticket is already saved"),
+        Action::Save => return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))],
+        Action::EditSummary if !finished => {
+            let summary = screen.ticket.summary.clone();
+            state.overlay = Some(Overlay::Edit(Box::new(TextEdit::new(
+                EditPurpose::Summary,
+                &summary,
+            ))));
+        }
+        Action::Note if !finished => {
+            state.overlay = Some(Overlay::Edit(Box::new(TextEdit::new(
+                EditPurpose::Note,
+                "",
+            ))));
+        }
+        Action::ExternalEditor if !finished => {
+            return vec![Effect::OpenEditor(editor_text(&screen.ticket.summary))];
+        }
+        Action::Undo | Action::Back if !finished => return super::walk::undo(state),
+        Action::Select | Action::Back if finished => return case::go_home(state),
+        Action::EditSummary | Action::Note | Action::ExternalEditor | Action::Undo => {
+            state.info("The ticket is saved; start a new case to change it");
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Builds the ticket again after the walk or summary changed, keeping its id.
+pub fn rebuild(state: &mut State) {
+    let now = state.now();
+    let agent = state.agent.clone();
+    let (Screen::Outcome(screen), Some(case)) = (&mut state.screen, &state.case) else {
+        return;
+    };
+    match case::build_ticket(case, &agent, now, Some(&screen.ticket.id)) {
+        Ok(ticket) => screen.ticket = ticket,
+        Err(e) => state.error(format!("Cannot build the ticket: {e}")),
+    }
+}
+
+pub fn set_summary(state: &mut State, text: &str) -> Vec<Effect> {
+    let Some(case) = &mut state.case else {
+        return Vec::new();
+    };
+    case.session.summary = (!text.is_empty()).then(|| text.to_string());
+    rebuild(state);
+    state.info("Summary updated");
+    case::save(state)
+}
+
+pub fn saved(state: &mut State, files: Vec<PathBuf>) -> Vec<Effect> {
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let dir = files
+        .first()
+        .and_then(|f| f.parent())
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    state.info(format!("Saved {} in {dir}", names.join(" and ")));
+    let Some(case) = &mut state.case else {
+        return Vec::new();
+    };
+    case.session.ticket_files = files;
+    case::save(state)
+}
+
+/// The file handed to $EDITOR: the summary on the first line, a note below.
+fn editor_text(summary: &str) -> String {
+    format!(
+        "{summary}\n\n{COMMENT} The first line is the ticket's summary. Anything below it is added as a note.\n{COMMENT} Lines starting with {COMMENT} are ignored.\n"
+    )
+}
+
+/// The summary and note in the text back from $EDITOR.
+fn parse_editor_text(text: &str) -> (String, String) {
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with(COMMENT));
+    let summary = lines
+        .by_ref()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let note = lines.collect::<Vec<_>>().join("\n").trim().to_string();
+    (summary, note)
+}
+
+pub fn editor_closed(state: &mut State, text: Result<String, String>) -> Vec<Effect> {
+    let text = match text {
+        Ok(text) => text,
+        Err(why) => {
+            state.error(format!("The editor failed: {why}"));
+            return Vec::new();
+        }
+    };
+    let (summary, note) = parse_editor_text(&text);
+    let mut effects = Vec::new();
+    if !summary.is_empty() {
+        effects.extend(set_summary(state, &summary));
+    }
+    if !note.is_empty() {
+        effects.extend(overlay::add_note(state, &note));
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_text_round_trips_summary_and_note() {
+        let mut text = editor_text("Key revoked by ops");
+        text.push_str("Customer rotated keys yesterday.\nThey will use the new key.\n");
+        let (summary, note) = parse_editor_text(&text);
+        assert_eq!(summary, "Key revoked by ops");
+        assert_eq!(
+            note,
+            "Customer rotated keys yesterday.\nThey will use the new key."
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! Keys while a popup is open: the help, "leave without a ticket?", and the note and summary
+//! editors. The popup was taken out of the state by the caller and is put back unless closed.
+
+use super::{case, leave, outcome};
+use crate::tui::form::{EditPurpose, TextEdit};
+use crate::tui::keymap::Context;
+use crate::tui::msg::{Action, Effect};
+use crate::tui::state::{Overlay, Screen, State};
+use crossterm::event::KeyEvent;
+
+pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
+    match overlay {
+        Overlay::Help { scroll } => {
+            let action = state
+                .keys
+                .action(&[Context::Navigate, Context::Global], &key);
+            let scroll = match action {
+                Some(Action::Down) => scroll.saturating_add(1),
+                Some(Action::Up) => scroll.saturating_sub(1),
+                Some(Action::PageDown) => scroll.saturating_add(10),
+                Some(Action::PageUp) => scroll.saturating_sub(10),
+                Some(Action::Top) => 0,
+                Some(Action::ForceQuit) => return leave(state),
+                // Any other key closes the help, the way `?` opened it.
+                _ => return Vec::new(),
+            };
+            state.overlay = Some(Overlay::Help { scroll });
+            Vec::new()
+        }
+        Overlay::ConfirmQuit => match state
+            .keys
+            .action(&[Context::Confirm, Context::Global], &key)
+        {
+            Some(Action::Yes | Action::ForceQuit) => leave(state),
+            Some(Action::No) => Vec::new(),
+            _ => {
+                state.overlay = Some(Overlay::ConfirmQuit);
+                Vec::new()
+            }
+        },
+        Overlay::Edit(edit) => edit_key(state, edit, key),
+    }
+}
+
+fn edit_key(state: &mut State, mut edit: Box<TextEdit>, key: KeyEvent) -> Vec<Effect> {
+    match state.keys.action(&[Context::Form], &key) {
+        Some(Action::Submit) => finish(state, &edit),
+        Some(Action::Back) => {
+            state.info("Edit cancelled");
+            Vec::new()
+        }
+        Some(Action::ForceQuit) => leave(state),
+        _ => {
+            // The summary is one line: Enter finishes it instead of breaking it.
+            if edit.purpose == EditPurpose::Summary && key.code == crossterm::event::KeyCode::Enter
+            {
+                return finish(state, &edit);
+            }
+            edit.text.input(key);
+            state.overlay = Some(Overlay::Edit(edit));
+            Vec::new()
+        }
+    }
+}
+
+/// Applies the text typed: a note goes on the walk, a summary on the ticket.
+fn finish(state: &mut State, edit: &TextEdit) -> Vec<Effect> {
+    let text = edit.content();
+    match edit.purpose {
+        EditPurpose::Note => add_note(state, &text),
+        EditPurpose::Summary => outcome::set_summary(state, &text),
+    }
+}
+
+pub fn add_note(state: &mut State, text: &str) -> Vec<Effect> {
+    if text.is_empty() {
+        state.info("Empty note not added");
+        return Vec::new();
+    }
+    let now = state.now();
+    let agent = state.agent.clone();
+    let Some(walk) = state.case.as_mut().and_then(|c| c.session.walk.as_mut()) else {
+        return Vec::new();
+    };
+    walk.add_note(None, text, &agent, now);
+    state.info("Note added");
+    if let Screen::Outcome(_) = state.screen {
+        outcome::rebuild(state);
+    }
+    case::save(state)
+}

@@ -1,0 +1,411 @@
+//! The whole app driven headless: messages in, state and effects out.
+
+use super::*;
+use crate::facts::{FactSource, Facts};
+use crate::runbook::Catalog;
+use crate::tui::keymap::Keymap;
+use crate::tui::state::{Clock, Load, WalkPane};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+fn now() -> DateTime<Utc> {
+    "2026-11-22T10:00:00Z".parse().unwrap()
+}
+
+pub fn app() -> State {
+    let catalog = Catalog::builtin();
+    State::new(
+        catalog.runbooks,
+        Keymap::defaults(),
+        "alice",
+        Clock::Fixed(now()),
+    )
+}
+
+fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        press(s, KeyCode::Char(c));
+    }
+}
+
+fn focus_field(s: &mut State, name: &str) -> Vec<Effect> {
+    let Screen::Intake(form) = &s.screen else {
+        panic!("not on intake")
+    };
+    let i = form.fields.iter().position(|f| f.name == name).unwrap();
+    intake::move_focus(s, i)
+}
+
+/// Home → the 401 runbook → intake with a customer and key id → the walk.
+fn walk_401(s: &mut State) -> Vec<Effect> {
+    press(s, KeyCode::Enter);
+    assert!(matches!(s.screen, Screen::Intake(_)));
+    type_text(s, "cus_1001");
+    let mut effects = focus_field(s, "key_id");
+    type_text(s, "key_revoked");
+    effects.extend(ctrl(s, 's'));
+    effects
+}
+
+fn current(s: &State) -> String {
+    let case = s.case.as_ref().unwrap();
+    case.session.walk.as_ref().unwrap().current().to_string()
+}
+
+fn saves(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::SaveSession(_)))
+        .count()
+}
+
+fn generation(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::FetchEvidence { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("evidence was fetched")
+}
+
+fn admin(pairs: &[(&str, &str)]) -> Facts {
+    let mut f = Facts::new();
+    for (k, v) in pairs {
+        f.insert_text(k, v, FactSource::AdminApi, now()).unwrap();
+    }
+    f
+}
+
+#[test]
+fn letters_type_into_a_focused_field_instead_of_quitting() {
+    let mut s = app();
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "q?");
+    assert!(!s.quit);
+    assert!(s.overlay.is_none());
+    let Screen::Intake(form) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(form.fields[0].raw(), "q?");
+}
+
+#[test]
+fn an_ip_that_is_not_an_ip_blocks_the_walk_and_says_why() {
+    let mut s = app();
+    press(&mut s, KeyCode::Enter);
+    focus_field(&mut s, "client_ip");
+    type_text(&mut s, "10.0.0.300");
+    ctrl(&mut s, 's');
+    assert!(matches!(s.screen, Screen::Intake(_)));
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("not a valid ip"),
+        "{status:?}"
+    );
+}
+
+#[test]
+fn naming_a_key_starts_the_evidence_once() {
+    let mut s = app();
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "cus_1001");
+    let first = focus_field(&mut s, "method");
+    assert_eq!(generation(&first), 1);
+    let again = focus_field(&mut s, "error_body");
+    assert!(
+        !again
+            .iter()
+            .any(|e| matches!(e, Effect::FetchEvidence { .. }))
+    );
+}
+
+#[test]
+fn every_answer_is_saved_as_it_happens() {
+    let mut s = app();
+    let effects = walk_401(&mut s);
+    assert_eq!(
+        saves(&effects),
+        2,
+        "on leaving the field and on starting the walk: {effects:?}"
+    );
+    assert_eq!(current(&s), "ask-wider-incident");
+    let effects = press(&mut s, KeyCode::Char('5'));
+    assert_eq!(saves(&effects), 1);
+    assert_ne!(current(&s), "ask-wider-incident");
+    let Some(Effect::SaveSession(saved)) = effects.last() else {
+        panic!()
+    };
+    let steps = saved.walk.as_ref().unwrap().steps();
+    assert!(
+        matches!(&steps[1].decision, crate::walk::Decision::Answer { choice, .. } if choice == "just-this-customer")
+    );
+}
+
+#[test]
+fn evidence_arriving_decides_the_waiting_question() {
+    let mut s = app();
+    let effects = walk_401(&mut s);
+    let g = generation(&effects);
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec!["key".into()],
+            demo: true,
+        },
+    );
+    press(&mut s, KeyCode::Char('5'));
+    press(&mut s, KeyCode::Char('3'));
+    assert_eq!(current(&s), "ask-key-status");
+    let effects = update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "key".into(),
+            facts: admin(&[("key.status", "revoked"), ("key.revoked_by", "ops")]),
+        },
+    );
+    assert_eq!(current(&s), "key-revoked");
+    assert!(matches!(s.screen, Screen::Outcome(_)));
+    assert_eq!(saves(&effects), 1);
+    assert!(s.case.as_ref().unwrap().session.demo_data);
+}
+
+#[test]
+fn answers_to_an_older_round_of_queries_are_ignored() {
+    let mut s = app();
+    let g = generation(&walk_401(&mut s));
+    press(&mut s, KeyCode::Char('5'));
+    press(&mut s, KeyCode::Char('3'));
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g + 7,
+            query: "key".into(),
+            facts: admin(&[("key.status", "revoked")]),
+        },
+    );
+    assert_eq!(current(&s), "ask-key-status");
+}
+
+#[test]
+fn a_failed_query_shows_in_place_and_goes_on_the_walk() {
+    let mut s = app();
+    let g = generation(&walk_401(&mut s));
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec!["health".into()],
+            demo: false,
+        },
+    );
+    update(
+        &mut s,
+        Msg::EvidenceFailed {
+            generation: g,
+            query: "health".into(),
+            reason: "timed out after 5 s".into(),
+        },
+    );
+    let case = s.case.as_ref().unwrap();
+    assert_eq!(
+        case.evidence.queries[0].1,
+        Load::Failed("timed out after 5 s".into())
+    );
+    let unavailable = case.session.walk.as_ref().unwrap().unavailable();
+    assert_eq!(unavailable[0].reason, "timed out after 5 s");
+}
+
+#[test]
+fn keys_move_the_selection_while_queries_are_in_flight() {
+    let mut s = app();
+    let g = generation(&walk_401(&mut s));
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec!["key".into()],
+            demo: true,
+        },
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char('j'));
+    let Screen::Walk(ws) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(ws.choice, 2);
+    assert!(s.case.as_ref().unwrap().evidence.in_flight());
+}
+
+#[test]
+fn undo_and_jump_back_change_answers_through_the_walk() {
+    let mut s = app();
+    walk_401(&mut s);
+    press(&mut s, KeyCode::Char('5'));
+    press(&mut s, KeyCode::Char('3'));
+    assert_eq!(current(&s), "ask-key-status");
+    press(&mut s, KeyCode::Char('u'));
+    assert_eq!(current(&s), "ask-credential-sent");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Char('g'));
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(current(&s), "ask-wider-incident");
+    let Screen::Walk(ws) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(ws.pane, WalkPane::Choices);
+}
+
+#[test]
+fn quit_asks_while_the_case_has_no_ticket() {
+    let mut s = app();
+    walk_401(&mut s);
+    let effects = press(&mut s, KeyCode::Char('q'));
+    assert!(effects.is_empty());
+    assert!(matches!(s.overlay, Some(Overlay::ConfirmQuit)));
+    press(&mut s, KeyCode::Char('n'));
+    assert!(s.overlay.is_none() && !s.quit);
+    press(&mut s, KeyCode::Char('q'));
+    let effects = press(&mut s, KeyCode::Char('y'));
+    assert!(s.quit);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::SaveSession(_), Effect::Quit]
+    ));
+}
+
+#[test]
+fn sigterm_saves_and_leaves_without_asking() {
+    let mut s = app();
+    walk_401(&mut s);
+    let effects = update(&mut s, Msg::Terminate { signal: "SIGTERM" });
+    assert!(s.quit);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::SaveSession(_), Effect::Quit]
+    ));
+}
+
+/// Walks the 401 tree to its revoked-key outcome by keys alone.
+fn to_outcome(s: &mut State) {
+    walk_401(s);
+    for n in ['5', '3', '2'] {
+        press(s, KeyCode::Char(n));
+    }
+    assert!(matches!(s.screen, Screen::Outcome(_)), "at {}", current(s));
+}
+
+#[test]
+fn saving_the_ticket_names_the_files_and_finishes_the_case() {
+    let mut s = app();
+    to_outcome(&mut s);
+    let effects = press(&mut s, KeyCode::Char('s'));
+    let [Effect::SaveTicket(ticket)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(ticket.outcome.id, "key-revoked");
+    let files = vec!["/t/ESC-1.md".into(), "/t/ESC-1.json".into()];
+    let effects = update(&mut s, Msg::TicketSaved { files });
+    assert_eq!(saves(&effects), 1);
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("ESC-1.md and ESC-1.json in /t")
+    );
+    assert!(!s.case_unsaved());
+    let effects = press(&mut s, KeyCode::Char('q'));
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+}
+
+#[test]
+fn summary_and_notes_edit_the_ticket_keeping_its_id() {
+    let mut s = app();
+    to_outcome(&mut s);
+    let Screen::Outcome(o) = &s.screen else {
+        panic!()
+    };
+    let id = o.ticket.id.clone();
+    press(&mut s, KeyCode::Char('e'));
+    for _ in 0..200 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    update(&mut s, Msg::Paste("Revoked by ops".into()));
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('n'));
+    type_text(&mut s, "quoted sq");
+    ctrl(&mut s, 's');
+    let Screen::Outcome(o) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(o.ticket.id, id);
+    assert_eq!(o.ticket.summary, "Revoked by ops");
+    assert_eq!(o.ticket.notes[0].text, "quoted sq");
+}
+
+#[test]
+fn resume_brings_the_case_back_where_it_stood() {
+    let mut s = app();
+    walk_401(&mut s);
+    press(&mut s, KeyCode::Char('5'));
+    let session = s.case.as_ref().unwrap().session.clone();
+    let mut fresh = app();
+    open_session(&mut fresh, session);
+    assert!(matches!(fresh.screen, Screen::Walk(_)));
+    assert_eq!(current(&fresh), current(&s));
+}
+
+#[test]
+fn a_click_selects_a_choice_and_a_second_click_answers() {
+    let mut s = app();
+    walk_401(&mut s);
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let body = crate::tui::view::layout::chrome(ratatui::layout::Rect::new(0, 0, 80, 24)).body;
+    let text = s
+        .case
+        .as_ref()
+        .unwrap()
+        .runbook
+        .node("ask-wider-incident")
+        .unwrap()
+        .text
+        .clone();
+    let areas = crate::tui::view::layout::walk(body, WalkPane::Choices, text.trim(), 5);
+    let last = areas.choices.y + 4;
+    update(&mut s, click(last));
+    let Screen::Walk(ws) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(ws.choice, 4);
+    update(&mut s, click(last));
+    assert_eq!(current(&s), "ask-credential-sent");
+}

@@ -1,0 +1,135 @@
+//! The title bar, the status line and the hint bar that frame every screen.
+
+use crate::tui::evidence::Connection;
+use crate::tui::keymap::Context;
+use crate::tui::msg::Action;
+use crate::tui::state::{Screen, State};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let screen = match &state.screen {
+        Screen::Home(_) => "Home",
+        Screen::Intake(_) => "Intake",
+        Screen::Walk(_) => "Walk",
+        Screen::Outcome(_) => "Outcome",
+    };
+    let mut left = vec![
+        Span::styled(" authdesk ", theme.title),
+        Span::styled(format!("▸ {screen}"), theme.text),
+    ];
+    if let Some(case) = &state.case {
+        left.push(Span::styled(
+            format!(" · {} · case {}", case.runbook.id, case.session.id),
+            theme.dim,
+        ));
+    }
+    let banner = match state.case.as_ref().map(|c| &c.evidence.connection) {
+        Some(Connection::Live { demo: true }) => Some(" DEMO DATA ".to_string()),
+        Some(Connection::Offline(_)) => Some(" admin API not connected ".to_string()),
+        _ => None,
+    };
+    let (right, is_banner) = match banner {
+        Some(b) => (Span::styled(b, theme.banner), true),
+        None => (
+            Span::styled(
+                format!("{} · {} ", state.admin_label, state.agent),
+                theme.dim,
+            ),
+            false,
+        ),
+    };
+    frame.render_widget(Paragraph::new(Line::from(left.clone())), area);
+    let left_width: usize = left.iter().map(Span::width).sum();
+    let right_width = right.width() as u16;
+    // A banner always shows, over the end of the title if it must; the admin and agent
+    // names only where there is room.
+    if is_banner || left_width + right.width() < area.width as usize {
+        let r = Rect {
+            x: area.right().saturating_sub(right_width),
+            width: right_width.min(area.width),
+            ..area
+        };
+        frame.render_widget(Paragraph::new(Line::from(right)), r);
+    }
+}
+
+pub fn status_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let Some(status) = &state.status else {
+        return;
+    };
+    let style = if status.error { theme.error } else { theme.ok };
+    let mark = if status.error { "✗ " } else { "✓ " };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {mark}"), style),
+            Span::styled(status.text.as_str(), style),
+        ])),
+        area,
+    );
+}
+
+/// The keys that matter on this screen, read from the keymap.
+fn hints(state: &State) -> Vec<(String, &'static str)> {
+    use Action::*;
+    let k = &state.keys;
+    let key = |ctx: Context, a: Action| k.first_key(ctx, a).map(|c| (c.to_string(), a.label()));
+    let nav = Context::Navigate;
+    let g = Context::Global;
+    let list: Vec<Option<(String, &'static str)>> = match &state.screen {
+        Screen::Home(_) => vec![
+            key(nav, Select).map(|(k, _)| (k, "open")),
+            key(nav, NextPane),
+            key(Context::Home, Refresh),
+            key(g, Help),
+            key(g, Quit),
+        ],
+        Screen::Intake(_) => vec![
+            key(Context::Form, NextField),
+            key(Context::Form, Submit).map(|(k, _)| (k, "start walk")),
+            key(Context::Form, Back).map(|(k, _)| (k, "home")),
+            key(Context::Form, Help),
+        ],
+        Screen::Walk(_) => vec![
+            Some(("1-9".to_string(), "answer")),
+            key(nav, Select),
+            key(Context::Walk, Undo),
+            key(Context::Walk, Note),
+            key(nav, NextPane),
+            key(Context::Walk, Refresh).map(|(k, _)| (k, "evidence")),
+            key(g, Help),
+            key(g, Quit),
+        ],
+        Screen::Outcome(_) => vec![
+            key(Context::Outcome, Save),
+            key(Context::Outcome, Copy),
+            key(Context::Outcome, EditSummary),
+            key(Context::Outcome, Note),
+            key(Context::Outcome, ExternalEditor),
+            key(Context::Outcome, ToggleFormat),
+            key(Context::Outcome, Undo),
+            key(g, Help),
+            key(g, Quit),
+        ],
+    };
+    list.into_iter().flatten().collect()
+}
+
+pub fn hint_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let mut spans = vec![Span::raw(" ")];
+    let mut width = 1;
+    for (key, label) in hints(state) {
+        let w = key.chars().count() + label.len() + 3;
+        // Whole hints only: a cut-off key is worse than a missing one (`?` lists them all).
+        if width + w > area.width as usize {
+            break;
+        }
+        width += w;
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {label}  "), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

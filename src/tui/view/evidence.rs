@@ -1,0 +1,295 @@
+//! The evidence panel: each query with its spinner or error in place, then the key card, the
+//! audit changes, the recent failures by reason, and platform health, from the walk's facts.
+
+use super::walk::block;
+use crate::facts::{FactValue, Facts};
+use crate::tui::evidence::Connection;
+use crate::tui::state::{Case, Load, State, WalkPane, WalkScreen};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// The key card's facts, in the order an agent reads them.
+const KEY_CARD: &[(&str, &str)] = &[
+    ("key.status", "status"),
+    ("key.env", "env"),
+    ("key.customer_id", "customer"),
+    ("customer.status", "account"),
+    ("customer.plan", "plan"),
+    ("key.created_at", "created"),
+    ("key.expires_at", "expires"),
+    ("key.revoked_at", "revoked"),
+    ("key.revoked_by", "revoked by"),
+    ("key.revoke_reason", "reason"),
+    ("key.last_used_at", "last used"),
+    ("key.accepted_header", "header"),
+    ("key.accepted_scheme", "scheme"),
+    ("key.allowed_ips", "IP ranges"),
+    ("ip.allowed", "IP allowed"),
+    ("ip.nearest_miss", "nearest range"),
+    ("key.scopes", "scopes"),
+    ("scopes.missing", "missing scopes"),
+    ("usage.rate_limit", "rate limit"),
+    ("usage.rate_remaining", "rate left"),
+    ("usage.quota_remaining", "quota left"),
+];
+
+/// Audit changes: (what changed, when-fact, by-fact).
+const AUDIT: &[(&str, &str, Option<&str>)] = &[
+    (
+        "role",
+        "audit.role_changed_at",
+        Some("audit.role_changed_by"),
+    ),
+    (
+        "scopes",
+        "audit.scopes_changed_at",
+        Some("audit.scopes_changed_by"),
+    ),
+    (
+        "IP rules",
+        "audit.ip_rules_changed_at",
+        Some("audit.ip_rules_changed_by"),
+    ),
+    ("plan", "audit.plan_changed_at", None),
+    ("rate limit", "audit.rate_limit_changed_at", None),
+    ("key rotated", "audit.key_rotated_at", None),
+];
+
+const HEALTH: &[(&str, &str)] = &[
+    ("health.status", "validation"),
+    ("health.auth_latency_p50_ms", "auth p50 ms"),
+    ("health.auth_latency_p99_ms", "auth p99 ms"),
+    ("incident.customers_affected", "customers hit"),
+];
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    case: &Case,
+    ws: &WalkScreen,
+    theme: &Theme,
+) {
+    let focused = ws.pane == WalkPane::Evidence;
+    let facts = case
+        .session
+        .walk
+        .as_ref()
+        .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
+    let width = area.width.saturating_sub(2) as usize;
+    let mut lines = queries(state, case, theme);
+    key_card(&mut lines, &facts, theme);
+    audit(&mut lines, &facts, theme);
+    failures(&mut lines, &facts, width, theme);
+    health(&mut lines, &facts, theme);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((ws.evidence_scroll, 0))
+            .block(block(" Evidence ".into(), focused, theme)),
+        area,
+    );
+}
+
+fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
+    let ev = &case.evidence;
+    let mut lines = Vec::new();
+    match &ev.connection {
+        Connection::NotStarted if facts_from_api(case) => {
+            lines.push(Line::styled(
+                "From the saved session (r fetches again)",
+                theme.dim,
+            ));
+        }
+        Connection::NotStarted => {
+            lines.push(Line::styled("No evidence asked for yet", theme.dim));
+        }
+        Connection::Asking => {
+            lines.push(Line::styled(
+                format!("{} asking the admin API…", super::spinner(state.tick)),
+                theme.accent,
+            ));
+        }
+        Connection::Offline(why) => {
+            lines.push(Line::styled(format!("⚠ {why}"), theme.warn));
+            lines.push(Line::styled(
+                "Checks ask you instead; answer from the admin dashboard.",
+                theme.dim,
+            ));
+        }
+        Connection::Live { demo } => {
+            if *demo {
+                lines.push(Line::styled(" DEMO DATA: built-in demo API ", theme.banner));
+            }
+        }
+    }
+    for (query, load) in &ev.queries {
+        let line = match load {
+            Load::Loading { .. } | Load::Idle => Line::from(vec![
+                Span::styled(format!("{} ", super::spinner(state.tick)), theme.accent),
+                Span::styled(query.clone(), theme.text),
+            ]),
+            Load::Loaded(n) => Line::from(vec![
+                Span::styled("✓ ", theme.ok),
+                Span::styled(query.clone(), theme.text),
+                Span::styled(format!(" ({n} facts)"), theme.dim),
+            ]),
+            Load::Failed(why) => Line::from(vec![
+                Span::styled("✗ ", theme.error),
+                Span::styled(query.clone(), theme.text),
+                Span::styled(format!(": {why}"), theme.error),
+            ]),
+        };
+        lines.push(line);
+    }
+    lines
+}
+
+fn facts_from_api(case: &Case) -> bool {
+    case.session.walk.as_ref().is_some_and(|w| {
+        w.facts()
+            .iter()
+            .any(|(_, f)| f.source == crate::facts::FactSource::AdminApi)
+    })
+}
+
+fn heading<'a>(lines: &mut Vec<Line<'a>>, title: &str, theme: &Theme) {
+    lines.push(Line::default());
+    lines.push(Line::styled(format!("── {title} "), theme.title));
+}
+
+fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
+    let rows: Vec<Line> = KEY_CARD
+        .iter()
+        .filter_map(|(name, label)| {
+            let value = facts.value(name)?;
+            let style = match (*name, value) {
+                ("key.status", FactValue::Text(s)) if s != "active" => theme.error,
+                ("ip.allowed", FactValue::Bool(false)) => theme.error,
+                _ => theme.text,
+            };
+            Some(Line::from(vec![
+                Span::styled(format!("{label:<14}"), theme.dim),
+                Span::styled(value.to_string(), style),
+            ]))
+        })
+        .collect();
+    heading(lines, "Key", theme);
+    if rows.is_empty() {
+        lines.push(Line::styled("unknown", theme.dim));
+    }
+    lines.extend(rows);
+}
+
+fn audit<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
+    let mut rows: Vec<(String, String, String)> = AUDIT
+        .iter()
+        .filter_map(|(what, at, by)| {
+            let FactValue::Time(t) = facts.value(at)? else {
+                return None;
+            };
+            let by = by
+                .and_then(|b| facts.value(b))
+                .map_or_else(String::new, ToString::to_string);
+            Some((t.format("%m-%d %H:%M").to_string(), what.to_string(), by))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    heading(lines, "Audit (recent changes)", theme);
+    if rows.is_empty() {
+        lines.push(Line::styled("no changes known", theme.dim));
+    }
+    for (when, what, by) in rows {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{when}  "), theme.dim),
+            Span::styled(format!("{what:<12}"), theme.text),
+            Span::styled(by, theme.accent),
+        ]));
+    }
+}
+
+fn number(facts: &Facts, name: &str) -> Option<f64> {
+    match facts.value(name)? {
+        FactValue::Number(n) => Some(*n),
+        _ => None,
+    }
+}
+
+fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &Theme) {
+    heading(lines, "Recent failures by reason", theme);
+    let Some(total) = number(facts, "failures.total") else {
+        lines.push(Line::styled("unknown", theme.dim));
+        return;
+    };
+    let mut bars: Vec<(String, f64)> = Vec::new();
+    for (name, label) in [
+        ("failures.rate_limited", "rate_limited"),
+        ("failures.quota_exceeded", "quota_exceeded"),
+    ] {
+        if let Some(n) = number(facts, name).filter(|n| *n > 0.0) {
+            bars.push((label.to_string(), n));
+        }
+    }
+    let counted: f64 = bars.iter().map(|(_, n)| n).sum();
+    let top = facts.value("failures.top_reason").map(ToString::to_string);
+    if total - counted > 0.0 {
+        let label = top
+            .filter(|t| !bars.iter().any(|(b, _)| b == t) && t != "none")
+            .unwrap_or_else(|| "other".to_string());
+        bars.push((label, total - counted));
+    }
+    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let bar_room = width.saturating_sub(16 + 7).max(4);
+    for (label, n) in &bars {
+        let len = ((n / total.max(1.0)) * bar_room as f64).round().max(1.0) as usize;
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<15} ", truncate(label, 15)), theme.text),
+            Span::styled("█".repeat(len), theme.accent),
+            Span::styled(format!(" {n}"), theme.dim),
+        ]));
+    }
+    lines.push(Line::styled(
+        format!("{total} failures in the window"),
+        theme.dim,
+    ));
+    if let Some(FactValue::TextList(reasons)) = facts.value("failures.reasons") {
+        lines.push(Line::styled(
+            format!("reasons seen: {}", reasons.join(", ")),
+            theme.dim,
+        ));
+    }
+}
+
+fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
+    heading(lines, "Health", theme);
+    let mut any = false;
+    for (name, label) in HEALTH {
+        if let Some(v) = facts.value(name) {
+            any = true;
+            let style = match v {
+                FactValue::Text(s) if s != "ok" => theme.error,
+                _ => theme.text,
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:<14}"), theme.dim),
+                Span::styled(v.to_string(), style),
+            ]));
+        }
+    }
+    if !any {
+        lines.push(Line::styled("unknown", theme.dim));
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

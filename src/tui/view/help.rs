@@ -1,0 +1,147 @@
+//! Popups: the help (generated from the keymap, so it lists the keys that really work), the
+//! "leave without a ticket?" question, and the note and summary editors.
+
+use super::layout;
+use crate::tui::form::EditPurpose;
+use crate::tui::keymap::Context;
+use crate::tui::msg::Action;
+use crate::tui::state::{Overlay, Screen, State};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn overlay(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
+    match &state.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => help(frame, body, state, *scroll, theme),
+        Some(Overlay::ConfirmQuit) => confirm(frame, body, state, theme),
+        Some(Overlay::Edit(edit)) => {
+            let (title, height) = match edit.purpose {
+                EditPurpose::Note => (" Note on this step ", 10),
+                EditPurpose::Summary => (" Ticket summary ", 5),
+            };
+            let area = layout::popup(body, body.width.saturating_sub(8).min(90), height);
+            let submit = key(state, Context::Form, Action::Submit);
+            let back = key(state, Context::Form, Action::Back);
+            frame.render_widget(Clear, area);
+            frame.render_widget(
+                Block::bordered()
+                    .title(Span::styled(title, theme.title))
+                    .title_bottom(
+                        Line::styled(format!(" {submit} keep · {back} cancel "), theme.dim)
+                            .right_aligned(),
+                    )
+                    .border_style(theme.border_focus),
+                area,
+            );
+            frame.render_widget(&edit.text, layout::inset(area));
+        }
+    }
+}
+
+fn key(state: &State, context: Context, action: Action) -> String {
+    state
+        .keys
+        .first_key(context, action)
+        .map_or_else(|| "?".into(), |c| c.to_string())
+}
+
+/// The help's rows: the screen's own keys first, then lists, then everywhere.
+pub fn help_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
+    let contexts: &[Context] = match state.screen {
+        Screen::Home(_) => &[Context::Home, Context::Navigate, Context::Global],
+        Screen::Intake(_) => &[Context::Form],
+        Screen::Walk(_) => &[Context::Walk, Context::Navigate, Context::Global],
+        Screen::Outcome(_) => &[Context::Outcome, Context::Navigate, Context::Global],
+    };
+    let mut lines = Vec::new();
+    for context in contexts {
+        lines.push(Line::styled(context.title().to_string(), theme.title));
+        if *context == Context::Walk {
+            lines.push(row("1-9".into(), "Answer with that choice", theme));
+        }
+        if *context == Context::Form {
+            lines.push(row(
+                "letters".into(),
+                "Type into the field (keys like q and ? type too)",
+                theme,
+            ));
+        }
+        for (action, chords) in state.keys.rows(*context) {
+            let keys: Vec<String> = chords.iter().map(ToString::to_string).collect();
+            lines.push(row(keys.join(" "), action.describe(), theme));
+        }
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(
+        "Mouse: click to select or focus, click again to open; the wheel scrolls.",
+        theme.dim,
+    ));
+    lines.push(Line::styled(
+        "Keys and colours: [tui.keys] and [tui.colors] in authdesk.toml.",
+        theme.dim,
+    ));
+    lines
+}
+
+fn row<'a>(keys: String, what: &'static str, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("  {keys:<16}"), theme.key),
+        Span::styled(what, theme.text),
+    ])
+}
+
+fn help(frame: &mut Frame, body: Rect, state: &State, scroll: u16, theme: &Theme) {
+    let area = layout::popup(body, 76, body.height.saturating_sub(2).max(10));
+    let lines = help_lines(state, theme);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(
+                Block::bordered()
+                    .title(Span::styled(" Keys ", theme.title))
+                    .title_bottom(
+                        Line::styled(" ↑↓ scroll · any other key closes ", theme.dim)
+                            .right_aligned(),
+                    )
+                    .border_style(theme.border_focus),
+            ),
+        area,
+    );
+}
+
+fn confirm(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
+    let id = state
+        .case
+        .as_ref()
+        .map_or_else(String::new, |c| c.session.id.clone());
+    let yes = key(state, Context::Confirm, Action::Yes);
+    let no = key(state, Context::Confirm, Action::No);
+    let lines = vec![
+        Line::styled("Leave without saving a ticket?", theme.title),
+        Line::default(),
+        Line::raw(format!("The case is kept as session {id};")),
+        Line::raw(format!("`authdesk resume {id}` brings it back.")),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(yes, theme.key),
+            Span::styled(" leave   ", theme.text),
+            Span::styled(no, theme.key),
+            Span::styled(" stay", theme.text),
+        ]),
+    ];
+    let area = layout::popup(body, 56, 8);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::bordered()
+                .title(Span::styled(" Leave? ", theme.title))
+                .border_style(theme.border_focus),
+        ),
+        area,
+    );
+}

@@ -1,0 +1,64 @@
+//! Drawing. Every function here only reads the state; layout lives in [`layout`] so mouse
+//! clicks can be matched against the same areas.
+
+mod chrome;
+mod evidence;
+mod help;
+mod home;
+mod intake;
+pub mod layout;
+
+pub use intake::heights as intake_heights;
+mod outcome;
+mod walk;
+
+use super::state::{Screen, State};
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Spinner frames, one per tick.
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+pub fn spinner(tick: u64) -> char {
+    SPINNER[(tick % SPINNER.len() as u64) as usize]
+}
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        too_small(frame, area, theme);
+        return;
+    }
+    let c = layout::chrome(area);
+    chrome::title_bar(frame, c.title, state, theme);
+    match &state.screen {
+        Screen::Home(home) => home::draw(frame, c.body, state, home, theme),
+        Screen::Intake(form) => intake::draw(frame, c.body, state, form, theme),
+        Screen::Walk(ws) => walk::draw(frame, c.body, state, ws, theme),
+        Screen::Outcome(screen) => outcome::draw(frame, c.body, state, screen, theme),
+    }
+    chrome::status_line(frame, c.status, state, theme);
+    chrome::hint_bar(frame, c.hints, state, theme);
+    help::overlay(frame, c.body, state, theme);
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let text = vec![
+        Line::styled("Terminal too small", theme.title),
+        Line::raw(format!(
+            "{}x{} here; authdesk needs at least {}x{}.",
+            area.width,
+            area.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        )),
+        Line::styled("Enlarge the window, or press q to leave.", theme.dim),
+    ];
+    let height = (text.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    let r = Rect { y, height, ..area };
+    frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
+}

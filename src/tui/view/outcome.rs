@@ -1,0 +1,85 @@
+//! The outcome: what the walk concluded, and the ticket exactly as it will be saved.
+
+use super::layout;
+use super::walk::block;
+use crate::runbook::Resolution;
+use crate::tui::state::{OutcomeScreen, State, TicketFormat};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen, theme: &Theme) {
+    let [header, preview] = layout::outcome(body);
+    let t = &screen.ticket;
+    let action = match &t.outcome.resolution {
+        Resolution::Resolve => Span::styled("resolve with the customer", theme.ok),
+        Resolution::Escalate { team } => Span::styled(format!("escalate to {team}"), theme.warn),
+    };
+    let saved = state
+        .case
+        .as_ref()
+        .map(|c| c.session.ticket_files.as_slice())
+        .unwrap_or_default();
+    let saved_line = if saved.is_empty() {
+        Line::styled("Not saved yet", theme.warn)
+    } else {
+        let names: Vec<String> = saved.iter().map(|p| p.display().to_string()).collect();
+        Line::styled(format!("Saved: {}", names.join(", ")), theme.ok)
+    };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(t.outcome.title.clone(), theme.title),
+            Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
+            action,
+        ]),
+        Line::styled(t.summary.clone(), theme.text),
+        saved_line,
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
+            format!(" {} ", t.id),
+            false,
+            theme,
+        )),
+        header,
+    );
+    let (text, kind) = match screen.format {
+        TicketFormat::Markdown => (t.to_markdown(), "Markdown"),
+        TicketFormat::Json => (t.to_json(), "JSON"),
+    };
+    let total = text.lines().count() as u16;
+    let visible = preview.height.saturating_sub(2);
+    let scroll = screen.scroll.min(total.saturating_sub(visible));
+    let lines: Vec<Line> = text
+        .lines()
+        .map(|l| Line::styled(l.to_string(), style_for(l, theme)))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(
+                block(format!(" Ticket preview ({kind}) "), true, theme).title(
+                    Line::styled(
+                        format!(" {}/{} ", (scroll + visible).min(total), total),
+                        theme.dim,
+                    )
+                    .right_aligned(),
+                ),
+            ),
+        preview,
+    );
+}
+
+/// Headings stand out in the Markdown preview; the rest reads as plain text.
+fn style_for(line: &str, theme: &Theme) -> ratatui::style::Style {
+    if line.starts_with('#') {
+        theme.title
+    } else if line.starts_with("> **DEMO") {
+        theme.banner
+    } else {
+        theme.text
+    }
+}

@@ -1,0 +1,226 @@
+//! The walk: the current question large and clear with its numbered choices; the path so
+//! far with who decided each step and on what fact; the evidence.
+
+use super::layout::{self, WalkAreas};
+use crate::tui::state::{Case, State, WalkPane, WalkScreen};
+use crate::tui::theme::Theme;
+use crate::walk::{Decision, Position, Step};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme: &Theme) {
+    let Some(case) = &state.case else { return };
+    let Some(walk) = &case.session.walk else {
+        return;
+    };
+    let choices = match walk.position(&case.runbook) {
+        Ok(Position::Question { question, .. }) => question.choices.len(),
+        _ => 0,
+    };
+    let text = case
+        .runbook
+        .node(walk.current())
+        .map_or("", |n| n.text.trim());
+    let areas = layout::walk(body, ws.pane, text, choices);
+    node(frame, &areas, case, ws, theme);
+    path(frame, areas.path, case, ws, theme);
+    super::evidence::draw(frame, areas.evidence, state, case, ws, theme);
+}
+
+pub fn block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .title(Span::styled(title, theme.title))
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+}
+
+fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, theme: &Theme) {
+    let Some(walk) = &case.session.walk else {
+        return;
+    };
+    let Some(node) = case.runbook.node(walk.current()) else {
+        return;
+    };
+    let focused = ws.pane == WalkPane::Choices;
+    let step_no = walk
+        .steps()
+        .iter()
+        .filter(|s| matches!(s.decision, Decision::Answer { .. }))
+        .count()
+        + 1;
+    let title = format!(" {} ", node.title);
+    frame.render_widget(
+        block(title, focused, theme)
+            .title(Line::styled(format!(" question {step_no} "), theme.dim).right_aligned()),
+        areas.node,
+    );
+    let inner = layout::inset(areas.node);
+    let question = Rect {
+        height: areas.choices.y.saturating_sub(inner.y + 1),
+        ..inner
+    };
+    frame.render_widget(
+        Paragraph::new(node.text.trim().to_string())
+            .style(theme.title)
+            .wrap(Wrap { trim: true }),
+        question,
+    );
+    let mut lines = Vec::new();
+    let asked_because = match walk.steps().last() {
+        Some(Step {
+            decision: Decision::Undecided { missing, .. },
+            next,
+            ..
+        }) if *next == node.id => Some(missing),
+        _ => None,
+    };
+    if let Some(missing) = asked_because {
+        lines.push(Line::styled(
+            format!(
+                "Asked because these facts are unknown: {}",
+                missing.join(", ")
+            ),
+            theme.warn,
+        ));
+    }
+    for para in node.help.trim().split("\n\n") {
+        lines.push(Line::styled(para.replace('\n', " "), theme.dim));
+    }
+    for note in walk.notes().iter().filter(|n| n.node == node.id) {
+        lines.push(Line::styled(
+            format!("✎ {} ({})", note.text, note.by),
+            theme.accent,
+        ));
+    }
+    let below = areas.choices.bottom() + 1;
+    let help_area = Rect {
+        y: below.min(inner.bottom()),
+        height: inner.bottom().saturating_sub(below),
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), help_area);
+    let Ok(Position::Question { question, .. }) = walk.position(&case.runbook) else {
+        return;
+    };
+    let rows: Vec<Line> = question
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let chosen = i == ws.choice;
+            let style = if chosen && focused {
+                theme.selected
+            } else {
+                theme.text
+            };
+            let marker = if chosen { "▸" } else { " " };
+            let mut line = Line::from(vec![
+                Span::styled(
+                    format!("{marker}{} ", i + 1),
+                    if chosen && focused {
+                        style
+                    } else {
+                        theme.accent
+                    },
+                ),
+                Span::styled(
+                    fit(&c.label, (inner.width as usize).saturating_sub(3)),
+                    style,
+                ),
+            ]);
+            if chosen && focused {
+                let pad = (inner.width as usize).saturating_sub(line.width());
+                line.push_span(Span::styled(" ".repeat(pad), style));
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(rows), areas.choices);
+}
+
+/// Two rows per step: the node, then the answer and who or what decided it.
+fn step_lines<'a>(i: usize, step: &Step, case: &Case, theme: &Theme) -> [Line<'a>; 2] {
+    let title = case
+        .runbook
+        .node(&step.node)
+        .map_or(step.node.clone(), |n| n.title.clone());
+    let (detail, style) = match &step.decision {
+        Decision::Answer { label, by, .. } => (format!("{label} · {by}"), theme.text),
+        Decision::Check { decided_by, .. } => {
+            let fact = decided_by
+                .first()
+                .map_or("no rule matched".to_string(), |c| {
+                    format!("{} = {}", c.fact, c.value)
+                });
+            (format!("check: {fact}"), theme.ok)
+        }
+        Decision::Undecided { missing, .. } => (
+            format!("check: unknown {} → asked", missing.join(", ")),
+            theme.warn,
+        ),
+    };
+    [
+        Line::from(vec![
+            Span::styled(format!("{:>2} ", i + 1), theme.accent),
+            Span::styled(title, theme.text),
+        ]),
+        Line::styled(format!("   {detail}"), style),
+    ]
+}
+
+fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &Theme) {
+    let Some(walk) = &case.session.walk else {
+        return;
+    };
+    let focused = ws.pane == WalkPane::Path;
+    frame.render_widget(block(" Path ".into(), focused, theme), area);
+    let inner = layout::inset(area);
+    // The last row is kept for the node the walk stands at.
+    let offset = layout::scroll_offset(ws.step, inner.height.saturating_sub(1), 2);
+    let mut lines = Vec::new();
+    for (i, step) in walk.steps().iter().enumerate().skip(offset) {
+        let chosen = focused && i == ws.step;
+        for line in step_lines(i, step, case, theme) {
+            lines.push(if chosen {
+                let pad = (inner.width as usize).saturating_sub(line.width());
+                let mut l = line.patch_style(theme.selected);
+                l.push_span(Span::styled(" ".repeat(pad), theme.selected));
+                l
+            } else {
+                line
+            });
+        }
+    }
+    let here = case
+        .runbook
+        .node(walk.current())
+        .map_or(walk.current().to_string(), |n| n.title.clone());
+    lines.push(Line::from(vec![
+        Span::styled(" ▶ ", theme.accent),
+        Span::styled(here, theme.title),
+    ]));
+    let room = inner.height as usize;
+    // Keep the current node in view: it is what the agent is looking at.
+    let skip = lines
+        .len()
+        .saturating_sub(room)
+        .min(if focused { 0 } else { usize::MAX });
+    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
+    frame.render_widget(Paragraph::new(lines).style(Style::default()), inner);
+}
+
+/// `text` cut to `width` columns, with an ellipsis when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,363 @@
+//! Every screen drawn headless (ratatui's TestBackend) at 80x24 and 160x48 and pinned with
+//! insta, including loading, error and too-small states and the popups. The clock, the
+//! session id and the ticket id are fixed so the pictures repeat.
+
+use authdesk::facts::{FactSource, Facts};
+use authdesk::runbook::Catalog;
+use authdesk::session::Session;
+use authdesk::tui::keymap::Keymap;
+use authdesk::tui::msg::{HomeData, TicketFile};
+use authdesk::tui::state::{Clock, Screen};
+use authdesk::tui::theme::Theme;
+use authdesk::tui::{Msg, State, update, view};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn now() -> DateTime<Utc> {
+    "2026-11-22T10:00:00Z".parse().unwrap()
+}
+
+fn app() -> State {
+    let catalog = Catalog::builtin();
+    let mut s = State::new(
+        catalog.runbooks,
+        Keymap::defaults(),
+        "alice",
+        Clock::Fixed(now()),
+    );
+    s.admin_label = "demo API".into();
+    s
+}
+
+fn draw(state: &State, theme: &Theme, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view::draw(f, state, theme)).unwrap();
+    terminal
+}
+
+/// Snapshots the state at both sizes.
+fn snap(name: &str, state: &State) {
+    for (w, h) in SIZES {
+        let terminal = draw(state, &Theme::dark(), w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+fn key(s: &mut State, code: KeyCode) {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(s: &mut State, c: char) {
+    update(
+        s,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+fn home_data() -> HomeData {
+    let catalog = Catalog::builtin();
+    let rb = catalog.find("403").unwrap();
+    let mut session = Session::new(
+        "20261122-093000-1a2b".into(),
+        authdesk::walk::RunbookRef::of(rb),
+        "alice",
+        now(),
+    );
+    session.intake.insert(
+        "customer_id".into(),
+        authdesk::session::IntakeValue::Text("cus_2002".into()),
+    );
+    HomeData {
+        sessions: vec![session],
+        problems: vec!["session /data/sessions/broken.json is damaged: EOF".into()],
+        tickets: vec![TicketFile {
+            name: "ESC-20261121-a1b2c3.md".into(),
+            path: "/data/tickets/ESC-20261121-a1b2c3.md".into(),
+            title: "Key revoked by the customer's admin".into(),
+        }],
+    }
+}
+
+/// A 401 case on the intake form, with a fixed session id.
+fn intake() -> State {
+    let mut s = app();
+    key(&mut s, KeyCode::Enter);
+    s.case.as_mut().unwrap().session.id = "20261122-100000-0001".into();
+    s
+}
+
+fn fill_401(s: &mut State) -> u64 {
+    type_text(s, "cus_1001");
+    key(s, KeyCode::Tab);
+    type_text(s, "key_revoked");
+    key(s, KeyCode::Tab);
+    type_text(s, "sk_live_0123456789abcdef0123");
+    key(s, KeyCode::Tab);
+    s.case.as_ref().unwrap().evidence.generation
+}
+
+/// The 401 case walking, evidence in flight.
+fn walking() -> (State, u64) {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    ctrl(&mut s, 's');
+    let g = g.max(s.case.as_ref().unwrap().evidence.generation);
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec![
+                "key".into(),
+                "audit events".into(),
+                "failures".into(),
+                "health".into(),
+            ],
+            demo: true,
+        },
+    );
+    (s, g)
+}
+
+fn admin(pairs: &[(&str, &str)]) -> Facts {
+    let mut f = Facts::new();
+    for (k, v) in pairs {
+        f.insert_text(k, v, FactSource::AdminApi, now()).unwrap();
+    }
+    f
+}
+
+fn loaded(s: &mut State, g: u64, query: &str, facts: Facts) {
+    update(
+        s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: query.into(),
+            facts,
+        },
+    );
+}
+
+#[test]
+fn home_loading() {
+    snap("home_loading", &app());
+}
+
+#[test]
+fn home_with_sessions_tickets_and_a_damaged_file() {
+    let mut s = app();
+    update(&mut s, Msg::HomeLoaded(home_data()));
+    snap("home", &s);
+}
+
+#[test]
+fn intake_with_masked_key_and_a_bad_ip() {
+    let mut s = intake();
+    fill_401(&mut s);
+    type_text(&mut s, "GET");
+    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "/v1/orders/123");
+    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "203.0.113.300");
+    snap("intake", &s);
+    let text = draw(&s, &Theme::dark(), 160, 48).backend().to_string();
+    assert!(
+        !text.contains("0123456789abcdef"),
+        "the key shows only masked"
+    );
+}
+
+#[test]
+fn intake_error_body_is_multi_line() {
+    let mut s = intake();
+    for _ in 0..7 {
+        key(&mut s, KeyCode::Tab);
+    }
+    update(
+        &mut s,
+        Msg::Paste("{\n  \"error\": \"invalid_api_key\",\n  \"message\": \"revoked\"\n}".into()),
+    );
+    snap("intake_error_body", &s);
+}
+
+#[test]
+fn walk_with_queries_in_flight() {
+    let (s, _) = walking();
+    snap("walk_loading", &s);
+}
+
+#[test]
+fn walk_with_evidence_and_a_failed_query() {
+    let (mut s, g) = walking();
+    loaded(
+        &mut s,
+        g,
+        "key",
+        admin(&[
+            ("key.status", "active"),
+            ("key.env", "live"),
+            ("key.customer_id", "cus_1001"),
+            ("key.created_at", "2026-01-10T09:00:00Z"),
+            ("key.last_used_at", "2026-11-22T09:58:00Z"),
+            ("key.accepted_header", "Authorization"),
+            ("key.accepted_scheme", "Bearer"),
+            ("key.allowed_ips", "203.0.113.0/24"),
+            ("key.scopes", "orders:read, orders:write"),
+        ]),
+    );
+    loaded(
+        &mut s,
+        g,
+        "audit events",
+        admin(&[
+            ("audit.scopes_changed_at", "2026-11-21T16:20:00Z"),
+            ("audit.scopes_changed_by", "admin@customer.example"),
+            ("audit.key_rotated_at", "2026-11-02T08:00:00Z"),
+        ]),
+    );
+    loaded(
+        &mut s,
+        g,
+        "failures",
+        admin(&[
+            ("failures.total", "42"),
+            ("failures.top_reason", "invalid_signature"),
+            ("failures.reasons", "invalid_signature, rate_limited"),
+            ("failures.rate_limited", "6"),
+        ]),
+    );
+    update(
+        &mut s,
+        Msg::EvidenceFailed {
+            generation: g,
+            query: "health".into(),
+            reason: "timed out after 5 s".into(),
+        },
+    );
+    // Answer the incident question, so the path shows an agent's answer and the checks.
+    key(&mut s, KeyCode::Char('5'));
+    snap("walk_evidence", &s);
+}
+
+#[test]
+fn walk_with_admin_api_offline_and_path_focused() {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    update(
+        &mut s,
+        Msg::EvidenceOffline {
+            generation: g,
+            reason: "admin API not connected".into(),
+        },
+    );
+    ctrl(&mut s, 's');
+    key(&mut s, KeyCode::Char('5'));
+    key(&mut s, KeyCode::Char('3'));
+    key(&mut s, KeyCode::Tab);
+    snap("walk_offline_path", &s);
+}
+
+fn outcome() -> State {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    update(
+        &mut s,
+        Msg::EvidenceOffline {
+            generation: g,
+            reason: "admin API not connected".into(),
+        },
+    );
+    ctrl(&mut s, 's');
+    for n in ['5', '3', '2'] {
+        key(&mut s, KeyCode::Char(n));
+    }
+    let Screen::Outcome(o) = &mut s.screen else {
+        panic!("not at the outcome")
+    };
+    o.ticket.id = "ESC-20261122-000001".into();
+    s
+}
+
+#[test]
+fn outcome_preview() {
+    snap("outcome", &outcome());
+}
+
+#[test]
+fn outcome_as_json_after_saving() {
+    let mut s = outcome();
+    key(&mut s, KeyCode::Char('f'));
+    update(
+        &mut s,
+        Msg::TicketSaved {
+            files: vec![
+                "/data/tickets/ESC-20261122-000001.md".into(),
+                "/data/tickets/ESC-20261122-000001.json".into(),
+            ],
+        },
+    );
+    snap("outcome_saved_json", &s);
+}
+
+#[test]
+fn outcome_editing_the_summary() {
+    let mut s = outcome();
+    key(&mut s, KeyCode::Char('e'));
+    type_text(&mut s, " (confirmed by phone)");
+    snap("outcome_edit_summary", &s);
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let (mut s, _) = walking();
+    key(&mut s, KeyCode::Char('?'));
+    snap("help_walk", &s);
+}
+
+#[test]
+fn leaving_an_unsaved_case_asks() {
+    let (mut s, _) = walking();
+    key(&mut s, KeyCode::Char('q'));
+    snap("confirm_quit", &s);
+}
+
+#[test]
+fn too_small_says_so_instead_of_drawing() {
+    let (s, _) = walking();
+    let terminal = draw(&s, &Theme::dark(), 50, 12);
+    insta::assert_snapshot!("too_small_50x12", terminal.backend());
+}
+
+#[test]
+fn no_color_draws_without_any_colour() {
+    let (s, _) = walking();
+    let theme = Theme::load("dark", &Default::default(), true).unwrap();
+    let terminal = draw(&s, &theme, 80, 24);
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+}
+
+#[test]
+fn wide_walk_frame_draws_in_under_a_few_milliseconds() {
+    // A loose guard against a slow frame; the benchmark measures it properly.
+    let (s, _) = walking();
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let theme = Theme::dark();
+    let start = std::time::Instant::now();
+    for _ in 0..20 {
+        terminal.draw(|f| view::draw(f, &s, &theme)).unwrap();
+    }
+    let per_frame = start.elapsed() / 20;
+    assert!(per_frame.as_millis() < 50, "{per_frame:?} per frame");
+}
