@@ -131,6 +131,29 @@ fn markdown_tells_the_whole_story() {
 }
 
 #[test]
+fn optional_segments_drop_when_their_facts_are_unknown() {
+    let mut facts = Facts::new();
+    facts
+        .insert_text("key_id", "k1", FactSource::Intake, now())
+        .unwrap();
+    let t = "Key {key_id} revoked[ by {key.revoked_by}][ at {key.revoked_at}]";
+    assert_eq!(fill(t, &facts), "Key k1 revoked");
+    facts
+        .insert_text("key.revoked_by", "ops@x", FactSource::AdminApi, now())
+        .unwrap();
+    assert_eq!(fill(t, &facts), "Key k1 revoked by ops@x");
+}
+
+#[test]
+fn replies_are_reflowed_but_code_keeps_its_lines() {
+    let text = "Please send it\nlike this:\n\n    X-API-Key: <key>\n    Other: x\n\nThanks,\nus";
+    assert_eq!(
+        reflow(text),
+        "Please send it like this:\n\n    X-API-Key: <key>\n    Other: x\n\nThanks, us"
+    );
+}
+
+#[test]
 fn unknown_placeholders_read_unknown() {
     let mut facts = Facts::new();
     facts
