@@ -49,7 +49,10 @@ pub struct RunArgs {
 fn pair(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("`{s}` is not NAME=VALUE")),
+        _ => Err(format!(
+            "`{}` is not NAME=VALUE",
+            crate::secret::redact(s, &[])
+        )),
     }
 }
 

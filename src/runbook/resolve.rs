@@ -119,7 +119,7 @@ pub fn runbook(cx: &mut Ctx<'_>, raw: RawFile, shared: &Shared) -> Option<(Runbo
     let mut nodes: Vec<Node> = Vec::new();
     let mut spans: HashMap<String, Range<usize>> = HashMap::new();
     for node in raw.node {
-        let span = node.span();
+        let span = node.get_ref().id.span();
         let node_id = node.get_ref().id.get_ref().clone();
         if let Some(first) = spans.get(&node_id) {
             let (line, _) = cx.src.position(first.start);
