@@ -67,9 +67,10 @@ struct AnswersFile {
 
 pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     let rb = catalog::runbook(&args.runbook, config)?;
-    let (inputs, answers) = merged_inputs(&args)?;
+    let AnswersFile { inputs, answers } = merged_inputs(&args)?;
     check_answers(&rb, &answers)?;
     let now = Utc::now();
+    let inputs: Vec<(String, String)> = inputs.into_iter().collect();
     let mut facts = crate::intake::facts(&rb, &inputs, now)?;
 
     let gathered = (!args.offline).then(|| admin::gather_blocking(&config.admin, &facts, now));
@@ -127,7 +128,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
 }
 
 /// Inputs and answers from the file, with the command line's taking precedence.
-fn merged_inputs(args: &RunArgs) -> Result<(Vec<(String, String)>, BTreeMap<String, String>)> {
+fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
     let file = match &args.answers_file {
         Some(path) => {
             let src = crate::runbook::SourceFile::read(path)
@@ -141,11 +142,10 @@ fn merged_inputs(args: &RunArgs) -> Result<(Vec<(String, String)>, BTreeMap<Stri
         }
         None => AnswersFile::default(),
     };
-    let mut inputs = file.inputs;
-    inputs.extend(args.inputs.iter().cloned());
-    let mut answers = file.answers;
-    answers.extend(args.answers.iter().cloned());
-    Ok((inputs.into_iter().collect(), answers))
+    let mut merged = file;
+    merged.inputs.extend(args.inputs.iter().cloned());
+    merged.answers.extend(args.answers.iter().cloned());
+    Ok(merged)
 }
 
 /// Refuses answers that could never apply, before anything runs.
