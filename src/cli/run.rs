@@ -8,7 +8,7 @@ use super::{Exit, catalog};
 use crate::admin;
 use crate::config::Config;
 use crate::runbook::{NodeKind, Runbook};
-use crate::ticket::{Context, Ticket};
+use crate::ticket::{Context, Ticket, trackers};
 use crate::walk::{Answerer, Position, Walk};
 use anyhow::{Context as _, Result, bail};
 use chrono::Utc;
@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 pub enum TicketFormat {
     Markdown,
     Json,
+    /// The body of a GitHub "create an issue" request.
+    Github,
+    /// The body of a Jira "create issue" request (project from --jira-project).
+    Jira,
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +45,9 @@ pub struct RunArgs {
     /// Write the ticket to this file instead of the tickets folder.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// The Jira project key for `--format jira`.
+    #[arg(long, value_name = "KEY", default_value = "SUP")]
+    pub jira_project: String,
     /// Do not query the admin API: every check without facts becomes a question.
     #[arg(long)]
     pub offline: bool,
@@ -108,6 +115,8 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     let text = match args.format {
         TicketFormat::Markdown => ticket.to_markdown(),
         TicketFormat::Json => ticket.to_json(),
+        TicketFormat::Github => pretty(&trackers::github_issue(&ticket)),
+        TicketFormat::Jira => pretty(&trackers::jira_issue(&ticket, &args.jira_project)),
     };
     let written = match &args.out {
         Some(path) => {
@@ -199,7 +208,7 @@ fn print_needs_answer(rb: &Runbook, walk: &Walk, node: &str, format: TicketForma
         })
         .collect();
     match format {
-        TicketFormat::Json => {
+        TicketFormat::Json | TicketFormat::Github | TicketFormat::Jira => {
             let value = serde_json::json!({
                 "status": "needs_answer",
                 "runbook": rb.id,
@@ -235,4 +244,8 @@ fn print_needs_answer(rb: &Runbook, walk: &Walk, node: &str, format: TicketForma
             println!("answer with: --answer {node}=CHOICE");
         }
     }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }

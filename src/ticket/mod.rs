@@ -3,6 +3,7 @@
 //! and JSON for machines (its schema is `assets/ticket.schema.json`).
 
 mod markdown;
+pub mod trackers;
 
 pub use markdown::to_markdown;
 

@@ -174,3 +174,40 @@ fn saving_writes_both_files_once() {
     assert_eq!(written.len(), 2);
     assert!(matches!(t.save(dir.path()), Err(TicketError::Write { .. })));
 }
+
+#[test]
+fn tracker_payloads_carry_the_ticket_and_its_labels() {
+    let rb = Catalog::builtin().find("403").unwrap().clone();
+    let mut facts = Facts::new();
+    facts
+        .insert_text("health.status", "down", FactSource::AdminApi, now())
+        .unwrap();
+    let walk = Walk::start(&rb, facts, now()).unwrap();
+    let t = Ticket::from_walk(&rb, &walk, &cx()).unwrap();
+    let gh = trackers::github_issue(&t);
+    assert!(
+        gh["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("[{}] Key validation appears down", t.id))
+    );
+    assert_eq!(gh["body"], t.to_markdown());
+    let labels: Vec<&str> = gh["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "authdesk:escalate-validation-down",
+            "severity:critical",
+            "team:auth-platform-oncall"
+        ]
+    );
+    let jira = trackers::jira_issue(&t, "SUP");
+    assert_eq!(jira["fields"]["project"]["key"], "SUP");
+    assert_eq!(jira["fields"]["priority"]["name"], "Highest");
+    assert_eq!(jira["fields"]["issuetype"]["name"], "Bug");
+}
