@@ -6,6 +6,7 @@ mod diagnostic;
 pub mod graph;
 mod lint;
 mod model;
+pub mod operand;
 mod raw;
 mod resolve;
 
