@@ -8,7 +8,7 @@ mod schema;
 mod value;
 
 pub use schema::{FactDef, SCHEMA, lookup};
-pub use value::{FactType, FactValue, ParseFactError};
+pub use value::{FactType, FactValue, ParseFactError, parse_time};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
