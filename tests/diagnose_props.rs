@@ -1,6 +1,7 @@
 //! Property tests: no input, however mangled, makes a diagnostic panic, and a key inside a
 //! request never comes back out unmasked.
 
+use authdesk::diagnose::logs::Format;
 use authdesk::diagnose::{self, JwtContext, RequestContext};
 use proptest::prelude::*;
 
@@ -73,5 +74,28 @@ proptest! {
                 prop_assert!(!v.to_string().contains(&key));
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn log_lines_never_panic(line in prop_oneof![
+        any::<Vec<u8>>(),
+        "\\{(\"[a-z_]{1,8}\": ?(\"[ -~]{0,12}\"|-?[0-9.eE+]{1,6}|true|null|\\{\\}),?){0,8}\\}?".prop_map(String::into_bytes),
+        "[0-9.]{1,15}( -){1,2} \\[[0-9A-Za-z/: +]{0,26}\\] \"[A-Z]{0,6} [ -~]{0,20}\" [0-9]{0,4} [0-9-]{0,4}".prop_map(String::into_bytes),
+        "INFO: +[0-9.:]{1,20} - \"[ -~]{0,30}\" [0-9]{0,4}[ A-Za-z]{0,12}".prop_map(String::into_bytes),
+    ]) {
+        let names = authdesk::diagnose::logs::FieldNames::default();
+        for format in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
+            let _ = authdesk::diagnose::logs::parse_line(format, &line, &names);
+        }
+    }
+
+    #[test]
+    fn log_streams_never_panic(text in prop::collection::vec(any::<u8>(), 0..2000), chunk in 1usize..64) {
+        let cfg = authdesk::diagnose::LogsConfig { chunk_size: chunk, threads: 2, ..Default::default() };
+        let _ = authdesk::diagnose::triage_reader(text.as_slice(), "fuzz", &cfg);
     }
 }

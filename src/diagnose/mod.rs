@@ -7,16 +7,19 @@
 
 mod finding;
 pub mod jwt;
+pub mod logs;
+mod redact;
 pub mod request;
 pub mod response;
 
 pub use finding::{Code, Finding, Severity};
 pub use jwt::{JwtContext, JwtReport, inspect_jwt};
+pub use logs::{LogsConfig, LogsReport, triage_files, triage_reader};
 pub use request::{RequestContext, RequestReport, inspect_request};
 pub use response::{ResponseReport, inspect_response};
 
 use crate::facts::FactValue;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Input a diagnostic cannot read at all. Findings are never errors; this is.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +42,14 @@ impl DiagnoseError {
         DiagnoseError::Input {
             line,
             reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn read(path: &Path, line: u64, source: std::io::Error) -> Self {
+        DiagnoseError::Read {
+            path: path.to_path_buf(),
+            line,
+            source,
         }
     }
 }
@@ -69,6 +80,31 @@ pub fn facts_from_jwt(
 /// the time explicitly).
 pub fn facts_from_response(text: &str) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
     Ok(inspect_response(text, chrono::Utc::now())?.facts().to_vec())
+}
+
+/// Facts access logs establish: `logs.rate_401`, `logs.rate_403`, `logs.rate_429`,
+/// `logs.band_401`, `logs.keys_failing`, `logs.spike`, `logs.auth_latency_p99_ms` (when the
+/// logs carry latencies). Fails on the first unreadable file: facts from part of the logs
+/// would mislead.
+pub fn facts_from_logs(
+    paths: &[PathBuf],
+    cfg: &LogsConfig,
+) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
+    let mut report = triage_files(paths, cfg);
+    if report.errors.is_empty() {
+        Ok(report.facts())
+    } else {
+        Err(report.errors.swap_remove(0))
+    }
+}
+
+/// Facts from one log stream (a pasted log, a pipe); `name` labels it in errors.
+pub fn facts_from_log_reader(
+    reader: impl std::io::Read,
+    name: &str,
+    cfg: &LogsConfig,
+) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
+    Ok(triage_reader(reader, name, cfg)?.facts())
 }
 
 #[cfg(test)]
@@ -110,6 +146,10 @@ mod tests {
         assert_eq!(facts.len(), 6, "{facts:?}");
         assert_in_schema(&facts);
 
+        let log =
+            "{\"ts\":\"2026-11-22T10:00:00Z\",\"status\":401,\"key_id\":\"k1\",\"latency_ms\":3}\n";
+        let facts = facts_from_log_reader(log.as_bytes(), "stdin", &LogsConfig::default()).unwrap();
+        assert_eq!(facts.len(), 7, "{facts:?}");
         assert_in_schema(&facts);
     }
 }
