@@ -165,7 +165,7 @@ fn lifetime_findings(
                     Code::TokenExpired,
                     Severity::Error,
                     format!(
-                        "The token expired {} ago ({} ; checked at {at}). Get a new token.",
+                        "The token expired {} ago ({}; checked at {at}). Get a new token.",
                         human(-left),
                         exp.format("%Y-%m-%d %H:%M:%S UTC")
                     ),
@@ -189,7 +189,7 @@ fn lifetime_findings(
             Code::NotYetValid,
             Severity::Error,
             format!(
-                "The token is not valid before {} , {} after {at}: beyond the {} s leeway. \
+                "The token is not valid before {}, {} after {at}: beyond the {} s leeway. \
                  The issuer's clock is probably ahead.",
                 nbf.format("%Y-%m-%d %H:%M:%S UTC"),
                 human((nbf - ctx.now).num_seconds()),

@@ -97,7 +97,7 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         let mut msg = format!("Problem type `{}`", pr.kind);
         for (label, v) in [("title", &pr.title), ("detail", &pr.detail)] {
             if let Some(v) = v {
-                msg.push_str(&format!(", {label}: {v}"));
+                msg.push_str(&format!(", {label}: {}", v.trim_end_matches('.')));
             }
         }
         findings.push(Finding::new(
