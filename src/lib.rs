@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnose;
 pub mod digest;
 pub mod facts;
+pub mod intake;
 pub mod runbook;
 pub mod secret;
 pub mod session;

@@ -3,6 +3,7 @@
 //! and JSON for machines (its schema is `assets/ticket.schema.json`).
 
 mod markdown;
+pub mod trackers;
 
 pub use markdown::to_markdown;
 
@@ -154,7 +155,7 @@ impl Ticket {
                 title: node.title.clone(),
                 resolution: outcome.resolution.clone(),
                 severity: outcome.severity,
-                reply: outcome.reply.trim().to_string(),
+                reply: reflow(&outcome.reply),
                 next_steps: outcome.next_steps.clone(),
             },
             summary: fill(&outcome.summary, &facts),
@@ -210,14 +211,70 @@ fn ticket_id(walk: &Walk, now: DateTime<Utc>) -> String {
     format!("ESC-{}-{}", now.format("%Y%m%d"), &digest[..6])
 }
 
-/// Fills `{fact}` placeholders; an unknown fact reads "unknown" rather than vanishing.
+/// Fills `{fact}` placeholders. A `[…]` segment is kept only when every fact in it is known,
+/// so "revoked[ by {key.revoked_by}]" reads "revoked" rather than "revoked by unknown";
+/// outside a segment an unknown fact reads "unknown".
 pub fn fill(template: &str, facts: &Facts) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('[') {
+        let Some(len) = rest[open..].find(']') else {
+            break;
+        };
+        out.push_str(&fill_plain(&rest[..open], facts));
+        let segment = &rest[open + 1..open + len];
+        if placeholders(segment).all(|name| facts.value(name).is_some()) {
+            out.push_str(&fill_plain(segment, facts));
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(&fill_plain(rest, facts));
+    out
+}
+
+fn fill_plain(template: &str, facts: &Facts) -> String {
     let mut out = template.to_string();
     for name in placeholders(template).collect::<Vec<_>>() {
         let value = facts
             .value(name)
             .map_or_else(|| "unknown".to_string(), |v| v.to_string());
         out = out.replace(&format!("{{{name}}}"), &value);
+    }
+    out
+}
+
+/// Joins the lines of each paragraph, so a reply pasted into an email or a chat wraps where
+/// the reader's window does. Indented lines (commands, headers) keep their own lines.
+fn reflow(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, paragraphs: &mut Vec<String>| {
+        if !current.is_empty() {
+            paragraphs.push(std::mem::take(current));
+        }
+    };
+    for line in text.trim().lines() {
+        if line.trim().is_empty() {
+            flush(&mut current, &mut paragraphs);
+        } else if line.starts_with("    ") {
+            flush(&mut current, &mut paragraphs);
+            paragraphs.push(line.to_string());
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line.trim());
+        }
+    }
+    flush(&mut current, &mut paragraphs);
+    let mut out = String::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            // Consecutive indented lines form one block; everything else is its own paragraph.
+            let both_code = p.starts_with("    ") && paragraphs[i - 1].starts_with("    ");
+            out.push_str(if both_code { "\n" } else { "\n\n" });
+        }
+        out.push_str(p);
     }
     out
 }

@@ -131,6 +131,29 @@ fn markdown_tells_the_whole_story() {
 }
 
 #[test]
+fn optional_segments_drop_when_their_facts_are_unknown() {
+    let mut facts = Facts::new();
+    facts
+        .insert_text("key_id", "k1", FactSource::Intake, now())
+        .unwrap();
+    let t = "Key {key_id} revoked[ by {key.revoked_by}][ at {key.revoked_at}]";
+    assert_eq!(fill(t, &facts), "Key k1 revoked");
+    facts
+        .insert_text("key.revoked_by", "ops@x", FactSource::AdminApi, now())
+        .unwrap();
+    assert_eq!(fill(t, &facts), "Key k1 revoked by ops@x");
+}
+
+#[test]
+fn replies_are_reflowed_but_code_keeps_its_lines() {
+    let text = "Please send it\nlike this:\n\n    X-API-Key: <key>\n    Other: x\n\nThanks,\nus";
+    assert_eq!(
+        reflow(text),
+        "Please send it like this:\n\n    X-API-Key: <key>\n    Other: x\n\nThanks, us"
+    );
+}
+
+#[test]
 fn unknown_placeholders_read_unknown() {
     let mut facts = Facts::new();
     facts
@@ -150,4 +173,41 @@ fn saving_writes_both_files_once() {
     let written = t.save(dir.path()).unwrap();
     assert_eq!(written.len(), 2);
     assert!(matches!(t.save(dir.path()), Err(TicketError::Write { .. })));
+}
+
+#[test]
+fn tracker_payloads_carry_the_ticket_and_its_labels() {
+    let rb = Catalog::builtin().find("403").unwrap().clone();
+    let mut facts = Facts::new();
+    facts
+        .insert_text("health.status", "down", FactSource::AdminApi, now())
+        .unwrap();
+    let walk = Walk::start(&rb, facts, now()).unwrap();
+    let t = Ticket::from_walk(&rb, &walk, &cx()).unwrap();
+    let gh = trackers::github_issue(&t);
+    assert!(
+        gh["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("[{}] Key validation appears down", t.id))
+    );
+    assert_eq!(gh["body"], t.to_markdown());
+    let labels: Vec<&str> = gh["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "authdesk:escalate-validation-down",
+            "severity:critical",
+            "team:auth-platform-oncall"
+        ]
+    );
+    let jira = trackers::jira_issue(&t, "SUP");
+    assert_eq!(jira["fields"]["project"]["key"], "SUP");
+    assert_eq!(jira["fields"]["priority"]["name"], "Highest");
+    assert_eq!(jira["fields"]["issuetype"]["name"], "Bug");
 }
