@@ -56,6 +56,19 @@ pub struct Config {
     /// Where sessions and logs are kept.
     pub data_dir: Setting<PathBuf>,
     pub admin: AdminConfig,
+    pub tui: TuiConfig,
+}
+
+/// The terminal app's looks and keys. `keys` and `colors` are kept as written and checked
+/// by the app when it starts (its keymap and themes know the valid names).
+#[derive(Debug, Clone)]
+pub struct TuiConfig {
+    /// `dark` or `light`.
+    pub theme: Setting<String>,
+    /// `[tui.keys.CONTEXT] action = ["key", ...]`, over the defaults in assets/keymap.toml.
+    pub keys: Option<toml::Table>,
+    /// `[tui.colors] role = "fg on bg bold"`, over the chosen theme.
+    pub colors: std::collections::BTreeMap<String, String>,
 }
 
 /// How to reach the admin API.
@@ -94,6 +107,16 @@ struct RawConfig {
     data_dir: Option<PathBuf>,
     #[serde(default)]
     admin: RawAdmin,
+    #[serde(default)]
+    tui: RawTui,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTui {
+    theme: Option<String>,
+    keys: Option<toml::Table>,
+    colors: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +156,11 @@ impl Config {
                 token_file: Setting::default(None),
                 connect_timeout_ms: Setting::default(2_000),
                 request_timeout_ms: Setting::default(5_000),
+            },
+            tui: TuiConfig {
+                theme: Setting::default("dark".into()),
+                keys: None,
+                colors: Default::default(),
             },
         };
 
@@ -186,8 +214,13 @@ impl Config {
             self.admin.connect_timeout_ms.set(v, from.clone());
         }
         if let Some(v) = a.request_timeout_ms {
-            self.admin.request_timeout_ms.set(v, from);
+            self.admin.request_timeout_ms.set(v, from.clone());
         }
+        if let Some(v) = raw.tui.theme {
+            self.tui.theme.set(v, from);
+        }
+        self.tui.keys = raw.tui.keys;
+        self.tui.colors = raw.tui.colors.unwrap_or_default();
         self.file = Some(path.to_path_buf());
         Ok(())
     }
@@ -210,6 +243,9 @@ impl Config {
         }
         if let Some((v, o)) = var("AUTHDESK_DATA_DIR") {
             self.data_dir.set(v.into(), o);
+        }
+        if let Some((v, o)) = var("AUTHDESK_THEME") {
+            self.tui.theme.set(v, o);
         }
         if let Some((v, o)) = var("AUTHDESK_ADMIN_URL") {
             self.admin.url.set(Some(v), o);
@@ -301,6 +337,11 @@ impl Config {
                 a.request_timeout_ms.value.to_string(),
                 &a.request_timeout_ms.origin,
             ),
+            (
+                "tui.theme",
+                self.tui.theme.value.clone(),
+                &self.tui.theme.origin,
+            ),
         ]
     }
 }
@@ -340,6 +381,24 @@ mod tests {
         let err = Config::load(Some(&file), &no_env).unwrap_err().to_string();
         assert!(err.contains("authdesk.toml:2:1"), "{err}");
         assert!(err.contains("tickets_dri"), "{err}");
+    }
+
+    #[test]
+    fn tui_section_is_read_and_checked_for_typos() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("authdesk.toml");
+        std::fs::write(
+            &file,
+            "[tui]\ntheme = \"light\"\n[tui.keys.walk]\nundo = [\"z\"]\n[tui.colors]\naccent = \"red\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), &no_env).unwrap();
+        assert_eq!(c.tui.theme.value, "light");
+        assert!(c.tui.keys.unwrap().contains_key("walk"));
+        assert_eq!(c.tui.colors["accent"], "red");
+        std::fs::write(&file, "[tui]\nthem = \"light\"\n").unwrap();
+        let err = Config::load(Some(&file), &no_env).unwrap_err().to_string();
+        assert!(err.contains("them"), "{err}");
     }
 
     #[test]

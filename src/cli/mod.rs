@@ -9,6 +9,7 @@ mod inspect;
 mod lint;
 mod logs;
 mod run;
+mod tui;
 
 use crate::config::Config;
 use clap::{Parser, Subcommand};
@@ -61,6 +62,10 @@ pub enum Command {
     Inspect(inspect::InspectCommand),
     /// Triage access logs: failure rates, top keys, IPs and paths, spikes.
     Logs(logs::LogsArgs),
+    /// Walk a runbook in the terminal app, starting at its intake form.
+    Walk(tui::WalkArgs),
+    /// Bring back an unfinished case in the terminal app (the latest when no id is given).
+    Resume(tui::ResumeArgs),
 }
 
 /// Parses the command line, runs the command, and turns its result into an exit code.
@@ -81,10 +86,9 @@ pub fn main() -> ExitCode {
         Some(Command::Config) => show_config(&config),
         Some(Command::Inspect(cmd)) => inspect::run(cmd),
         Some(Command::Logs(args)) => logs::run(args),
-        None => {
-            eprintln!("authdesk: no command given; see `authdesk --help`");
-            Ok(Exit::Usage)
-        }
+        Some(Command::Walk(args)) => tui::walk(args, &config),
+        Some(Command::Resume(args)) => tui::resume(args, &config),
+        None => tui::home(&config),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -65,7 +65,7 @@ pub struct RunArgs {
     pub offline: bool,
 }
 
-fn pair(s: &str) -> Result<(String, String), String> {
+pub(super) fn pair(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!(

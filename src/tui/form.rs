@@ -130,6 +130,19 @@ impl Form {
         form
     }
 
+    /// Puts `text` in the field for input `name`; false when the runbook has no such input.
+    pub fn set_text(&mut self, name: &str, text: &str) -> bool {
+        let Some(field) = self.fields.iter_mut().find(|f| f.name == name) else {
+            return false;
+        };
+        field.kept = None;
+        field.text = TextArea::new(text.lines().map(str::to_string).collect());
+        if field.ty == FactType::Secret {
+            field.text.set_mask_char('•');
+        }
+        true
+    }
+
     pub fn focused(&mut self) -> Option<&mut Field> {
         self.fields.get_mut(self.focus)
     }

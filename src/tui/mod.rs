@@ -2,11 +2,15 @@
 //! queries become messages ([`msg`]); one [`update`] changes the [`state`] through the core
 //! and returns effects that the runtime ([`app`]) carries out; [`view`] only draws.
 
+pub mod app;
+mod effects;
 pub mod evidence;
 pub mod form;
 pub mod keymap;
+pub mod log;
 pub mod msg;
 pub mod state;
+pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;

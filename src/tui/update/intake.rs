@@ -75,6 +75,22 @@ pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Fills fields given on the command line (`--input NAME=VALUE`), focuses the first empty
+/// one, and starts the evidence when they name a customer or key. Returns the names that
+/// are not inputs of the runbook.
+pub fn prefill(state: &mut State, inputs: &[(String, String)]) -> (Vec<Effect>, Vec<String>) {
+    let Screen::Intake(form) = &mut state.screen else {
+        return (Vec::new(), Vec::new());
+    };
+    let unknown = inputs
+        .iter()
+        .filter(|(name, text)| !form.set_text(name, text))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let first_empty = form.fields.iter().position(|f| f.is_empty()).unwrap_or(0);
+    (move_focus(state, first_empty), unknown)
+}
+
 pub fn move_focus(state: &mut State, to: usize) -> Vec<Effect> {
     if let Screen::Intake(form) = &mut state.screen {
         form.set_focus(to);

@@ -12,6 +12,7 @@ mod overlay;
 mod walk;
 
 pub use case::{open_session, start_case};
+pub use intake::prefill;
 
 use super::keymap::Context;
 use super::msg::{Action, Effect, Msg};

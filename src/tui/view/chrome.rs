@@ -103,6 +103,13 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
             key(g, Help),
             key(g, Quit),
         ],
+        Screen::Outcome(_) if !state.case_unsaved() => vec![
+            key(nav, Select).map(|(k, _)| (k, "home")),
+            key(Context::Outcome, Copy),
+            key(Context::Outcome, ToggleFormat),
+            key(g, Help),
+            key(g, Quit),
+        ],
         Screen::Outcome(_) => vec![
             key(Context::Outcome, Save),
             key(Context::Outcome, Copy),

@@ -107,7 +107,8 @@ fn evidence_status<'a>(state: &State, theme: &Theme) -> Line<'a> {
             " evidence starts once a customer or key is given ",
             theme.dim,
         ),
-        Connection::Offline(why) => Span::styled(format!(" {why} "), theme.warn),
+        // The reason is on the walk screen's evidence panel; here the title must stay short.
+        Connection::Offline(_) => Span::styled(" admin API not connected ", theme.warn),
         Connection::Asking => Span::styled(
             format!(" {} asking the admin API ", super::spinner(state.tick)),
             theme.accent,

@@ -1,0 +1,231 @@
+//! Carrying out the update's effects: file I/O, evidence queries, the clipboard and the
+//! editor. Anything slow runs off the loop and reports back as a message, so a frame never
+//! waits on a disk or a network.
+
+use super::msg::{Effect, HomeData, Msg, TicketFile};
+use super::terminal;
+use crate::config::AdminConfig;
+use crate::facts::Facts;
+use crate::session::{self, Session};
+use base64::Engine;
+use ratatui::DefaultTerminal;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How many recent tickets the home screen lists.
+const RECENT_TICKETS: usize = 20;
+
+pub struct Runner {
+    pub tx: UnboundedSender<Msg>,
+    pub data_dir: PathBuf,
+    pub tickets_dir: PathBuf,
+    pub admin: AdminConfig,
+    /// Set while the editor owns the terminal, so the input thread keeps off it.
+    pub input_paused: Arc<AtomicBool>,
+    /// Sessions are saved in order on one thread: a later step never loses to an earlier.
+    saver: Option<std::sync::mpsc::Sender<Session>>,
+    saver_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Runner {
+    pub fn new(
+        tx: UnboundedSender<Msg>,
+        data_dir: PathBuf,
+        tickets_dir: PathBuf,
+        admin: AdminConfig,
+        input_paused: Arc<AtomicBool>,
+    ) -> Self {
+        let (saves, queue) = std::sync::mpsc::channel::<Session>();
+        let report = tx.clone();
+        let dir = data_dir.clone();
+        let saver_thread = std::thread::spawn(move || {
+            for session in queue {
+                if let Err(e) = session.save(&dir) {
+                    tracing::error!("{e}");
+                    let _ = report.send(Msg::SessionSaveFailed {
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        });
+        Runner {
+            tx,
+            data_dir,
+            tickets_dir,
+            admin,
+            input_paused,
+            saver: Some(saves),
+            saver_thread: Some(saver_thread),
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect, terminal: &mut DefaultTerminal) {
+        match effect {
+            Effect::LoadHome => {
+                let (tx, data, tickets) = (
+                    self.tx.clone(),
+                    self.data_dir.clone(),
+                    self.tickets_dir.clone(),
+                );
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::HomeLoaded(home_data(&data, &tickets)));
+                });
+            }
+            Effect::FetchEvidence { generation, intake } => self.fetch(generation, intake),
+            Effect::SaveSession(session) => {
+                if let Some(saver) = &self.saver {
+                    let _ = saver.send(*session);
+                }
+            }
+            Effect::SaveTicket(ticket) => {
+                let (tx, dir) = (self.tx.clone(), self.tickets_dir.clone());
+                tokio::task::spawn_blocking(move || {
+                    let msg = match ticket.save(&dir) {
+                        Ok(files) => Msg::TicketSaved { files },
+                        Err(e) => Msg::TicketSaveFailed {
+                            reason: e.to_string(),
+                        },
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Effect::Copy(text) => {
+                if let Err(e) = copy_osc52(&text) {
+                    tracing::warn!("clipboard: {e}");
+                }
+            }
+            Effect::OpenEditor(text) => {
+                let result = self.edit(&text, terminal);
+                let _ = self.tx.send(Msg::EditorClosed { text: result });
+            }
+            Effect::Quit => {}
+        }
+    }
+
+    /// Waits for queued session saves to reach the disk; called before leaving.
+    pub fn flush(&mut self) {
+        self.saver = None;
+        if let Some(thread) = self.saver_thread.take() {
+            let _ = thread.join();
+        }
+    }
+
+    /// Asks the admin API for the case's evidence on a blocking task, reporting each answer
+    /// or failure as a message.
+    fn fetch(&self, generation: u64, intake: Facts) {
+        let (tx, admin) = (self.tx.clone(), self.admin.clone());
+        tokio::task::spawn_blocking(move || {
+            let gathered = crate::admin::gather_blocking(&admin, &intake, chrono::Utc::now());
+            let nothing = gathered.facts.is_empty();
+            // One failure naming the whole API, with nothing gathered, means no API at all.
+            if nothing
+                && gathered.unavailable.len() == 1
+                && gathered.unavailable[0].0 == "admin API"
+            {
+                let reason = format!("admin API not connected: {}", gathered.unavailable[0].1);
+                let _ = tx.send(Msg::EvidenceOffline { generation, reason });
+                return;
+            }
+            let mut queries: Vec<String> = gathered
+                .unavailable
+                .iter()
+                .map(|(what, _)| what.clone())
+                .collect();
+            queries.insert(0, "admin API".to_string());
+            let _ = tx.send(Msg::EvidenceStarted {
+                generation,
+                queries,
+                demo: gathered.demo,
+            });
+            let _ = tx.send(Msg::EvidenceLoaded {
+                generation,
+                query: "admin API".into(),
+                facts: gathered.facts,
+            });
+            for (query, reason) in gathered.unavailable {
+                let _ = tx.send(Msg::EvidenceFailed {
+                    generation,
+                    query,
+                    reason,
+                });
+            }
+        });
+    }
+
+    /// Runs $VISUAL or $EDITOR on the text in an owner-only file, with the screen handed over.
+    fn edit(&self, text: &str, terminal: &mut DefaultTerminal) -> Result<String, String> {
+        let dir = self.data_dir.join("tmp");
+        crate::store::private_dir(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(format!("edit-{}.md", std::process::id()));
+        crate::store::replace(&path, text.as_bytes()).map_err(|e| e.to_string())?;
+        let editor = std::env::var("VISUAL")
+            .or_else(|_| std::env::var("EDITOR"))
+            .unwrap_or_else(|_| "vi".to_string());
+        let mut words = shell_words::split(&editor).map_err(|e| format!("$EDITOR: {e}"))?;
+        if words.is_empty() {
+            return Err("$EDITOR is empty".into());
+        }
+        let program = words.remove(0);
+        self.input_paused.store(true, Ordering::Release);
+        terminal::suspend();
+        let status = std::process::Command::new(&program)
+            .args(&words)
+            .arg(&path)
+            .status();
+        let resumed = terminal::resume(terminal);
+        self.input_paused.store(false, Ordering::Release);
+        let result = match status {
+            Ok(s) if s.success() => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
+            Ok(s) => Err(format!("{program} exited with {s}")),
+            Err(e) => Err(format!("cannot run {program}: {e}")),
+        };
+        let _ = std::fs::remove_file(&path);
+        resumed.map_err(|e| e.to_string())?;
+        result
+    }
+}
+
+/// Puts text on the clipboard of the terminal the agent sits at, even over SSH.
+fn copy_osc52(text: &str) -> std::io::Result<()> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}
+
+fn home_data(data_dir: &Path, tickets_dir: &Path) -> HomeData {
+    let listing = session::unfinished(data_dir);
+    let mut tickets: Vec<(std::time::SystemTime, TicketFile)> = std::fs::read_dir(tickets_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| {
+            let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+            let path = e.path();
+            let title = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .next()
+                        .map(|l| l.trim_start_matches("# ").to_string())
+                })
+                .unwrap_or_default();
+            let name = e.file_name().to_string_lossy().into_owned();
+            Some((modified, TicketFile { name, path, title }))
+        })
+        .collect();
+    tickets.sort_by_key(|t| std::cmp::Reverse(t.0));
+    HomeData {
+        sessions: listing.sessions,
+        problems: listing.problems.iter().map(ToString::to_string).collect(),
+        tickets: tickets
+            .into_iter()
+            .take(RECENT_TICKETS)
+            .map(|(_, t)| t)
+            .collect(),
+    }
+}
