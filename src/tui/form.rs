@@ -112,6 +112,8 @@ impl Form {
             match saved.get(&field.name) {
                 Some(IntakeValue::Text(t)) => {
                     field.text = TextArea::new(t.lines().map(str::to_string).collect());
+                    field.text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                    field.text.move_cursor(ratatui_textarea::CursorMove::End);
                 }
                 Some(IntakeValue::Masked(m)) => field.kept = Some(m.clone()),
                 None => {}
@@ -137,6 +139,9 @@ impl Form {
         };
         field.kept = None;
         field.text = TextArea::new(text.lines().map(str::to_string).collect());
+        // Typing goes on after what is there, not before it.
+        field.text.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        field.text.move_cursor(ratatui_textarea::CursorMove::End);
         if field.ty == FactType::Secret {
             field.text.set_mask_char('•');
         }
