@@ -8,6 +8,7 @@ mod graph;
 mod inspect;
 mod lint;
 mod logs;
+mod run;
 
 use crate::config::Config;
 use clap::{Parser, Subcommand};
@@ -47,6 +48,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk a runbook without a terminal and write its ticket (for scripts).
+    Run(run::RunArgs),
     /// Check runbooks for problems; each is reported with file, line and column.
     Lint(lint::LintArgs),
     /// Draw a runbook as a Mermaid or Graphviz picture.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Some(Command::Run(args)) => run::run(args, &config),
         Some(Command::Lint(args)) => lint::run(args, &config),
         Some(Command::Graph(args)) => graph::run(args, &config),
         Some(Command::Config) => show_config(&config),

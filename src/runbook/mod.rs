@@ -6,6 +6,7 @@ mod diagnostic;
 pub mod graph;
 mod lint;
 mod model;
+pub mod operand;
 mod raw;
 mod resolve;
 
@@ -88,7 +89,11 @@ impl Catalog {
                 catalog.diagnostics.extend(cx.diags);
                 continue;
             };
-            lint::graph(&mut cx, &rb, &spans);
+            // A node that failed to resolve has no edges, so graph checks on the rest would
+            // report its targets as unreachable: fix the nodes first, then the graph.
+            if cx.diags.is_empty() {
+                lint::graph(&mut cx, &rb, &spans);
+            }
             let here = src.path.display().to_string();
             if let Some(first) = ids.insert(rb.id.clone(), here.clone()) {
                 cx.error(
@@ -96,9 +101,12 @@ impl Catalog {
                     format!("duplicate runbook id `{}` (also in {first})", rb.id),
                 );
             }
+            let mut seen_here = std::collections::HashSet::new();
             for outcome in outcome_spans {
                 let oid = outcome.get_ref();
-                if shared_ids.contains(&oid.as_str()) {
+                if !seen_here.insert(oid.clone()) {
+                    // Already reported as a duplicate node id.
+                } else if shared_ids.contains(&oid.as_str()) {
                     cx.error(
                         outcome.span(),
                         format!("outcome `{oid}` is already defined by a library"),

@@ -35,8 +35,8 @@ impl RunbookRef {
 pub enum WalkError {
     #[error("this walk was taken on runbook {walked:?}, not {given:?}")]
     RunbookMismatch {
-        walked: RunbookRef,
-        given: RunbookRef,
+        walked: Box<RunbookRef>,
+        given: Box<RunbookRef>,
     },
     #[error("the walk has ended at outcome `{0}`")]
     Finished(String),
@@ -110,8 +110,8 @@ impl Walk {
             Ok(())
         } else {
             Err(WalkError::RunbookMismatch {
-                walked: self.runbook.clone(),
-                given,
+                walked: Box::new(self.runbook.clone()),
+                given: Box::new(given),
             })
         }
     }

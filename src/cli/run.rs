@@ -1,0 +1,251 @@
+//! `authdesk run`: walks a runbook without a terminal, for scripts handing off escalations.
+//!
+//! Answers come from `--answer NODE=CHOICE` and `--answers FILE.toml`; evidence from the admin
+//! API unless `--offline`. When the walk needs an answer it was not given, nothing is
+//! written and the exit code says so.
+
+use super::{Exit, catalog};
+use crate::admin;
+use crate::config::Config;
+use crate::runbook::{NodeKind, Runbook};
+use crate::ticket::{Context, Ticket, trackers};
+use crate::walk::{Answerer, Position, Walk};
+use anyhow::{Context as _, Result, bail};
+use chrono::Utc;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TicketFormat {
+    Markdown,
+    Json,
+    /// The body of a GitHub "create an issue" request.
+    Github,
+    /// The body of a Jira "create issue" request (project from --jira-project).
+    Jira,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A runbook id (`401`, `403-forbidden`) or a path to a runbook file.
+    pub runbook: String,
+    /// An intake value, e.g. `--input key_id=key_live_42`.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = pair)]
+    pub inputs: Vec<(String, String)>,
+    /// The answer to a question, e.g. `--answer ask-key-status=revoked`.
+    #[arg(long = "answer", value_name = "NODE=CHOICE", value_parser = pair)]
+    pub answers: Vec<(String, String)>,
+    /// A TOML file with `[inputs]` and `[answers]` tables; flags override it.
+    #[arg(long = "answers", value_name = "FILE")]
+    pub answers_file: Option<PathBuf>,
+    /// How the ticket (or the question needing an answer) is printed.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: TicketFormat,
+    /// Write the ticket to this file instead of the tickets folder.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// The Jira project key for `--format jira`.
+    #[arg(long, value_name = "KEY", default_value = "SUP")]
+    pub jira_project: String,
+    /// Do not query the admin API: every check without facts becomes a question.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+fn pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!(
+            "`{}` is not NAME=VALUE",
+            crate::secret::redact(s, &[])
+        )),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    #[serde(default)]
+    inputs: BTreeMap<String, String>,
+    #[serde(default)]
+    answers: BTreeMap<String, String>,
+}
+
+pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
+    let rb = catalog::runbook(&args.runbook, config)?;
+    let AnswersFile { inputs, answers } = merged_inputs(&args)?;
+    check_answers(&rb, &answers)?;
+    let now = Utc::now();
+    let inputs: Vec<(String, String)> = inputs.into_iter().collect();
+    let mut facts = crate::intake::facts(&rb, &inputs, now)?;
+
+    let gathered = (!args.offline).then(|| admin::gather_blocking(&config.admin, &facts, now));
+    let demo = gathered.as_ref().is_some_and(|g| g.demo);
+    if let Some(g) = &gathered {
+        facts.extend(&g.facts);
+    }
+    let mut walk = Walk::start(&rb, facts, now)?;
+    for (what, reason) in gathered.iter().flat_map(|g| &g.unavailable) {
+        walk.record_unavailable(crate::facts::FactSource::AdminApi, what, reason, now);
+    }
+
+    loop {
+        let (node, question) = match walk.position(&rb)? {
+            Position::Outcome { .. } => break,
+            Position::Question { node, question } => (node.to_string(), question),
+        };
+        let Some(choice) = answers.get(&node) else {
+            print_needs_answer(&rb, &walk, &node, args.format);
+            return Ok(Exit::NeedsAnswer);
+        };
+        debug_assert!(
+            question.choice(choice).is_some(),
+            "answers were checked up front"
+        );
+        walk.answer(&rb, &node, choice, Answerer::Script, Utc::now())?;
+    }
+
+    let cx = Context {
+        agent: &config.agent.value,
+        demo_data: demo,
+        now: Utc::now(),
+    };
+    let ticket = Ticket::from_walk(&rb, &walk, &cx)?;
+    let text = match args.format {
+        TicketFormat::Markdown => ticket.to_markdown(),
+        TicketFormat::Json => ticket.to_json(),
+        TicketFormat::Github => pretty(&trackers::github_issue(&ticket)),
+        TicketFormat::Jira => pretty(&trackers::jira_issue(&ticket, &args.jira_project)),
+    };
+    let written = match &args.out {
+        Some(path) => {
+            write_out(path, &text)?;
+            vec![path.clone()]
+        }
+        None => ticket.save(&config.tickets_dir.value)?,
+    };
+    println!("{text}");
+    for path in written {
+        eprintln!("ticket written: {}", path.display());
+    }
+    Ok(if ticket.outcome.escalated() {
+        Exit::Escalated
+    } else {
+        Exit::Ok
+    })
+}
+
+/// Inputs and answers from the file, with the command line's taking precedence.
+fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
+    let file = match &args.answers_file {
+        Some(path) => {
+            let src = crate::runbook::SourceFile::read(path)
+                .with_context(|| format!("cannot read answers file {}", path.display()))?;
+            toml::from_str::<AnswersFile>(&src.text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}",
+                    src.diagnostic(e.span().unwrap_or(0..0), e.message().trim())
+                )
+            })?
+        }
+        None => AnswersFile::default(),
+    };
+    let mut merged = file;
+    merged.inputs.extend(args.inputs.iter().cloned());
+    merged.answers.extend(args.answers.iter().cloned());
+    Ok(merged)
+}
+
+/// Refuses answers that could never apply, before anything runs.
+fn check_answers(rb: &Runbook, answers: &BTreeMap<String, String>) -> Result<()> {
+    for (node, choice) in answers {
+        let Some(n) = rb.node(node) else {
+            bail!(
+                "--answer {node}={choice}: runbook `{}` has no node `{node}`",
+                rb.id
+            );
+        };
+        let NodeKind::Question(q) = &n.kind else {
+            bail!(
+                "--answer {node}={choice}: `{node}` is a {}, not a question",
+                n.kind.name()
+            );
+        };
+        if q.choice(choice).is_none() {
+            let valid: Vec<&str> = q.choices.iter().map(|c| c.id.as_str()).collect();
+            bail!(
+                "--answer {node}={choice}: no such choice (choices: {})",
+                valid.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn write_out(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    crate::store::write_new(path, text.as_bytes())
+        .with_context(|| format!("cannot write ticket {}", path.display()))
+}
+
+fn print_needs_answer(rb: &Runbook, walk: &Walk, node: &str, format: TicketFormat) {
+    let Some(n) = rb.node(node) else { return };
+    let NodeKind::Question(q) = &n.kind else {
+        return;
+    };
+    let missing: Vec<&String> = walk
+        .steps()
+        .last()
+        .into_iter()
+        .flat_map(|s| match &s.decision {
+            crate::walk::Decision::Undecided { missing, .. } if s.next == node => {
+                missing.iter().collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    match format {
+        TicketFormat::Json | TicketFormat::Github | TicketFormat::Jira => {
+            let value = serde_json::json!({
+                "status": "needs_answer",
+                "runbook": rb.id,
+                "node": node,
+                "question": n.text.trim(),
+                "help": n.help.trim(),
+                "choices": q.choices.iter().map(|c| serde_json::json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
+                "missing_facts": missing,
+                "evidence_unavailable": walk.unavailable(),
+                "steps_taken": walk.steps().len(),
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+        TicketFormat::Markdown => {
+            println!("needs an answer at `{node}`: {}", n.text.trim());
+            if !missing.is_empty() {
+                let missing: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                println!(
+                    "  (the check could not decide: unknown {})",
+                    missing.join(", ")
+                );
+            }
+            for u in walk.unavailable() {
+                println!("  evidence unavailable: {}: {}", u.what, u.reason);
+            }
+            println!("choices:");
+            for c in &q.choices {
+                println!("  {:<24} {}", c.id, c.label);
+            }
+            println!("answer with: --answer {node}=CHOICE");
+        }
+    }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}

@@ -1,0 +1,326 @@
+//! Escalation tickets: what a finished walk hands to a lead or to engineering, so nobody has
+//! to ask a follow-up question. Built from the walk alone; rendered as Markdown for people
+//! and JSON for machines (its schema is `assets/ticket.schema.json`).
+
+mod markdown;
+pub mod trackers;
+
+pub use markdown::to_markdown;
+
+use crate::facts::{FactValue, Facts};
+use crate::runbook::{Resolution, Runbook, Severity, placeholders};
+use crate::secret::MaskedSecret;
+use crate::walk::{Citation, Note, Position, RunbookRef, Unavailable, Walk};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Bumped when the JSON shape changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ticket {
+    pub schema_version: u32,
+    /// `ESC-YYYYMMDD-` and a short unique suffix.
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub agent: String,
+    /// True when the evidence came from the built-in demo API, not a real one.
+    pub demo_data: bool,
+    pub customer_id: Option<String>,
+    pub key_id: Option<String>,
+    /// The pasted key, masked, with its fingerprint; never the key itself.
+    pub key: Option<MaskedSecret>,
+    pub runbook: RunbookRef,
+    pub outcome: TicketOutcome,
+    /// One line a lead can read in the queue.
+    pub summary: String,
+    /// The facts the outcome rests on, with where each came from.
+    pub evidence: Vec<Citation>,
+    pub criteria_matched: Vec<CriterionMatch>,
+    pub evidence_unavailable: Vec<Unavailable>,
+    pub path: Vec<PathStep>,
+    pub notes: Vec<Note>,
+    pub facts: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketOutcome {
+    pub id: String,
+    pub title: String,
+    pub resolution: Resolution,
+    pub severity: Severity,
+    pub reply: String,
+    pub next_steps: Vec<String>,
+}
+
+impl TicketOutcome {
+    pub fn escalated(&self) -> bool {
+        matches!(self.resolution, Resolution::Escalate { .. })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionMatch {
+    pub id: String,
+    pub title: String,
+}
+
+/// One step of the path, as the ticket tells it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathStep {
+    pub node: String,
+    pub title: String,
+    pub prompt: String,
+    /// The answer given, or what the check concluded.
+    pub answer: String,
+    /// "agent alice", "script", "check", "check (facts missing)".
+    pub decided_by: String,
+    /// The facts a check read, or the facts an answer asserted.
+    pub facts: Vec<Citation>,
+    /// Facts a check needed but did not have.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TicketError {
+    #[error("the walk has not reached an outcome yet (it stands at `{0}`)")]
+    NotFinished(String),
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
+    #[error("cannot write ticket {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Who and what a ticket is made from, besides the walk.
+pub struct Context<'a> {
+    pub agent: &'a str,
+    pub demo_data: bool,
+    pub now: DateTime<Utc>,
+}
+
+impl Ticket {
+    pub fn from_walk(rb: &Runbook, walk: &Walk, cx: &Context<'_>) -> Result<Self, TicketError> {
+        let (node_id, outcome) = match walk.position(rb)? {
+            Position::Outcome { node, outcome } => (node, outcome),
+            Position::Question { node, .. } => return Err(TicketError::NotFinished(node.into())),
+        };
+        let node = rb
+            .node(node_id)
+            .ok_or_else(|| TicketError::NotFinished(node_id.into()))?;
+        let facts = walk.facts();
+        let text = |name: &str| {
+            facts
+                .value(name)
+                .and_then(FactValue::as_text)
+                .map(str::to_string)
+        };
+        let key = match facts.value("key") {
+            Some(FactValue::Secret(m)) => Some(m.clone()),
+            _ => None,
+        };
+        let criteria_matched = rb
+            .criteria
+            .iter()
+            .filter(|c| {
+                let mut trace = Default::default();
+                c.when.eval(&facts, cx.now, &mut trace) == crate::runbook::condition::Truth::True
+            })
+            .map(|c| CriterionMatch {
+                id: c.id.clone(),
+                title: c.title.clone(),
+            })
+            .collect();
+        let id = ticket_id(walk, cx.now);
+        Ok(Ticket {
+            schema_version: SCHEMA_VERSION,
+            id,
+            created_at: cx.now,
+            started_at: walk.started_at,
+            agent: cx.agent.to_string(),
+            demo_data: cx.demo_data,
+            customer_id: text("customer_id").or_else(|| text("key.customer_id")),
+            key_id: text("key_id"),
+            key,
+            runbook: walk.runbook.clone(),
+            outcome: TicketOutcome {
+                id: node.id.clone(),
+                title: node.title.clone(),
+                resolution: outcome.resolution.clone(),
+                severity: outcome.severity,
+                reply: reflow(&outcome.reply),
+                next_steps: outcome.next_steps.clone(),
+            },
+            summary: fill(&outcome.summary, &facts),
+            evidence: outcome
+                .cite
+                .iter()
+                .filter_map(|name| facts.get(name).map(|f| Citation::of(name, f)))
+                .collect(),
+            criteria_matched,
+            evidence_unavailable: walk.unavailable().to_vec(),
+            path: path(rb, walk),
+            notes: walk.notes().to_vec(),
+            facts: facts.iter().map(|(n, f)| Citation::of(n, f)).collect(),
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn to_markdown(&self) -> String {
+        to_markdown(self)
+    }
+
+    /// Writes `ID.md` and `ID.json` into `dir`, never over existing files.
+    pub fn save(&self, dir: &Path) -> Result<Vec<PathBuf>, TicketError> {
+        let write = |path: PathBuf, text: String| {
+            crate::store::write_new(&path, text.as_bytes())
+                .map(|()| path.clone())
+                .map_err(|source| TicketError::Write { path, source })
+        };
+        crate::store::private_dir(dir).map_err(|source| TicketError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(vec![
+            write(dir.join(format!("{}.md", self.id)), self.to_markdown())?,
+            write(dir.join(format!("{}.json", self.id)), self.to_json())?,
+        ])
+    }
+}
+
+/// `ESC-20261122-` and six hex digits that differ for any two walks or moments.
+fn ticket_id(walk: &Walk, now: DateTime<Utc>) -> String {
+    let seed = format!(
+        "{}|{}|{}",
+        serde_json::to_string(walk).unwrap_or_default(),
+        now.timestamp_nanos_opt().unwrap_or_default(),
+        std::process::id()
+    );
+    let digest = crate::digest::short_sha256(seed.as_bytes());
+    format!("ESC-{}-{}", now.format("%Y%m%d"), &digest[..6])
+}
+
+/// Fills `{fact}` placeholders. A `[…]` segment is kept only when every fact in it is known,
+/// so "revoked[ by {key.revoked_by}]" reads "revoked" rather than "revoked by unknown";
+/// outside a segment an unknown fact reads "unknown".
+pub fn fill(template: &str, facts: &Facts) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('[') {
+        let Some(len) = rest[open..].find(']') else {
+            break;
+        };
+        out.push_str(&fill_plain(&rest[..open], facts));
+        let segment = &rest[open + 1..open + len];
+        if placeholders(segment).all(|name| facts.value(name).is_some()) {
+            out.push_str(&fill_plain(segment, facts));
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(&fill_plain(rest, facts));
+    out
+}
+
+fn fill_plain(template: &str, facts: &Facts) -> String {
+    let mut out = template.to_string();
+    for name in placeholders(template).collect::<Vec<_>>() {
+        let value = facts
+            .value(name)
+            .map_or_else(|| "unknown".to_string(), |v| v.to_string());
+        out = out.replace(&format!("{{{name}}}"), &value);
+    }
+    out
+}
+
+/// Joins the lines of each paragraph, so a reply pasted into an email or a chat wraps where
+/// the reader's window does. Indented lines (commands, headers) keep their own lines.
+fn reflow(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, paragraphs: &mut Vec<String>| {
+        if !current.is_empty() {
+            paragraphs.push(std::mem::take(current));
+        }
+    };
+    for line in text.trim().lines() {
+        if line.trim().is_empty() {
+            flush(&mut current, &mut paragraphs);
+        } else if line.starts_with("    ") {
+            flush(&mut current, &mut paragraphs);
+            paragraphs.push(line.to_string());
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(line.trim());
+        }
+    }
+    flush(&mut current, &mut paragraphs);
+    let mut out = String::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            // Consecutive indented lines form one block; everything else is its own paragraph.
+            let both_code = p.starts_with("    ") && paragraphs[i - 1].starts_with("    ");
+            out.push_str(if both_code { "\n" } else { "\n\n" });
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
+    use crate::walk::Decision;
+    walk.steps()
+        .iter()
+        .map(|step| {
+            let title = rb
+                .node(&step.node)
+                .map_or_else(|| step.node.clone(), |n| n.title.clone());
+            let (answer, facts, missing) = match &step.decision {
+                Decision::Answer { label, set, .. } => (
+                    label.clone(),
+                    set.iter().map(|(n, f)| Citation::of(n, f)).collect(),
+                    Vec::new(),
+                ),
+                Decision::Check {
+                    condition,
+                    decided_by,
+                    ..
+                } => (
+                    format!("{condition} → {}", step.next),
+                    decided_by.clone(),
+                    Vec::new(),
+                ),
+                Decision::Undecided { missing, known } => (
+                    format!("could not decide → asked `{}`", step.next),
+                    known.clone(),
+                    missing.clone(),
+                ),
+            };
+            PathStep {
+                node: step.node.clone(),
+                title,
+                prompt: step.prompt.clone(),
+                answer,
+                decided_by: step.decision.decider(),
+                facts,
+                missing,
+                at: step.at,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,71 @@
+//! `authdesk config` and configuration errors, as a user meets them.
+
+mod common;
+use common::Sandbox;
+
+#[test]
+fn config_shows_each_value_and_its_origin() {
+    let sb = Sandbox::new();
+    let file = sb.write(
+        "authdesk.toml",
+        "agent = \"from-file\"\n[admin]\nrequest_timeout_ms = 900\n",
+    );
+    let out = sb.run_cmd(
+        sb.cmd()
+            .args(["--config", file.to_str().unwrap(), "config"])
+            .env_remove("AUTHDESK_AGENT"),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let line = |key: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("agent ").contains("from-file") && line("agent ").contains("authdesk.toml"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        line("admin.request_timeout_ms").contains("900"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        line("tickets_dir").contains("$AUTHDESK_TICKETS_DIR"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        line("admin.connect_timeout_ms").contains("default"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_bad_config_file_names_line_and_column() {
+    let sb = Sandbox::new();
+    let file = sb.write("authdesk.toml", "agent = \"a\"\n\n[admin]\nurl = 42\n");
+    let out = sb.run(&["--config", file.to_str().unwrap(), "config"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("authdesk.toml:4:7"), "{}", out.stderr);
+}
+
+#[test]
+fn a_bad_environment_value_is_named() {
+    let sb = Sandbox::new();
+    let out = sb.run_cmd(
+        sb.cmd()
+            .arg("config")
+            .env("AUTHDESK_CONNECT_TIMEOUT_MS", "soon"),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("AUTHDESK_CONNECT_TIMEOUT_MS"),
+        "{}",
+        out.stderr
+    );
+}

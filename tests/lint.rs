@@ -1,0 +1,139 @@
+//! `authdesk lint`: the shipped runbooks are clean, and each broken fixture in
+//! `tests/fixtures/runbooks/` gives exactly the problems its `# expect:` lines name, at their
+//! line and column.
+
+mod common;
+use common::Sandbox;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/runbooks")
+}
+
+/// `# expect: LINE:COL: message` lines, with the file they were found in.
+fn expectations(path: &Path) -> Vec<String> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(path)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.lines()
+                .filter_map(|l| l.strip_prefix("# expect: "))
+                .map(|e| format!("{}:{e}", f.display()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn shipped_runbooks_lint_clean() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["lint"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("401-unauthorized, 403-forbidden"),
+        "{}",
+        out.stderr
+    );
+    let out = sb.run(&["lint", concat!(env!("CARGO_MANIFEST_DIR"), "/runbooks")]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn each_broken_runbook_reports_its_problems_at_line_and_column() {
+    let sb = Sandbox::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(fixtures()).unwrap().flatten() {
+        let path = entry.path();
+        let expected = expectations(&path);
+        assert!(
+            !expected.is_empty(),
+            "{} has no `# expect:` line",
+            path.display()
+        );
+        let out = sb.run(&["lint", path.to_str().unwrap()]);
+        assert_eq!(out.code, 1, "{}: {}", path.display(), out.stderr);
+        let reported: Vec<&str> = out.stdout.lines().collect();
+        for e in &expected {
+            assert!(
+                reported.iter().any(|r| r.starts_with(e.as_str())),
+                "{}: expected {e:?}, got:\n{}",
+                path.display(),
+                out.stdout
+            );
+        }
+        assert_eq!(
+            reported.len(),
+            expected.len(),
+            "{}: unexpected extra problems:\n{}",
+            path.display(),
+            out.stdout
+        );
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} fixtures found");
+}
+
+#[test]
+fn lint_reports_every_file_not_just_the_first() {
+    let sb = Sandbox::new();
+    let a = fixtures().join("cycle.toml");
+    let b = fixtures().join("unknown-next.toml");
+    let out = sb.run(&["lint", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("cycle.toml:6:6"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("unknown-next.toml:12:8"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn graph_draws_the_tree_in_both_formats() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["graph", "401", "--format", "mermaid"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("flowchart TD"));
+    assert!(
+        out.stdout.contains("key_state{\"Key status\"}"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("key_state -->|\"key.status = revoked\"| key_revoked"),
+        "{}",
+        out.stdout
+    );
+    let out = sb.run(&["graph", "403-forbidden", "--format", "dot"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("digraph \"403-forbidden\""));
+    assert!(
+        out.stdout.contains("\"ip-check\" -> \"ip-not-allowed\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn readme_shows_the_current_401_tree() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["graph", "401"]);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(out.stdout.trim()),
+        "README's Mermaid picture is stale: regenerate it with `authdesk graph 401`"
+    );
+}
