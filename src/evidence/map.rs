@@ -303,8 +303,8 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
     );
 }
 
-fn usage_facts(out: &mut Sink, c: &Cited<Option<api::Usage>>) {
-    let Some(u) = &c.answer else { return };
+fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {
+    let u = &c.answer;
     let from = c.from.to_string();
     match u.windows.first() {
         Some(w) => {

@@ -60,7 +60,7 @@ pub enum Answer {
     Customer(Cited<Option<api::Customer>>),
     AuditEvents(Cited<AuditDigest>),
     RequestLogs(Cited<FailureDigest>),
-    Usage(Cited<Option<api::Usage>>),
+    Usage(Cited<api::Usage>),
     Endpoint(Cited<Option<api::EndpointRoute>>),
     Health(Cited<api::Health>),
     FailureSummary(Cited<api::FailureSummary>),

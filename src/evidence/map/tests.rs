@@ -114,11 +114,11 @@ fn answers_that_say_nothing_still_set_their_facts() {
         &[
             Answer::RequestLogs(cite(FailureDigest::default())),
             Answer::AuditEvents(cite(AuditDigest::default())),
-            Answer::Usage(cite(Some(Usage {
+            Answer::Usage(cite(Usage {
                 key_id: "key_x".into(),
                 windows: vec![],
                 quota: None,
-            }))),
+            })),
         ],
         now(),
     );
@@ -260,11 +260,7 @@ fn exhausted_window_and_quota_are_flagged() {
             resets_at: t,
         }),
     };
-    let f = facts(
-        &Intake::default(),
-        &[Answer::Usage(cite(Some(usage)))],
-        now(),
-    );
+    let f = facts(&Intake::default(), &[Answer::Usage(cite(usage))], now());
     assert_eq!(value(&f, "usage.rate_exhausted").as_deref(), Some("true"));
     assert_eq!(value(&f, "usage.rate_limit").as_deref(), Some("10"));
     assert_eq!(value(&f, "usage.quota_exhausted").as_deref(), Some("true"));
