@@ -143,7 +143,10 @@ async fn a_field_of_the_wrong_type_is_named() {
         .find(|(w, _)| w == "key status")
         .unwrap()
         .1;
-    assert!(key.contains("`created_at` invalid type: integer `12345`"), "{key}");
+    assert!(
+        key.contains("`created_at` invalid type: integer `12345`"),
+        "{key}"
+    );
     let logs = &g
         .unavailable
         .iter()
