@@ -4,6 +4,7 @@
 //! errors for people and picks exit codes.
 
 mod catalog;
+mod demo_api;
 mod graph;
 mod inspect;
 mod lint;
@@ -61,6 +62,8 @@ pub enum Command {
     Inspect(inspect::InspectCommand),
     /// Triage access logs: failure rates, top keys, IPs and paths, spikes.
     Logs(logs::LogsArgs),
+    /// Serve the admin-API contract from demo data, with optional latency and faults.
+    DemoApi(demo_api::DemoApiArgs),
 }
 
 /// Parses the command line, runs the command, and turns its result into an exit code.
@@ -81,6 +84,7 @@ pub fn main() -> ExitCode {
         Some(Command::Config) => show_config(&config),
         Some(Command::Inspect(cmd)) => inspect::run(cmd),
         Some(Command::Logs(args)) => logs::run(args),
+        Some(Command::DemoApi(args)) => demo_api::run(args),
         None => {
             eprintln!("authdesk: no command given; see `authdesk --help`");
             Ok(Exit::Usage)
