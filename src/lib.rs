@@ -1,7 +1,7 @@
 //! authdesk walks API-support agents through the decision trees for HTTP 401 and 403 errors,
 //! gathers evidence, and writes escalation tickets.
 //!
-//! The core (`facts`, `secret`, `runbook`, `walk`, `ticket`, `diagnose`) is pure and
+//! The core (`facts`, `secret`, `runbook`, `walk`, `evidence`, `ticket`, `diagnose`) is pure and
 //! synchronous. `admin`, `tui` and `cli` are the edges that do I/O and call into it.
 
 pub mod admin;
@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnose;
 pub mod digest;
+pub mod evidence;
 pub mod facts;
 pub mod intake;
 pub mod runbook;

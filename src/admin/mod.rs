@@ -1,9 +1,53 @@
 //! The admin API: the HTTP client, the built-in demo server, and gathering a case's evidence.
-//! This is an edge: it does I/O on tokio and hands facts to the pure core.
+//! This is an edge: it does I/O on tokio and hands facts to the pure core ([`crate::evidence`]
+//! decides what to ask and what the answers mean).
+//!
+//! Two ways in:
+//!
+//! - Scripted mode blocks: [`gather_blocking`] runs every query concurrently and returns the
+//!   facts and what was unavailable, then the walk runs.
+//! - The TUI must never block: open a [`Connection`] once on its runtime, then for each case
+//!   call [`spawn_gather`] with an unbounded mpsc sender. Each finished query arrives as one
+//!   [`GatherMsg`] (`Loaded` with every fact known so far, `Failed` with a typed
+//!   [`AdminError`], then `Finished`), which the update function applies with
+//!   `Walk::add_facts` / `Walk::record_unavailable`.
+//!
+//! ```no_run
+//! # async fn tui(config: &authdesk::config::AdminConfig, intake: &authdesk::facts::Facts) {
+//! use authdesk::admin::{Connection, GatherMsg, spawn_gather};
+//! use authdesk::evidence::Intake;
+//! let conn = Connection::open(config).await.expect("shown to the agent instead");
+//! let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+//! spawn_gather(conn.client(), Intake::from_facts(intake), chrono::Utc::now(), tx);
+//! while let Some(msg) = rx.recv().await {
+//!     // In the TUI: update(&mut state, Msg::Evidence(msg)).
+//!     if matches!(msg, GatherMsg::Finished { .. }) { break; }
+//! }
+//! # }
+//! ```
+//!
+//! When no admin URL is configured, [`Connection::open`] starts the demo API in-process on an
+//! ephemeral loopback port with a random admin token, and talks to it through the same client.
+
+mod client;
+pub mod demo;
+mod gather;
+mod retry;
+mod token;
+
+pub use client::{AdminClient, AdminError, Call, Pages, USER_AGENT};
+pub use gather::{GatherMsg, MAX_PAGES, PAGE_SIZE, gather, spawn_gather};
+pub use retry::{MAX_RETRY_AFTER, MAX_TRIES};
+pub use token::{AdminToken, TokenError};
 
 use crate::config::AdminConfig;
+use crate::evidence::Intake;
 use crate::facts::Facts;
 use chrono::{DateTime, Utc};
+use demo::{DemoData, DemoOptions, DemoServer};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Evidence gathered for one case.
 #[derive(Debug, Default)]
@@ -14,16 +58,144 @@ pub struct Gathered {
     pub unavailable: Vec<(String, String)>,
     /// Whether the answers came from the built-in demo API.
     pub demo: bool,
+    /// How long each query took, for the benchmark and the log: (what, time, answered).
+    pub timings: Vec<(&'static str, Duration, bool)>,
+    /// How long gathering took from the first query to the last answer.
+    pub wall: Duration,
+}
+
+/// A client for the configured admin API, or for the demo API it started.
+#[derive(Debug)]
+pub struct Connection {
+    client: Arc<AdminClient>,
+    /// Kept so the in-process demo server lives as long as the connection.
+    demo: Option<DemoServer>,
+}
+
+impl Connection {
+    /// Connects as `config` says, reading the admin token from the process environment.
+    pub async fn open(config: &AdminConfig) -> Result<Self, AdminError> {
+        Self::open_with_env(config, &|name| std::env::var(name).ok()).await
+    }
+
+    pub async fn open_with_env(
+        config: &AdminConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, AdminError> {
+        let connect = Duration::from_millis(config.connect_timeout_ms.value);
+        let request = Duration::from_millis(config.request_timeout_ms.value);
+        if let Some(url) = &config.url.value {
+            let token =
+                AdminToken::load(config, env).map_err(|e| AdminError::Token(e.to_string()))?;
+            let client = AdminClient::new(url, token, connect, request)?;
+            return Ok(Self {
+                client: Arc::new(client),
+                demo: None,
+            });
+        }
+        let token = AdminToken::random();
+        let data = DemoData::built_in(Utc::now()).map_err(|e| AdminError::Demo(e.to_string()))?;
+        let options = DemoOptions {
+            token: Some(token.expose_for_demo()),
+            ..DemoOptions::default()
+        };
+        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let server = DemoServer::start(loopback, data, options)
+            .await
+            .map_err(|e| AdminError::Demo(e.to_string()))?;
+        let client = AdminClient::new(&server.url(), token, connect, request)?;
+        Ok(Self {
+            client: Arc::new(client),
+            demo: Some(server),
+        })
+    }
+
+    /// A connection to an admin API already running (a test's or the benchmark's demo server).
+    pub fn to(client: AdminClient) -> Self {
+        Self {
+            client: Arc::new(client),
+            demo: None,
+        }
+    }
+
+    pub fn client(&self) -> Arc<AdminClient> {
+        self.client.clone()
+    }
+
+    /// Whether the answers come from the built-in demo API.
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    /// Runs every query for the case and collects the outcome.
+    pub async fn gather_all(&self, intake: &Facts, now: DateTime<Utc>) -> Gathered {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let started = Instant::now();
+        let task = spawn_gather(self.client(), Intake::from_facts(intake), now, tx);
+        let mut out = Gathered {
+            demo: self.is_demo(),
+            ..Gathered::default()
+        };
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                GatherMsg::Loaded {
+                    query,
+                    facts,
+                    elapsed,
+                } => {
+                    out.facts = facts;
+                    out.timings.push((query.label(), elapsed, true));
+                }
+                GatherMsg::Failed {
+                    query,
+                    error,
+                    elapsed,
+                } => {
+                    out.unavailable
+                        .push((query.label().to_string(), error.to_string()));
+                    out.timings.push((query.label(), elapsed, false));
+                }
+                GatherMsg::Finished { gaps } => {
+                    let gaps = gaps.into_iter().map(|(w, r)| (w.to_string(), r));
+                    out.unavailable.extend(gaps);
+                }
+            }
+        }
+        out.wall = started.elapsed();
+        // The channel closes when the task ends; a panic in it was already reported per query.
+        let _ = task.await;
+        out
+    }
 }
 
 /// Gathers the evidence for a case from the configured admin API, or from the built-in demo
-/// API when none is configured. Blocks until every query has answered or failed.
-pub fn gather_blocking(_config: &AdminConfig, _intake: &Facts, _now: DateTime<Utc>) -> Gathered {
+/// API when none is configured. Blocks until every query has answered or failed; never fails
+/// as a whole: what could not be had is listed in `unavailable`.
+pub fn gather_blocking(config: &AdminConfig, intake: &Facts, now: DateTime<Utc>) -> Gathered {
+    let asks = Intake::from_facts(intake);
+    if asks.key_id.is_none() && asks.customer_id.is_none() {
+        return Gathered::default();
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => return unavailable(config, format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(async {
+        match Connection::open(config).await {
+            Ok(conn) => conn.gather_all(intake, now).await,
+            Err(e) => unavailable(config, e.to_string()),
+        }
+    })
+}
+
+fn unavailable(config: &AdminConfig, reason: String) -> Gathered {
     Gathered {
-        unavailable: vec![(
-            "admin API".into(),
-            "the admin API client is not built yet".into(),
-        )],
+        unavailable: vec![("admin API".into(), reason)],
+        demo: config.url.value.is_none(),
         ..Gathered::default()
     }
 }

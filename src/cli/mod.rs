@@ -4,6 +4,7 @@
 //! errors for people and picks exit codes.
 
 mod catalog;
+mod demo_api;
 mod graph;
 mod inspect;
 mod lint;
@@ -62,6 +63,8 @@ pub enum Command {
     Inspect(inspect::InspectCommand),
     /// Triage access logs: failure rates, top keys, IPs and paths, spikes.
     Logs(logs::LogsArgs),
+    /// Serve the admin-API contract from demo data, with optional latency and faults.
+    DemoApi(demo_api::DemoApiArgs),
     /// Walk a runbook in the terminal app, starting at its intake form.
     Walk(tui::WalkArgs),
     /// Bring back an unfinished case in the terminal app (the latest when no id is given).
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Some(Command::Config) => show_config(&config),
         Some(Command::Inspect(cmd)) => inspect::run(cmd),
         Some(Command::Logs(args)) => logs::run(args),
+        Some(Command::DemoApi(args)) => demo_api::run(args),
         Some(Command::Walk(args)) => tui::walk(args, &config),
         Some(Command::Resume(args)) => tui::resume(args, &config),
         None => tui::home(&config),

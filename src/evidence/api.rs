@@ -1,0 +1,341 @@
+//! The admin API's answers as plain data, exactly as `assets/admin-api.yaml` describes them.
+//!
+//! The HTTP client decodes into these types and the demo server encodes from them, so the two
+//! cannot drift apart; the mapping into facts reads them. No HTTP types here. Unknown fields are
+//! ignored so that an adapter may say more than the contract asks.
+
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// `GET /v1/keys/{key_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Key {
+    pub id: String,
+    pub customer_id: String,
+    pub environment: Environment,
+    pub status: KeyStatus,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub revoked_by: Option<String>,
+    #[serde(default)]
+    pub revoke_reason: Option<String>,
+    #[serde(default)]
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub credential: Credential,
+    /// Empty means any address may use the key.
+    pub allowed_ips: Vec<IpNet>,
+    pub scopes: Vec<String>,
+    pub rate_limit: RateLimit,
+    #[serde(default)]
+    pub quota: Option<Quota>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Live,
+    Test,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Live => "live",
+            Environment::Test => "test",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStatus {
+    Active,
+    Disabled,
+    Revoked,
+    Expired,
+}
+
+impl KeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Disabled => "disabled",
+            KeyStatus::Revoked => "revoked",
+            KeyStatus::Expired => "expired",
+        }
+    }
+}
+
+/// Where the gateway reads the credential: `X-API-Key`, or `Authorization` with `Bearer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credential {
+    pub header: String,
+    #[serde(default)]
+    pub scheme: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    pub limit: u64,
+    pub window_s: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    pub limit: u64,
+    /// `day` or `month`.
+    pub period: String,
+}
+
+/// `GET /v1/customers/{customer_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    pub status: CustomerStatus,
+    pub plan: String,
+    /// The cell (region) serving the account; health and failure summaries can be scoped to it.
+    #[serde(default)]
+    pub cell: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    Active,
+    Suspended,
+}
+
+impl CustomerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerStatus::Active => "active",
+            CustomerStatus::Suspended => "suspended",
+        }
+    }
+}
+
+/// One page of a list; `next_cursor` is absent on the last page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /v1/keys/{key_id}/audit-events`, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: AuditAction,
+    #[serde(default)]
+    pub before: Option<serde_json::Value>,
+    #[serde(default)]
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AuditAction {
+    #[serde(rename = "key.created")]
+    KeyCreated,
+    #[serde(rename = "key.revoked")]
+    KeyRevoked,
+    #[serde(rename = "key.rotated")]
+    KeyRotated,
+    #[serde(rename = "key.disabled")]
+    KeyDisabled,
+    #[serde(rename = "scopes.changed")]
+    ScopesChanged,
+    #[serde(rename = "ip_rules.changed")]
+    IpRulesChanged,
+    #[serde(rename = "role.changed")]
+    RoleChanged,
+    #[serde(rename = "plan.changed")]
+    PlanChanged,
+    #[serde(rename = "rate_limit.changed")]
+    RateLimitChanged,
+}
+
+/// `GET /v1/keys/{key_id}/request-logs`, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestLog {
+    pub at: DateTime<Utc>,
+    pub request_id: String,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    /// The gateway's reason code; absent when the upstream service decided.
+    #[serde(default)]
+    pub reason: Option<ReasonCode>,
+    pub client_ip: IpAddr,
+    pub decided_by: Decider,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    MissingCredentials,
+    MalformedCredentials,
+    InvalidKey,
+    RevokedKey,
+    ExpiredKey,
+    ExpiredToken,
+    IpNotAllowed,
+    InsufficientScope,
+    RateLimited,
+    QuotaExceeded,
+}
+
+impl ReasonCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::MissingCredentials => "missing_credentials",
+            ReasonCode::MalformedCredentials => "malformed_credentials",
+            ReasonCode::InvalidKey => "invalid_key",
+            ReasonCode::RevokedKey => "revoked_key",
+            ReasonCode::ExpiredKey => "expired_key",
+            ReasonCode::ExpiredToken => "expired_token",
+            ReasonCode::IpNotAllowed => "ip_not_allowed",
+            ReasonCode::InsufficientScope => "insufficient_scope",
+            ReasonCode::RateLimited => "rate_limited",
+            ReasonCode::QuotaExceeded => "quota_exceeded",
+        }
+    }
+
+    /// Whether the code is about the credential itself rather than limits or permissions:
+    /// a burst of these from many addresses is what credential stuffing looks like.
+    pub fn is_credential_failure(self) -> bool {
+        matches!(
+            self,
+            ReasonCode::MissingCredentials
+                | ReasonCode::MalformedCredentials
+                | ReasonCode::InvalidKey
+                | ReasonCode::RevokedKey
+                | ReasonCode::ExpiredKey
+                | ReasonCode::ExpiredToken
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decider {
+    Gateway,
+    Upstream,
+}
+
+/// `GET /v1/keys/{key_id}/usage`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub key_id: String,
+    /// One entry per rate-limit window, shortest first.
+    pub windows: Vec<UsageWindow>,
+    #[serde(default)]
+    pub quota: Option<QuotaUsage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsageWindow {
+    pub window_s: u64,
+    pub limit: u64,
+    pub used: u64,
+    pub remaining: u64,
+    pub resets_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuotaUsage {
+    pub period: String,
+    pub limit: u64,
+    pub used: u64,
+    pub remaining: u64,
+    pub resets_at: DateTime<Utc>,
+}
+
+/// `GET /v1/endpoints/resolve?method=&path=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointRoute {
+    pub method: String,
+    pub route: String,
+    pub required_scopes: Vec<String>,
+}
+
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: HealthStatus,
+    pub auth_latency_ms: Latency,
+    /// The cell the answer describes when the request was scoped to a key or customer.
+    #[serde(default)]
+    pub cell: Option<String>,
+    pub checked_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+    Down,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Ok => "ok",
+            HealthStatus::Degraded => "degraded",
+            HealthStatus::Down => "down",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p99: f64,
+}
+
+/// `GET /v1/auth-failures/summary?window=`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureSummary {
+    pub window_s: u64,
+    #[serde(default)]
+    pub cell: Option<String>,
+    pub customers_affected: u64,
+    /// The customers above their baseline, worst first.
+    pub customers: Vec<ElevatedCustomer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElevatedCustomer {
+    pub customer_id: String,
+    /// Share of the customer's requests answered 401 or 403 in the window, 0 to 1.
+    pub failure_rate: f64,
+    pub baseline_rate: f64,
+}
+
+/// An RFC 9457 problem (`application/problem+json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type", default = "about_blank")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+}
+
+fn about_blank() -> String {
+    "about:blank".into()
+}

@@ -1,0 +1,461 @@
+//! Answers → facts. Each fact cites the call it came from; facts computed from two answers
+//! (the IP against the allowlist, the key's scopes against the route's) cite both.
+
+use super::api::{self, AuditAction, ReasonCode};
+use super::ip::{IpVerdict, check as check_ip};
+use super::query::{AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS};
+use super::{Answer, AuditDigest, Cited, FailureDigest, Intake};
+use crate::facts::{Fact, FactSource, FactValue, Facts};
+use chrono::{DateTime, Utc};
+use std::net::IpAddr;
+
+/// Collects facts, all from the admin API at one instant.
+struct Sink {
+    facts: Facts,
+    now: DateTime<Utc>,
+}
+
+impl Sink {
+    fn set(&mut self, name: &str, value: FactValue, evidence: impl Into<String>) {
+        let fact = Fact {
+            value,
+            source: FactSource::AdminApi,
+            at: self.now,
+            evidence: Some(evidence.into()),
+        };
+        // Names and types here are constants checked against the schema by the tests below,
+        // so a failure is a programming error, caught in debug builds.
+        if let Err(err) = self.facts.insert(name, fact) {
+            debug_assert!(false, "evidence mapping breaks the schema: {err}");
+        }
+    }
+
+    fn text(&mut self, name: &str, value: impl Into<String>, evidence: impl Into<String>) {
+        self.set(name, FactValue::Text(value.into()), evidence);
+    }
+
+    fn flag(&mut self, name: &str, value: bool, evidence: impl Into<String>) {
+        self.set(name, FactValue::Bool(value), evidence);
+    }
+
+    fn number(&mut self, name: &str, value: impl Into<f64>, evidence: impl Into<String>) {
+        self.set(name, FactValue::Number(value.into()), evidence);
+    }
+
+    fn time(&mut self, name: &str, value: DateTime<Utc>, evidence: impl Into<String>) {
+        self.set(name, FactValue::Time(value), evidence);
+    }
+}
+
+pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> Facts {
+    let mut out = Sink {
+        facts: Facts::new(),
+        now,
+    };
+    let (mut key, mut route, mut logs) = (None, None, None);
+    for answer in answers {
+        match answer {
+            Answer::Key(c) => {
+                key_facts(&mut out, intake, c);
+                key = c.answer.as_ref().map(|k| (k, c.from.to_string()));
+            }
+            Answer::Customer(c) => customer_facts(&mut out, c),
+            Answer::AuditEvents(c) => audit_facts(&mut out, c),
+            Answer::RequestLogs(c) => {
+                failure_facts(&mut out, c);
+                logs = Some(c);
+            }
+            Answer::Usage(c) => usage_facts(&mut out, c),
+            Answer::Endpoint(c) => {
+                if let Some(r) = &c.answer {
+                    let from = c.from.to_string();
+                    out.text("endpoint.route", &r.route, &from);
+                    out.set(
+                        "endpoint.required_scopes",
+                        FactValue::TextList(r.required_scopes.clone()),
+                        &from,
+                    );
+                    route = Some((r, from));
+                }
+            }
+            Answer::Health(c) => health_facts(&mut out, c),
+            Answer::FailureSummary(c) => {
+                let s = &c.answer;
+                let who = s.customers.iter().map(|e| e.customer_id.as_str());
+                let who: Vec<_> = who.collect();
+                out.number(
+                    "incident.customers_affected",
+                    s.customers_affected as f64,
+                    format!(
+                        "{} customers above their 401/403 baseline in the last {} min{}{}; {}",
+                        s.customers_affected,
+                        s.window_s / 60,
+                        s.cell
+                            .as_ref()
+                            .map_or(String::new(), |c| format!(" in cell {c}")),
+                        if who.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", who.join(", "))
+                        },
+                        c.from
+                    ),
+                );
+            }
+        }
+    }
+    let client_ip = client_ip(&mut out, intake, logs);
+    if let Some((key, from)) = &key {
+        ip_facts(&mut out, key, client_ip, from);
+        if let Some((route, route_from)) = &route {
+            scope_facts(&mut out, key, route, &format!("{from}; {route_from}"));
+        }
+    }
+    out.facts
+}
+
+fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
+    let from = c.from.to_string();
+    let Some(k) = &c.answer else {
+        out.text("key.status", "not_found", format!("no such key: {from}"));
+        return;
+    };
+    out.text("key.status", k.status.as_str(), &from);
+    out.text("key.env", k.environment.as_str(), &from);
+    out.text("key.customer_id", &k.customer_id, &from);
+    if intake.customer_id.is_none() {
+        out.text(
+            "customer_id",
+            &k.customer_id,
+            format!("owner of the key: {from}"),
+        );
+    }
+    out.time("key.created_at", k.created_at, &from);
+    let times = [
+        ("key.expires_at", k.expires_at),
+        ("key.revoked_at", k.revoked_at),
+        ("key.last_used_at", k.last_used_at),
+    ];
+    for (name, t) in times {
+        if let Some(t) = t {
+            out.time(name, t, &from);
+        }
+    }
+    if let Some(by) = &k.revoked_by {
+        out.text("key.revoked_by", by, &from);
+    }
+    if let Some(why) = &k.revoke_reason {
+        out.text("key.revoke_reason", why, &from);
+    }
+    out.text("key.accepted_header", &k.credential.header, &from);
+    if let Some(scheme) = &k.credential.scheme {
+        out.text("key.accepted_scheme", scheme, &from);
+    }
+    out.set(
+        "key.allowed_ips",
+        FactValue::CidrList(k.allowed_ips.clone()),
+        &from,
+    );
+    out.set("key.scopes", FactValue::TextList(k.scopes.clone()), &from);
+}
+
+fn customer_facts(out: &mut Sink, c: &Cited<Option<api::Customer>>) {
+    if let Some(cus) = &c.answer {
+        let from = c.from.to_string();
+        out.text("customer.status", cus.status.as_str(), &from);
+        out.text("customer.plan", &cus.plan, &from);
+    }
+}
+
+fn audit_facts(out: &mut Sink, c: &Cited<AuditDigest>) {
+    let d = &c.answer;
+    let window = format!(
+        "{} events in the last {AUDIT_WINDOW_DAYS} days{}; {}",
+        d.scanned,
+        if d.truncated { " (cut short)" } else { "" },
+        c.from
+    );
+    let flags = [
+        (
+            "audit.permission_changed",
+            &[AuditAction::RoleChanged, AuditAction::ScopesChanged][..],
+        ),
+        ("audit.ip_rules_changed", &[AuditAction::IpRulesChanged][..]),
+    ];
+    for (name, actions) in flags {
+        if let Some(changed) = d.changed(actions) {
+            out.flag(name, changed, &window);
+        }
+    }
+    let newest = [
+        (
+            AuditAction::RoleChanged,
+            "audit.role_changed_at",
+            Some("audit.role_changed_by"),
+        ),
+        (
+            AuditAction::ScopesChanged,
+            "audit.scopes_changed_at",
+            Some("audit.scopes_changed_by"),
+        ),
+        (
+            AuditAction::IpRulesChanged,
+            "audit.ip_rules_changed_at",
+            Some("audit.ip_rules_changed_by"),
+        ),
+        (AuditAction::PlanChanged, "audit.plan_changed_at", None),
+        (
+            AuditAction::RateLimitChanged,
+            "audit.rate_limit_changed_at",
+            None,
+        ),
+        (AuditAction::KeyRotated, "audit.key_rotated_at", None),
+    ];
+    for (action, at_name, by_name) in newest {
+        let Some(e) = d.newest(action) else { continue };
+        let evidence = format!(
+            "event {} by {} at {}{}; {}",
+            e.id,
+            e.actor,
+            e.at.format("%Y-%m-%d %H:%M UTC"),
+            change(e),
+            c.from
+        );
+        out.time(at_name, e.at, &evidence);
+        if let Some(by_name) = by_name {
+            out.text(by_name, &e.actor, &evidence);
+        }
+    }
+}
+
+/// ": [\"orders:read\",\"orders:write\"] → [\"orders:read\"]", when the event says.
+fn change(e: &api::AuditEvent) -> String {
+    match (&e.before, &e.after) {
+        (None, None) => String::new(),
+        (before, after) => {
+            let show = |v: &Option<serde_json::Value>| {
+                v.as_ref()
+                    .map_or_else(|| "-".to_string(), ToString::to_string)
+            };
+            format!(": {} → {}", show(before), show(after))
+        }
+    }
+}
+
+fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
+    let d = &c.answer;
+    let histogram: Vec<String> = d
+        .reasons()
+        .iter()
+        .map(|(r, n)| format!("{} {n}", r.as_str()))
+        .collect();
+    let evidence = format!(
+        "{} failing requests in the last {FAILURE_WINDOW_HOURS} h{}{}; {}",
+        d.total,
+        if histogram.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", histogram.join(", "))
+        },
+        if d.truncated {
+            " (newest only: cut short)"
+        } else {
+            ""
+        },
+        c.from
+    );
+    out.number("failures.total", d.total as f64, &evidence);
+    out.text("failures.top_reason", d.top_reason(), &evidence);
+    let codes = d
+        .reasons()
+        .iter()
+        .map(|(r, _)| r.as_str().to_string())
+        .collect();
+    out.set("failures.reasons", FactValue::TextList(codes), &evidence);
+    let rate = d.count(ReasonCode::RateLimited) as f64;
+    out.number("failures.rate_limited", rate, &evidence);
+    let quota = d.count(ReasonCode::QuotaExceeded) as f64;
+    out.number("failures.quota_exceeded", quota, &evidence);
+    out.flag(
+        "failures.upstream_decided",
+        d.mostly_upstream(),
+        format!(
+            "{} of {} decided upstream; {}",
+            d.upstream_decided, d.total, c.from
+        ),
+    );
+    out.flag(
+        "failures.anomaly",
+        d.anomaly(),
+        format!(
+            "credential failures from {}{} distinct addresses (anomaly: at least {} failures \
+             from {} addresses); {}",
+            if d.credential_ips() >= super::ANOMALY_DISTINCT_IPS {
+                "at least "
+            } else {
+                ""
+            },
+            d.credential_ips(),
+            super::ANOMALY_MIN_FAILURES,
+            super::ANOMALY_DISTINCT_IPS,
+            c.from
+        ),
+    );
+}
+
+fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {
+    let u = &c.answer;
+    let from = c.from.to_string();
+    match u.windows.first() {
+        Some(w) => {
+            let exhausted = u.windows.iter().find(|w| w.remaining == 0);
+            out.number("usage.rate_limit", w.limit as f64, &from);
+            out.number("usage.rate_remaining", w.remaining as f64, &from);
+            out.flag(
+                "usage.rate_exhausted",
+                exhausted.is_some(),
+                match exhausted {
+                    Some(w) => format!(
+                        "{} of {} used in the {} s window, resets {}; {from}",
+                        w.used,
+                        w.limit,
+                        w.window_s,
+                        w.resets_at.format("%H:%M:%S UTC")
+                    ),
+                    None => format!("every window has requests left; {from}"),
+                },
+            );
+        }
+        None => out.flag(
+            "usage.rate_exhausted",
+            false,
+            format!("no rate limit; {from}"),
+        ),
+    }
+    match &u.quota {
+        Some(q) => {
+            let evidence = format!(
+                "{} of {} used this {}, resets {}; {from}",
+                q.used,
+                q.limit,
+                q.period,
+                q.resets_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            out.number("usage.quota_remaining", q.remaining as f64, &evidence);
+            out.flag("usage.quota_exhausted", q.remaining == 0, &evidence);
+        }
+        None => out.flag("usage.quota_exhausted", false, format!("no quota; {from}")),
+    }
+}
+
+fn health_facts(out: &mut Sink, c: &Cited<api::Health>) {
+    let h = &c.answer;
+    let from = match &h.cell {
+        Some(cell) => format!("cell {cell}; {}", c.from),
+        None => c.from.to_string(),
+    };
+    out.text("health.status", h.status.as_str(), &from);
+    out.number("health.auth_latency_p50_ms", h.auth_latency_ms.p50, &from);
+    out.number("health.auth_latency_p99_ms", h.auth_latency_ms.p99, &from);
+}
+
+/// The client IP from intake, or else the one the gateway logged for the newest failure (which
+/// then becomes a fact of its own, with the method and path, saying where it came from).
+fn client_ip(
+    out: &mut Sink,
+    intake: &Intake,
+    logs: Option<&Cited<FailureDigest>>,
+) -> Option<IpAddr> {
+    let latest = logs.and_then(|c| c.answer.latest.as_ref().map(|l| (l, &c.from)));
+    let Some((log, from)) = latest else {
+        return intake.client_ip;
+    };
+    let evidence = format!(
+        "not given at intake; from the newest failing request {} at {} ({} {} → {}{}); {from}",
+        log.request_id,
+        log.at.format("%Y-%m-%d %H:%M UTC"),
+        log.method,
+        log.path,
+        log.status,
+        log.reason
+            .map_or(String::new(), |r| format!(" {}", r.as_str())),
+    );
+    if intake.endpoint.is_none() {
+        out.text("endpoint", &log.path, &evidence);
+        if intake.method.is_none() {
+            out.text("method", &log.method, &evidence);
+        }
+    }
+    match intake.client_ip {
+        Some(ip) => Some(ip),
+        None => {
+            out.set("client_ip", FactValue::Ip(log.client_ip), &evidence);
+            Some(log.client_ip)
+        }
+    }
+}
+
+fn ip_facts(out: &mut Sink, key: &api::Key, ip: Option<IpAddr>, from: &str) {
+    if key.allowed_ips.is_empty() {
+        out.flag(
+            "ip.allowed",
+            true,
+            format!("the key has no IP allowlist; {from}"),
+        );
+        return;
+    }
+    let Some(ip) = ip else { return };
+    match check_ip(&key.allowed_ips, ip) {
+        IpVerdict::AnyAddress => {}
+        IpVerdict::Allowed { matched } => {
+            let evidence = format!("{ip} is inside {matched}; {from}");
+            out.flag("ip.allowed", true, &evidence);
+            out.text("ip.matched_range", matched.to_string(), &evidence);
+        }
+        IpVerdict::Refused {
+            nearest,
+            shared_bits,
+        } => {
+            let listed: Vec<String> = key.allowed_ips.iter().map(ToString::to_string).collect();
+            let evidence = format!("{ip} is in none of {}; {from}", listed.join(", "));
+            out.flag("ip.allowed", false, &evidence);
+            if let Some(n) = nearest {
+                out.text(
+                    "ip.nearest_miss",
+                    n.to_string(),
+                    format!("{n} shares the first {shared_bits} bits with {ip}; {from}"),
+                );
+            }
+        }
+    }
+}
+
+fn scope_facts(out: &mut Sink, key: &api::Key, route: &api::EndpointRoute, from: &str) {
+    let missing: Vec<String> = route
+        .required_scopes
+        .iter()
+        .filter(|need| !key.scopes.iter().any(|have| grants(have, need)))
+        .cloned()
+        .collect();
+    let evidence = format!(
+        "{} {} requires [{}], the key has [{}]; {from}",
+        route.method,
+        route.route,
+        route.required_scopes.join(", "),
+        key.scopes.join(", ")
+    );
+    out.flag("scopes.sufficient", missing.is_empty(), &evidence);
+    out.set("scopes.missing", FactValue::TextList(missing), &evidence);
+}
+
+/// Whether a granted scope covers a required one: exactly, or as `orders:*` / `*`.
+fn grants(have: &str, need: &str) -> bool {
+    have == "*"
+        || have.eq_ignore_ascii_case(need)
+        || have
+            .strip_suffix(":*")
+            .is_some_and(|prefix| need.split(':').next() == Some(prefix))
+}
+
+#[cfg(test)]
+mod tests;
