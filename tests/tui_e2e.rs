@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authdesk");
 const PASTED_KEY: &str = "sk_live_0123456789abcdef0123";
+/// What the pane's shell prints when authdesk has left, before its exit status.
+const EXITED: &str = "[authdesk exited";
 
 fn tmux_available() -> bool {
     let ok = Command::new("tmux")
@@ -104,9 +106,10 @@ impl Pane {
             cmd.push("-e".into());
             cmd.push(format!("{k}={v}"));
         }
-        // `exec`, so the pane's pid is authdesk's own and signals reach it, not a shell.
+        // The shell reports the exit status on screen: tmux's own `pane_dead_status` is lost
+        // when it sees the terminal close before the process is reaped.
         let line = shell_words::join(std::iter::once(BIN).chain(args.iter().copied()));
-        cmd.push(format!("exec {line}"));
+        cmd.push(format!("{line}; echo \"{EXITED} $?]\"; sleep 600"));
         let refs: Vec<&str> = cmd.iter().map(String::as_str).collect();
         self.tmux(&refs);
     }
@@ -145,18 +148,33 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    /// The exit status once the app has left, waiting for it (empty when a signal killed it).
+    /// authdesk's exit status (`137` when killed), waiting for it to leave.
     fn exit_status(&self) -> String {
-        let start = Instant::now();
-        while self.display("#{pane_dead}") != "1" {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "still running:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        self.display("#{pane_dead_status}")
+        let screen = self.wait_for(EXITED);
+        let at = screen.find(EXITED).unwrap() + EXITED.len();
+        screen[at..]
+            .trim_start()
+            .split(']')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// authdesk's pid: the child of the pane's shell.
+    fn app_pid(&self) -> String {
+        let shell = self.display("#{pane_pid}");
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            !pid.is_empty(),
+            "authdesk is not running:\n{}",
+            self.screen()
+        );
+        pid
     }
 
     /// Answers questions by their text until `until` shows.
@@ -253,7 +271,7 @@ fn a_revoked_key_401_goes_from_intake_to_a_saved_ticket() {
             .clone(),
     );
     assert!(md.contains("`key-revoked`"), "{md}");
-    assert!(md.contains("agent alice"), "{md}");
+    assert!(md.contains("| Agent | alice |"), "{md}");
     assert!(md.contains("sk_live_"), "the mask is in the ticket");
     assert!(!md.contains(PASTED_KEY), "the key itself is not");
     let json: serde_json::Value = serde_json::from_str(&read(
@@ -344,9 +362,11 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
     }
     let at = p.screen();
     let question = at.lines().nth(1).unwrap().to_string();
-    let pid = p.display("#{pane_pid}");
-    Command::new("kill").args(["-KILL", &pid]).status().unwrap();
-    p.exit_status();
+    Command::new("kill")
+        .args(["-KILL", &p.app_pid()])
+        .status()
+        .unwrap();
+    assert_eq!(p.exit_status(), "137");
 
     p.run(&["resume"], &[]);
     let screen = p.wait_for("Resumed session");
@@ -357,9 +377,16 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
     );
 
     // SIGTERM saves and restores the terminal; the case can be resumed again.
-    let pid = p.display("#{pane_pid}");
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &p.app_pid()])
+        .status()
+        .unwrap();
     assert_eq!(p.exit_status(), "0");
+    let log = read(&p.data().join("logs/authdesk.log"));
+    assert!(
+        log.contains("leaving on signal signal=\"SIGTERM\""),
+        "{log}"
+    );
     p.run(&["resume"], &[]);
     p.wait_for("Resumed session");
     let sessions = std::fs::read_dir(p.data().join("sessions"))

@@ -144,6 +144,7 @@ fn loaded(s: &mut State, g: u64, query: &str, facts: Facts) {
             generation: g,
             query: query.into(),
             facts,
+            elapsed: std::time::Duration::from_millis(120),
         },
     );
 }

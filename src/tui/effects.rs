@@ -2,10 +2,10 @@
 //! editor. Anything slow runs off the loop and reports back as a message, so a frame never
 //! waits on a disk or a network.
 
+use super::gathering::Link;
 use super::msg::{Effect, HomeData, Msg, TicketFile};
 use super::terminal;
 use crate::config::AdminConfig;
-use crate::facts::Facts;
 use crate::session::{self, Session};
 use base64::Engine;
 use ratatui::DefaultTerminal;
@@ -22,7 +22,7 @@ pub struct Runner {
     pub tx: UnboundedSender<Msg>,
     pub data_dir: PathBuf,
     pub tickets_dir: PathBuf,
-    pub admin: AdminConfig,
+    link: Link,
     /// Set while the editor owns the terminal, so the input thread keeps off it.
     pub input_paused: Arc<AtomicBool>,
     /// Sessions are saved in order on one thread: a later step never loses to an earlier.
@@ -55,7 +55,7 @@ impl Runner {
             tx,
             data_dir,
             tickets_dir,
-            admin,
+            link: Link::new(admin),
             input_paused,
             saver: Some(saves),
             saver_thread: Some(saver_thread),
@@ -74,7 +74,9 @@ impl Runner {
                     let _ = tx.send(Msg::HomeLoaded(home_data(&data, &tickets)));
                 });
             }
-            Effect::FetchEvidence { generation, intake } => self.fetch(generation, intake),
+            Effect::FetchEvidence { generation, intake } => {
+                self.link.fetch(generation, intake, self.tx.clone());
+            }
             Effect::SaveSession(session) => {
                 if let Some(saver) = &self.saver {
                     let _ = saver.send(*session);
@@ -111,48 +113,6 @@ impl Runner {
         if let Some(thread) = self.saver_thread.take() {
             let _ = thread.join();
         }
-    }
-
-    /// Asks the admin API for the case's evidence on a blocking task, reporting each answer
-    /// or failure as a message.
-    fn fetch(&self, generation: u64, intake: Facts) {
-        let (tx, admin) = (self.tx.clone(), self.admin.clone());
-        tokio::task::spawn_blocking(move || {
-            let gathered = crate::admin::gather_blocking(&admin, &intake, chrono::Utc::now());
-            let nothing = gathered.facts.is_empty();
-            // One failure naming the whole API, with nothing gathered, means no API at all.
-            if nothing
-                && gathered.unavailable.len() == 1
-                && gathered.unavailable[0].0 == "admin API"
-            {
-                let reason = format!("admin API not connected: {}", gathered.unavailable[0].1);
-                let _ = tx.send(Msg::EvidenceOffline { generation, reason });
-                return;
-            }
-            let mut queries: Vec<String> = gathered
-                .unavailable
-                .iter()
-                .map(|(what, _)| what.clone())
-                .collect();
-            queries.insert(0, "admin API".to_string());
-            let _ = tx.send(Msg::EvidenceStarted {
-                generation,
-                queries,
-                demo: gathered.demo,
-            });
-            let _ = tx.send(Msg::EvidenceLoaded {
-                generation,
-                query: "admin API".into(),
-                facts: gathered.facts,
-            });
-            for (query, reason) in gathered.unavailable {
-                let _ = tx.send(Msg::EvidenceFailed {
-                    generation,
-                    query,
-                    reason,
-                });
-            }
-        });
     }
 
     /// Runs $VISUAL or $EDITOR on the text in an owner-only file, with the screen handed over.

@@ -5,6 +5,7 @@
 use super::state::Load;
 use crate::facts::Facts;
 use chrono::{DateTime, Utc};
+use std::time::Duration;
 
 /// Whether an admin API can be asked at all.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +25,10 @@ pub struct Evidence {
     /// Bumped for each new round of queries; answers to an older round are ignored.
     pub generation: u64,
     pub connection: Connection,
-    /// Each query of the round with its state; `Loaded` holds how many facts it gave.
-    pub queries: Vec<(String, Load<usize>)>,
+    /// Each query of the round with its state; `Loaded` holds how long it took.
+    pub queries: Vec<(String, Load<Duration>)>,
+    /// Answers that left something open (an audit trail cut short), as (what, why).
+    pub gaps: Vec<(String, String)>,
     /// Facts received in this round, kept for a walk that has not started yet.
     pub facts: Facts,
     /// Failures received in this round, as (query, reason), for the same reason.
@@ -38,6 +41,7 @@ impl Default for Evidence {
             generation: 0,
             connection: Connection::NotStarted,
             queries: Vec::new(),
+            gaps: Vec::new(),
             facts: Facts::new(),
             failures: Vec::new(),
         }
@@ -50,6 +54,7 @@ impl Evidence {
         self.generation += 1;
         self.connection = Connection::Asking;
         self.queries.clear();
+        self.gaps.clear();
         self.facts = Facts::new();
         self.failures.clear();
         self.generation
@@ -63,7 +68,7 @@ impl Evidence {
             .collect();
     }
 
-    pub fn set(&mut self, query: &str, load: Load<usize>) {
+    pub fn set(&mut self, query: &str, load: Load<Duration>) {
         match self.queries.iter_mut().find(|(q, _)| q == query) {
             Some((_, l)) => *l = load,
             None => self.queries.push((query.to_string(), load)),

@@ -6,6 +6,7 @@ pub mod app;
 mod effects;
 pub mod evidence;
 pub mod form;
+pub mod gathering;
 pub mod keymap;
 pub mod log;
 pub mod msg;

@@ -7,6 +7,7 @@ use crate::ticket::Ticket;
 use crossterm::event::{KeyEvent, MouseEvent};
 use serde::Deserialize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A user-facing action. The keymap file names these in snake_case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -87,17 +88,24 @@ pub enum Msg {
         queries: Vec<String>,
         demo: bool,
     },
-    /// One evidence query answered.
+    /// One evidence query answered; `facts` is every fact the evidence establishes so far.
     EvidenceLoaded {
         generation: u64,
         query: String,
         facts: Facts,
+        elapsed: Duration,
     },
     /// One evidence query failed; `reason` is for people ("timed out after 5 s").
     EvidenceFailed {
         generation: u64,
         query: String,
         reason: String,
+    },
+    /// Every query of the round has answered or failed; `gaps` are answers that leave
+    /// something open, as (what, why).
+    EvidenceFinished {
+        generation: u64,
+        gaps: Vec<(String, String)>,
     },
     /// No admin API can be asked at all.
     EvidenceOffline { generation: u64, reason: String },

@@ -7,6 +7,7 @@ use crate::facts::{FactSource, Facts};
 use crate::tui::evidence::Connection;
 use crate::tui::msg::Effect;
 use crate::tui::state::{Case, Load, State};
+use std::time::Duration;
 
 /// The case, if `generation` is its current round of queries.
 fn current(state: &mut State, generation: u64) -> Option<&mut Case> {
@@ -32,12 +33,18 @@ pub fn started(
     Vec::new()
 }
 
-pub fn loaded(state: &mut State, generation: u64, query: &str, facts: Facts) -> Vec<Effect> {
+pub fn loaded(
+    state: &mut State,
+    generation: u64,
+    query: &str,
+    facts: Facts,
+    elapsed: Duration,
+) -> Vec<Effect> {
     let now = state.now();
     let Some(case) = current(state, generation) else {
         return Vec::new();
     };
-    case.evidence.set(query, Load::Loaded(facts.len()));
+    case.evidence.set(query, Load::Loaded(elapsed));
     case.evidence.facts.extend(&facts);
     let Some(walk) = &mut case.session.walk else {
         return Vec::new();
@@ -74,6 +81,27 @@ pub fn failed(state: &mut State, generation: u64, query: &str, reason: &str) -> 
             case::save(state)
         }
         None => Vec::new(),
+    }
+}
+
+/// The round is over: answers that left something open are recorded like failures.
+pub fn finished(state: &mut State, generation: u64, gaps: Vec<(String, String)>) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = current(state, generation) else {
+        return Vec::new();
+    };
+    for (what, why) in &gaps {
+        case.evidence.failures.push((what.clone(), why.clone()));
+        if let Some(walk) = &mut case.session.walk {
+            walk.record_unavailable(FactSource::AdminApi, what, why, now);
+        }
+    }
+    case.evidence.gaps = gaps;
+    let has_walk = case.session.walk.is_some();
+    if has_walk {
+        case::save(state)
+    } else {
+        Vec::new()
     }
 }
 

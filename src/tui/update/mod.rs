@@ -42,7 +42,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             generation,
             query,
             facts,
-        } => evidence::loaded(state, generation, &query, facts),
+            elapsed,
+        } => evidence::loaded(state, generation, &query, facts, elapsed),
+        Msg::EvidenceFinished { generation, gaps } => evidence::finished(state, generation, gaps),
         Msg::EvidenceFailed {
             generation,
             query,

@@ -175,6 +175,7 @@ fn evidence_arriving_decides_the_waiting_question() {
         Msg::EvidenceLoaded {
             generation: g,
             query: "key".into(),
+            elapsed: std::time::Duration::from_millis(120),
             facts: admin(&[("key.status", "revoked"), ("key.revoked_by", "ops")]),
         },
     );
@@ -195,6 +196,7 @@ fn answers_to_an_older_round_of_queries_are_ignored() {
         Msg::EvidenceLoaded {
             generation: g + 7,
             query: "key".into(),
+            elapsed: std::time::Duration::from_millis(120),
             facts: admin(&[("key.status", "revoked")]),
         },
     );

@@ -132,10 +132,10 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
                 Span::styled(format!("{} ", super::spinner(state.tick)), theme.accent),
                 Span::styled(query.clone(), theme.text),
             ]),
-            Load::Loaded(n) => Line::from(vec![
+            Load::Loaded(took) => Line::from(vec![
                 Span::styled("✓ ", theme.ok),
                 Span::styled(query.clone(), theme.text),
-                Span::styled(format!(" ({n} facts)"), theme.dim),
+                Span::styled(format!(" {} ms", took.as_millis()), theme.dim),
             ]),
             Load::Failed(why) => Line::from(vec![
                 Span::styled("✗ ", theme.error),
@@ -144,6 +144,12 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
             ]),
         };
         lines.push(line);
+    }
+    for (what, why) in &ev.gaps {
+        lines.push(Line::from(vec![
+            Span::styled("⚠ ", theme.warn),
+            Span::styled(format!("{what}: {why}"), theme.warn),
+        ]));
     }
     lines
 }

@@ -1,0 +1,152 @@
+//! Asking the admin API for a case's evidence without ever blocking the screen: one connection
+//! per run (to the configured API, or to the built-in demo API started in-process), one
+//! gathering task per round of queries, and every finished query forwarded as a message.
+
+use super::msg::Msg;
+use crate::admin::demo::{DemoData, DemoOptions, DemoServer};
+use crate::admin::{AdminClient, AdminToken, Connection, GatherMsg, spawn_gather};
+use crate::config::AdminConfig;
+use crate::evidence::{Evidence, Intake};
+use crate::facts::Facts;
+use chrono::Utc;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+/// Delays every answer of the in-process demo API by this many milliseconds, to see the app
+/// with a slow admin API (the end-to-end tests use 3000). Ignored when an admin URL is set.
+pub const DEMO_LATENCY_VAR: &str = "AUTHDESK_DEMO_LATENCY_MS";
+
+struct Opened {
+    connection: Connection,
+    demo: bool,
+    /// A demo server started here rather than by `Connection::open`; it lives with the link.
+    _server: Option<DemoServer>,
+}
+
+/// The app's way to the admin API, opened on first use.
+pub struct Link {
+    config: AdminConfig,
+    opened: Arc<OnceCell<Result<Opened, String>>>,
+}
+
+impl Link {
+    pub fn new(config: AdminConfig) -> Self {
+        Link {
+            config,
+            opened: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// Runs the queries for `intake` as round `generation`, reporting to `tx`.
+    pub fn fetch(&self, generation: u64, intake: Facts, tx: UnboundedSender<Msg>) {
+        let (opened, config) = (self.opened.clone(), self.config.clone());
+        tokio::spawn(async move {
+            let opened = match opened.get_or_init(|| open_off_loop(config)).await {
+                Ok(opened) => opened,
+                Err(reason) => {
+                    let reason = format!("admin API unreachable: {reason}");
+                    let _ = tx.send(Msg::EvidenceOffline { generation, reason });
+                    return;
+                }
+            };
+            let now = Utc::now();
+            let asks = Intake::from_facts(&intake);
+            // The queries asked first; follow-ups (the key's customer, usage) join as they come.
+            let queries = Evidence::new(asks.clone(), now)
+                .initial_queries()
+                .iter()
+                .map(|q| q.label().to_string())
+                .collect();
+            let _ = tx.send(Msg::EvidenceStarted {
+                generation,
+                queries,
+                demo: opened.demo,
+            });
+            let (gathered, mut answers) = unbounded_channel();
+            spawn_gather(opened.connection.client(), asks, now, gathered);
+            while let Some(answer) = answers.recv().await {
+                if tx.send(message(generation, answer)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+fn message(generation: u64, answer: GatherMsg) -> Msg {
+    match answer {
+        GatherMsg::Loaded {
+            query,
+            facts,
+            elapsed,
+        } => Msg::EvidenceLoaded {
+            generation,
+            query: query.label().to_string(),
+            facts,
+            elapsed,
+        },
+        GatherMsg::Failed { query, error, .. } => Msg::EvidenceFailed {
+            generation,
+            query: query.label().to_string(),
+            reason: error.to_string(),
+        },
+        GatherMsg::Finished { gaps } => Msg::EvidenceFinished {
+            generation,
+            gaps: gaps.into_iter().map(|(w, r)| (w.to_string(), r)).collect(),
+        },
+    }
+}
+
+/// Opens the link on a blocking thread: `Connection::open` borrows the environment reader,
+/// so its future cannot move between the runtime's threads. The demo server it may start
+/// still runs on the app's runtime, whose handle `block_on` uses.
+async fn open_off_loop(config: AdminConfig) -> Result<Opened, String> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(open(config)))
+        .await
+        .unwrap_or_else(|e| Err(format!("opening the admin API crashed: {e}")))
+}
+
+async fn open(config: AdminConfig) -> Result<Opened, String> {
+    let latency = std::env::var(DEMO_LATENCY_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let (None, Some(ms)) = (&config.url.value, latency) {
+        return open_slow_demo(&config, Duration::from_millis(ms)).await;
+    }
+    let connection = Connection::open(&config).await.map_err(|e| e.to_string())?;
+    Ok(Opened {
+        demo: connection.is_demo(),
+        connection,
+        _server: None,
+    })
+}
+
+/// The demo API with every answer delayed. `Connection::open` has no latency setting, so the
+/// server is started here; it listens on loopback only and serves the built-in demo data.
+async fn open_slow_demo(config: &AdminConfig, latency: Duration) -> Result<Opened, String> {
+    let data = DemoData::built_in(Utc::now()).map_err(|e| e.to_string())?;
+    let options = DemoOptions {
+        latency,
+        ..DemoOptions::default()
+    };
+    let server = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), data, options)
+        .await
+        .map_err(|e| e.to_string())?;
+    let client = AdminClient::new(
+        &server.url(),
+        AdminToken::random(),
+        Duration::from_millis(config.connect_timeout_ms.value),
+        // The delay must not turn every answer into a timeout.
+        Duration::from_millis(config.request_timeout_ms.value) + latency,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Opened {
+        connection: Connection::to(client),
+        demo: true,
+        _server: Some(server),
+    })
+}
