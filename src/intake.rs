@@ -2,10 +2,12 @@
 //! key is masked here, before anything else sees it, and secrets pasted into free text (an
 //! error body often contains the key) are redacted.
 
+use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig, RequestContext};
 use crate::facts::{Fact, FactError, FactSource, FactValue, Facts};
 use crate::runbook::Runbook;
 use crate::secret::{key_environment, redact};
 use chrono::{DateTime, Utc};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum IntakeError {
@@ -60,6 +62,109 @@ pub fn facts(
         }
     }
     Ok(facts)
+}
+
+/// What the customer pasted, each with a label for the ticket (a file name, "intake form").
+#[derive(Debug, Default, Clone)]
+pub struct Pastes {
+    pub request: Option<(String, String)>,
+    pub jwt: Option<(String, String)>,
+    pub response: Option<(String, String)>,
+    pub logs: Vec<PathBuf>,
+}
+
+/// The facts the diagnostics read from the pastes. `known` facts (the key's accepted header
+/// from the admin API) sharpen the request check; `now` judges the token.
+pub fn diagnostic_facts(
+    pastes: &Pastes,
+    known: &Facts,
+    now: DateTime<Utc>,
+) -> Result<Facts, PasteError> {
+    let mut found: Vec<(&'static str, FactValue, String)> = Vec::new();
+    let mut add = |facts: Vec<(&'static str, FactValue)>, label: &str| {
+        found.extend(facts.into_iter().map(|(n, v)| (n, v, label.to_string())));
+    };
+    let err = |what: &'static str, label: &str| {
+        let label = label.to_string();
+        move |source| PasteError {
+            what,
+            label,
+            source,
+        }
+    };
+    if let Some((label, text)) = &pastes.request {
+        let mut cx = RequestContext::default();
+        if let Some(FactValue::Text(header)) = known.value("key.accepted_header") {
+            cx.expect_header = header.clone();
+            cx.expect_scheme = match known.value("key.accepted_scheme") {
+                Some(FactValue::Text(s)) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            };
+        }
+        add(
+            diagnose::facts_from_request(text, &cx).map_err(err("request", label))?,
+            label,
+        );
+    }
+    if let Some((label, text)) = &pastes.jwt {
+        add(
+            diagnose::facts_from_jwt(text, &JwtContext::at(now)).map_err(err("token", label))?,
+            label,
+        );
+    }
+    if let Some((label, text)) = &pastes.response {
+        add(
+            diagnose::facts_from_response(text).map_err(err("response", label))?,
+            label,
+        );
+    }
+    if !pastes.logs.is_empty() {
+        let label = pastes
+            .logs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        add(
+            diagnose::facts_from_logs(&pastes.logs, &LogsConfig::default())
+                .map_err(err("logs", &label))?,
+            &label,
+        );
+    }
+    let mut facts = Facts::new();
+    for (name, value, label) in found {
+        let fact = Fact {
+            value,
+            source: FactSource::Diagnostics,
+            at: now,
+            evidence: Some(label),
+        };
+        facts.insert(name, fact)?;
+    }
+    Ok(facts)
+}
+
+/// A paste the diagnostics could not read.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the pasted {what} ({label}): {source}")]
+pub struct PasteError {
+    what: &'static str,
+    label: String,
+    #[source]
+    source: DiagnoseError,
+}
+
+impl From<FactError> for PasteError {
+    fn from(e: FactError) -> Self {
+        PasteError {
+            what: "diagnostics",
+            label: "schema".into(),
+            source: DiagnoseError::Input {
+                line: 0,
+                reason: e.to_string(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

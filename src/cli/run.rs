@@ -48,6 +48,18 @@ pub struct RunArgs {
     /// The Jira project key for `--format jira`.
     #[arg(long, value_name = "KEY", default_value = "SUP")]
     pub jira_project: String,
+    /// The customer's failing request: a curl command, raw HTTP request or header list.
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// The customer's bearer token (JWT), decoded without verification.
+    #[arg(long, value_name = "FILE")]
+    pub jwt: Option<PathBuf>,
+    /// The error response the customer got (status line, headers, body).
+    #[arg(long, value_name = "FILE")]
+    pub response: Option<PathBuf>,
+    /// Access logs to triage (JSON lines, nginx combined or common, uvicorn; gzip too).
+    #[arg(long = "log", value_name = "FILE")]
+    pub logs: Vec<PathBuf>,
     /// Do not query the admin API: every check without facts becomes a question.
     #[arg(long)]
     pub offline: bool,
@@ -85,6 +97,9 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     if let Some(g) = &gathered {
         facts.extend(&g.facts);
     }
+    let pastes = read_pastes(&args)?;
+    let diagnosed = crate::intake::diagnostic_facts(&pastes, &facts, now)?;
+    facts.extend(&diagnosed);
     let mut walk = Walk::start(&rb, facts, now)?;
     for (what, reason) in gathered.iter().flat_map(|g| &g.unavailable) {
         walk.record_unavailable(crate::facts::FactSource::AdminApi, what, reason, now);
@@ -155,6 +170,24 @@ fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
     merged.inputs.extend(args.inputs.iter().cloned());
     merged.answers.extend(args.answers.iter().cloned());
     Ok(merged)
+}
+
+fn read_pastes(args: &RunArgs) -> Result<crate::intake::Pastes> {
+    let read = |path: &Option<PathBuf>| -> Result<Option<(String, String)>> {
+        path.as_ref()
+            .map(|p| {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read {}", p.display()))?;
+                Ok((p.display().to_string(), text))
+            })
+            .transpose()
+    };
+    Ok(crate::intake::Pastes {
+        request: read(&args.request)?,
+        jwt: read(&args.jwt)?,
+        response: read(&args.response)?,
+        logs: args.logs.clone(),
+    })
 }
 
 /// Refuses answers that could never apply, before anything runs.

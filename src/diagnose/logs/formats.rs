@@ -1,0 +1,350 @@
+//! Access-log line formats and their detection: JSON lines (fields named in
+//! [`FieldNames`]), nginx combined and common log format, and uvicorn's access lines. Each
+//! parser turns one line into a [`Record`] or says it is malformed; none allocates unless a
+//! JSON string holds escapes.
+
+use super::json_line;
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// One request as a log line describes it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Record<'a> {
+    pub status: u16,
+    pub key: Option<Cow<'a, str>>,
+    pub ip: Option<Cow<'a, str>>,
+    pub path: Option<Cow<'a, str>>,
+    pub method: Option<Cow<'a, str>>,
+    /// Unix seconds.
+    pub ts: Option<i64>,
+    pub latency_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    JsonLines,
+    /// nginx/Apache combined or common log format (the referer and user agent are optional).
+    Clf,
+    Uvicorn,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::JsonLines => "JSON lines",
+            Format::Clf => "combined/common log format",
+            Format::Uvicorn => "uvicorn access log",
+        }
+    }
+}
+
+/// JSON field names; defaults match what most gateways log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames {
+    pub status: String,
+    pub key: String,
+    pub ip: String,
+    pub path: String,
+    pub method: String,
+    pub ts: String,
+    pub latency: String,
+}
+
+impl Default for FieldNames {
+    fn default() -> Self {
+        Self {
+            status: "status".into(),
+            key: "key_id".into(),
+            ip: "ip".into(),
+            path: "path".into(),
+            method: "method".into(),
+            ts: "ts".into(),
+            latency: "latency_ms".into(),
+        }
+    }
+}
+
+pub fn parse_line<'a>(format: Format, line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
+    match format {
+        Format::JsonLines => json_line::parse(line, names),
+        Format::Clf => parse_clf(line),
+        Format::Uvicorn => parse_uvicorn(line),
+    }
+}
+
+/// The format most of the first non-blank lines parse as; JSON lines when none do (every
+/// line is then reported malformed, which says more than guessing).
+pub fn detect(sample: &[u8], names: &FieldNames) -> Format {
+    let lines: Vec<&[u8]> = sample
+        .split(|b| *b == b'\n')
+        .map(trim)
+        .filter(|l| !l.is_empty())
+        .take(20)
+        .collect();
+    let mut best = (Format::JsonLines, 0);
+    for f in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
+        let n = lines
+            .iter()
+            .filter(|l| parse_line(f, l, names).is_some())
+            .count();
+        if n > best.1 {
+            best = (f, n);
+        }
+    }
+    best.0
+}
+
+/// Strips the whitespace both this parser and the reference Python script skip.
+pub fn trim(line: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c');
+    let start = line.iter().position(|b| !ws(b)).unwrap_or(line.len());
+    let end = line.iter().rposition(|b| !ws(b)).map_or(start, |e| e + 1);
+    &line[start..end]
+}
+
+fn text(b: &[u8]) -> Option<Cow<'_, str>> {
+    std::str::from_utf8(b).ok().map(Cow::Borrowed)
+}
+
+/// `$remote_addr - $remote_user [$time_local] "$request" $status $bytes ["$referer" "$ua"]`.
+/// Gateways that log the key id as `$remote_user` get it reported as the key.
+fn parse_clf(line: &[u8]) -> Option<Record<'_>> {
+    let sp = memchr::memchr(b' ', line)?;
+    let ip = &line[..sp];
+    let rest = &line[sp + 1..];
+    let sp = memchr::memchr(b' ', rest)?; // ident
+    let rest = &rest[sp + 1..];
+    let sp = memchr::memchr(b' ', rest)?;
+    let user = &rest[..sp];
+    let rest = rest[sp + 1..].strip_prefix(b"[")?;
+    let close = memchr::memchr(b']', rest)?;
+    let ts = clf_time(&rest[..close])?;
+    let rest = rest[close + 1..].strip_prefix(b" \"")?;
+    let (method, path, rest) = request_and_rest(rest)?;
+    let rest = rest.strip_prefix(b" ")?;
+    let status = status3(rest)?;
+    let rest = &rest[3..];
+    if !(rest.is_empty() || rest[0] == b' ') {
+        return None;
+    }
+    Some(Record {
+        status,
+        key: (user != b"-").then(|| text(user)).flatten(),
+        ip: text(ip),
+        path,
+        method,
+        ts: Some(ts),
+        latency_ms: None,
+    })
+}
+
+/// `INFO:     172.26.0.3:37290 - "GET /api/v1/auth/validate HTTP/1.1" 401 Unauthorized`
+fn parse_uvicorn(line: &[u8]) -> Option<Record<'_>> {
+    let mut rest = line;
+    // A `LEVEL:` prefix, then padding.
+    if let Some(colon) = memchr::memchr(b':', rest)
+        && rest[..colon].iter().all(u8::is_ascii_uppercase)
+        && colon > 0
+    {
+        rest = trim(&rest[colon + 1..]);
+    }
+    let sp = memchr::memchr(b' ', rest)?;
+    let addr = &rest[..sp];
+    let colon = memchr::memrchr(b':', addr)?;
+    if !addr[colon + 1..].iter().all(u8::is_ascii_digit) || colon + 1 == addr.len() {
+        return None;
+    }
+    let rest = rest[sp..].strip_prefix(b" - \"")?;
+    let (method, path, rest) = request_and_rest(rest)?;
+    let rest = rest.strip_prefix(b" ")?;
+    let status = status3(rest)?;
+    if !(rest.len() == 3 || rest[3] == b' ') {
+        return None;
+    }
+    Some(Record {
+        status,
+        ip: text(&addr[..colon]),
+        path,
+        method,
+        ..Record::default()
+    })
+}
+
+type RequestParts<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>, &'a [u8]);
+
+/// `METHOD PATH PROTO"` up to the closing quote. A request line that is not three words
+/// (`"-"`, garbage from scanners) still makes a record, without method and path.
+fn request_and_rest(rest: &[u8]) -> Option<RequestParts<'_>> {
+    let close = memchr::memchr(b'"', rest)?;
+    let request = &rest[..close];
+    let mut words = request.split(|b| *b == b' ');
+    let (m, p, v) = (words.next(), words.next(), words.next());
+    let (method, path) = match (m, p, v, words.next()) {
+        (Some(m), Some(p), Some(_), None) if !m.is_empty() => (text(m), text(p)),
+        _ => (None, None),
+    };
+    Some((method, path, &rest[close + 1..]))
+}
+
+fn status3(b: &[u8]) -> Option<u16> {
+    let d = b.get(..3)?;
+    if !d.iter().all(u8::is_ascii_digit) || d[0] == b'0' {
+        return None;
+    }
+    Some(d.iter().fold(0u16, |n, c| n * 10 + u16::from(c - b'0')))
+}
+
+fn digits(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0')))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm); the
+/// reference script uses the same arithmetic so results match to the second.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn epoch(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64) -> Option<i64> {
+    let ok = (1..=12).contains(&mo) && (1..=31).contains(&d) && h < 24 && mi < 60 && s <= 60;
+    ok.then(|| days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+/// `10/Oct/2000:13:55:36 -0700`
+fn clf_time(b: &[u8]) -> Option<i64> {
+    if b.len() != 26 || b[2] != b'/' || b[6] != b'/' || b[11] != b':' || b[20] != b' ' {
+        return None;
+    }
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let mo = MONTHS.iter().position(|m| *m == &b[3..6])? as i64 + 1;
+    let t = epoch(
+        digits(&b[7..11])?,
+        mo,
+        digits(&b[0..2])?,
+        digits(&b[12..14])?,
+        digits(&b[15..17])?,
+        digits(&b[18..20])?,
+    )?;
+    Some(t - offset(&b[21..])?)
+}
+
+/// `+0200`, `-07:00` as seconds east of UTC.
+fn offset(b: &[u8]) -> Option<i64> {
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, m) = match b.len() {
+        5 => (&b[1..3], &b[3..5]),
+        6 if b[3] == b':' => (&b[1..3], &b[4..6]),
+        _ => return None,
+    };
+    Some(sign * (digits(h)? * 3600 + digits(m)? * 60))
+}
+
+/// `2026-11-22T10:00:00`, `.fraction` ignored, then `Z`, `±HH:MM`, `±HHMM` or nothing (UTC).
+pub fn iso_time(b: &[u8]) -> Option<i64> {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let t = epoch(
+        digits(&b[0..4])?,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    )?;
+    let mut rest = &b[19..];
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        rest = &frac[n..];
+    }
+    match rest {
+        b"" | b"Z" | b"z" => Some(t),
+        _ => Some(t - offset(rest)?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMBINED: &[u8] = br#"203.0.113.9 - key_live_42 [22/Nov/2026:10:00:07 +0100] "GET /v1/orders/123?x=1 HTTP/1.1" 401 71 "-" "curl/8.5.0""#;
+
+    #[test]
+    fn combined_line() {
+        let r = parse_clf(COMBINED).unwrap();
+        assert_eq!(r.status, 401);
+        assert_eq!(r.ip.as_deref(), Some("203.0.113.9"));
+        assert_eq!(r.key.as_deref(), Some("key_live_42"));
+        assert_eq!(r.path.as_deref(), Some("/v1/orders/123?x=1"));
+        assert_eq!(r.ts, Some(1_795_338_007)); // 09:00:07Z
+    }
+
+    #[test]
+    fn common_line_and_garbage_request() {
+        let r = parse_clf(br#"10.0.0.1 - - [22/Nov/2026:10:00:07 +0000] "-" 400 0"#).unwrap();
+        assert_eq!((r.status, r.key, r.path), (400, None, None));
+        assert!(
+            parse_clf(br#"10.0.0.1 - - [22/Nov/2026:10:00:07 +0000] "GET / HTTP/1.1" 4"#).is_none()
+        );
+        assert!(
+            parse_clf(br#"10.0.0.1 - - [22/Foo/2026:10:00:07 +0000] "GET / HTTP/1.1" 200 1"#)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn uvicorn_line() {
+        let r = parse_uvicorn(br#"INFO:     172.26.0.3:37290 - "GET /api/v1/auth/validate HTTP/1.1" 401 Unauthorized"#).unwrap();
+        assert_eq!(r.status, 401);
+        assert_eq!(r.ip.as_deref(), Some("172.26.0.3"));
+        assert_eq!(r.path.as_deref(), Some("/api/v1/auth/validate"));
+        assert_eq!(r.ts, None);
+        assert!(parse_uvicorn(br#"172.26.0.3:37290 - "GET / HTTP/1.1" 200"#).is_some());
+        assert!(parse_uvicorn(b"INFO:     Application startup complete.").is_none());
+    }
+
+    #[test]
+    fn iso_times() {
+        assert_eq!(iso_time(b"2026-11-22T10:00:00Z"), Some(1_795_341_600));
+        assert_eq!(iso_time(b"2026-11-22 10:00:00.123456"), Some(1_795_341_600));
+        assert_eq!(iso_time(b"2026-11-22T11:00:00+01:00"), Some(1_795_341_600));
+        assert_eq!(iso_time(b"2026-11-22T11:00:00+0100"), Some(1_795_341_600));
+        assert_eq!(iso_time(b"2026-11-22T10:00:00Q"), None);
+        assert_eq!(iso_time(b"2026-13-22T10:00:00Z"), None);
+    }
+
+    #[test]
+    fn detection_picks_the_majority() {
+        let names = FieldNames::default();
+        let mut sample = COMBINED.to_vec();
+        sample.extend_from_slice(b"\n\ngarbage\n");
+        assert_eq!(detect(&sample, &names), Format::Clf);
+        assert_eq!(detect(b"{\"status\":200}\n", &names), Format::JsonLines);
+        assert_eq!(
+            detect(b"172.1.1.1:5 - \"GET / HTTP/1.1\" 200 OK", &names),
+            Format::Uvicorn
+        );
+    }
+}

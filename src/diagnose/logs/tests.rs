@@ -1,0 +1,195 @@
+//! Triage behaviour on small logs, including that chunking and threads never change a result.
+
+use super::*;
+use crate::facts::FactValue;
+use std::io::Write;
+
+fn line(ts: &str, status: u16, key: &str, path: &str, latency: u32) -> String {
+    format!(
+        "{{\"ts\":\"{ts}\",\"method\":\"GET\",\"path\":\"{path}\",\"status\":{status},\"key_id\":\"{key}\",\"ip\":\"203.0.113.{}\",\"latency_ms\":{latency}}}\n",
+        latency % 7
+    )
+}
+
+fn sample_log() -> String {
+    let mut s = String::new();
+    for i in 0..100 {
+        let status = if i % 4 == 0 { 401 } else { 200 };
+        s += &line(
+            &format!("2026-11-22T10:{:02}:00Z", i % 5),
+            status,
+            &format!("key_{}", i % 3),
+            &format!("/v1/orders/{i}"),
+            i,
+        );
+    }
+    // A burst of 403s in one minute, and some junk.
+    for i in 0..40 {
+        s += &line("2026-11-22T10:09:30Z", 403, "key_9", "/v1/admin", 5 + i);
+    }
+    s += "not json at all\n\n{\"status\":\n";
+    s
+}
+
+fn run(text: &str, cfg: &LogsConfig) -> LogsReport {
+    triage_reader(text.as_bytes(), "test.log", cfg).unwrap()
+}
+
+fn comparable(r: &LogsReport) -> String {
+    serde_json::to_string(r).unwrap()
+}
+
+#[test]
+fn counts_rates_tops_and_latency() {
+    let r = run(&sample_log(), &LogsConfig::default());
+    assert_eq!(r.requests, 140);
+    assert_eq!(r.malformed, 2);
+    assert_eq!(r.by_status[&401], 25);
+    assert_eq!(r.rate_401, 25.0 / 140.0);
+    assert_eq!(r.band_401, Band::Normal);
+    let f401 = &r.failures[&401];
+    assert_eq!(f401.top_paths, [("/v1/orders/{id}".to_string(), 25)]);
+    assert_eq!(f401.top_keys[0], ("key_0".to_string(), 9));
+    assert_eq!(r.keys_failing, 4);
+    let l = r.latency_ms.as_ref().unwrap();
+    assert_eq!((l.count, l.p50, l.p90, l.p99), (140, 37, 85, 98));
+}
+
+#[test]
+fn burst_minute_is_a_spike() {
+    let r = run(&sample_log(), &LogsConfig::default());
+    let spikes: Vec<&str> = r
+        .per_minute
+        .iter()
+        .filter(|m| m.spike)
+        .map(|m| m.minute.as_str())
+        .collect();
+    assert_eq!(spikes, ["2026-11-22T10:09Z"]);
+    assert!(r.facts().contains(&("logs.spike", FactValue::Bool(true))));
+}
+
+#[test]
+fn malformed_lines_are_sampled_with_their_line_numbers() {
+    let r = run(&sample_log(), &LogsConfig::default());
+    let where_: Vec<(u64, &str)> = r
+        .malformed_samples
+        .iter()
+        .map(|s| (s.line, s.text.as_str()))
+        .collect();
+    assert_eq!(where_, [(141, "not json at all"), (143, "{\"status\":")]);
+}
+
+#[test]
+fn chunk_size_and_threads_never_change_the_result() {
+    let log = sample_log();
+    let whole = comparable(&run(
+        &log,
+        &LogsConfig {
+            threads: 1,
+            ..LogsConfig::default()
+        },
+    ));
+    for chunk_size in [1, 7, 64, 333, 4096] {
+        for threads in [1, 2, 3] {
+            let cfg = LogsConfig {
+                chunk_size,
+                threads,
+                ..LogsConfig::default()
+            };
+            assert_eq!(
+                comparable(&run(&log, &cfg)),
+                whole,
+                "chunk {chunk_size}, threads {threads}"
+            );
+        }
+    }
+}
+
+#[test]
+fn gzip_is_read_transparently() {
+    let log = sample_log();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(log.as_bytes()).unwrap();
+    let packed = gz.finish().unwrap();
+    let r = triage_reader(packed.as_slice(), "test.log.gz", &LogsConfig::default()).unwrap();
+    assert_eq!(
+        comparable(&r),
+        comparable(&run(&log, &LogsConfig::default())).replace("test.log\"", "test.log.gz\"")
+    );
+}
+
+#[test]
+fn corrupt_gzip_names_the_line_reached() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(sample_log().as_bytes()).unwrap();
+    let mut packed = gz.finish().unwrap();
+    let n = packed.len();
+    packed.truncate(n - 12);
+    let err = triage_reader(packed.as_slice(), "cut.log.gz", &LogsConfig::default()).unwrap_err();
+    assert!(err.to_string().starts_with("cut.log.gz, line "), "{err}");
+}
+
+#[test]
+fn since_until_and_key_filter() {
+    let cfg = LogsConfig {
+        since: Some("2026-11-22T10:01:00Z".parse().unwrap()),
+        until: Some("2026-11-22T10:03:00Z".parse().unwrap()),
+        ..LogsConfig::default()
+    };
+    let r = run(&sample_log(), &cfg);
+    assert_eq!(r.requests, 40);
+    assert_eq!(r.filtered, 100);
+    let r = run(
+        &sample_log(),
+        &LogsConfig {
+            key: Some("key_9".into()),
+            ..LogsConfig::default()
+        },
+    );
+    assert_eq!((r.requests, r.rate_403), (40, 1.0));
+    assert_eq!(r.band_401, Band::Normal);
+}
+
+#[test]
+fn bands_follow_the_configured_bounds() {
+    let log: String = (0..10)
+        .map(|i| {
+            line(
+                "2026-11-22T10:00:00Z",
+                if i < 8 { 401 } else { 200 },
+                "k",
+                "/",
+                1,
+            )
+        })
+        .collect();
+    assert_eq!(
+        run(&log, &LogsConfig::default()).band_401,
+        Band::Investigate
+    );
+    let cfg = LogsConfig {
+        bands: [0.9, 0.95, 0.99],
+        ..LogsConfig::default()
+    };
+    assert_eq!(run(&log, &cfg).band_401, Band::Normal);
+    let all: String = (0..10)
+        .map(|_| line("2026-11-22T10:00:00Z", 401, "k", "/", 1))
+        .collect();
+    assert_eq!(run(&all, &LogsConfig::default()).band_401, Band::Critical);
+}
+
+#[test]
+fn secrets_logged_as_keys_are_masked() {
+    let key = "sk_live_CANARY0123456789canary0123456789";
+    let log = line("2026-11-22T10:00:00Z", 401, key, "/", 1) + &format!("broken {key}\n");
+    let json = comparable(&run(&log, &LogsConfig::default()));
+    assert!(!json.contains(key), "{json}");
+    assert!(json.contains("sk_live_CANA…6789"), "{json}");
+}
+
+#[test]
+fn empty_input_is_a_quiet_report() {
+    let r = run("", &LogsConfig::default());
+    assert_eq!((r.requests, r.rate_401, r.band_401), (0, 0.0, Band::Normal));
+    assert!(r.latency_ms.is_none());
+}

@@ -1,0 +1,171 @@
+//! End-to-end: `authdesk logs` on the fixture logs (JSON lines, gzip combined, uvicorn),
+//! through the real binary.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+const CANARY_KEY: &str = "sk_live_CANARY0123456789canary0123456789";
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diagnose/logs")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn logs(args: &[&str], stdin: Option<Vec<u8>>) -> (i32, String, String) {
+    let mut cmd = Command::cargo_bin("authdesk").unwrap();
+    cmd.arg("logs").args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let out = cmd.output().unwrap();
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    for text in [&o, &e] {
+        assert!(
+            !text.contains(CANARY_KEY) && !text.contains("0123456789canary"),
+            "canary leaked: {text}"
+        );
+    }
+    (out.status.code().unwrap_or(-1), o, e)
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = logs(&all, None);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn three_formats_in_one_run() {
+    let j = json(&[
+        &fixture("gateway.jsonl"),
+        &fixture("nginx-combined.log.gz"),
+        &fixture("uvicorn.log"),
+    ]);
+    let formats: Vec<&str> = j["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["json_lines", "clf", "uvicorn"]);
+    assert_eq!(j["requests"], 151);
+    assert_eq!(j["malformed"], 5);
+    assert_eq!(j["by_status"]["401"], 71);
+    assert_eq!(
+        j["failures"]["401"]["top_keys"][0],
+        serde_json::json!(["key_initech", 30])
+    );
+    assert_eq!(
+        j["failures"]["403"]["top_paths"][0],
+        serde_json::json!(["/v2/customers/{id}/keys", 10])
+    );
+    assert_eq!(j["malformed_samples"][1]["line"], 31);
+    let spikes: Vec<&str> = j["per_minute"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["spike"] == true)
+        .map(|m| m["minute"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        spikes,
+        [
+            "2026-11-22T10:00Z",
+            "2026-11-22T10:03Z",
+            "2026-11-22T10:07Z"
+        ]
+    );
+}
+
+#[test]
+fn text_report_shows_band_spike_and_facts() {
+    let (code, out, _) = logs(&[&fixture("gateway.jsonl")], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("band: watch"), "{out}");
+    assert!(out.contains("peak 30 at 2026-11-22T10:07Z"), "{out}");
+    assert!(out.contains("logs.keys_failing"), "{out}");
+    assert!(
+        out.contains("gateway.jsonl:21: DEBUG dumped header X-API-Key: sk_live_CANA…6789"),
+        "{out}"
+    );
+}
+
+#[test]
+fn filters_by_time_and_key() {
+    let j = json(&[
+        "--since",
+        "2026-11-22T10:07:00Z",
+        "--until",
+        "2026-11-22T10:08:00Z",
+        &fixture("gateway.jsonl"),
+    ]);
+    assert_eq!(j["requests"], 30);
+    assert_eq!(j["rate_401"], 1.0);
+    assert_eq!(j["band_401"], "critical");
+    let j = json(&["--key", "key_acme", &fixture("gateway.jsonl")]);
+    assert_eq!(j["requests"], 30);
+    assert_eq!(j["keys_failing"], 1);
+}
+
+#[test]
+fn custom_fields_and_bands() {
+    let input = b"{\"code\":401,\"api_key\":\"k1\",\"at\":\"2026-11-22T10:00:00Z\"}\n{\"code\":200,\"api_key\":\"k1\",\"at\":\"2026-11-22T10:00:01Z\"}\n".to_vec();
+    let (code, out, err) = logs(
+        &[
+            "--json",
+            "--field",
+            "status=code",
+            "--field",
+            "key=api_key",
+            "--field",
+            "ts=at",
+            "--bands",
+            "0.2,0.3,0.4",
+        ],
+        Some(input),
+    );
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["requests"], 2);
+    assert_eq!(j["band_401"], "critical");
+    assert_eq!(j["failures"]["401"]["top_keys"][0][0], "k1");
+    let (code, _, err) = logs(&["--field", "colour=red"], Some(Vec::new()));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown field `colour`"), "{err}");
+}
+
+#[test]
+fn stdin_is_read_when_no_file_is_given() {
+    let input = std::fs::read(fixture("uvicorn.log")).unwrap();
+    let (code, out, _) = logs(&["--json"], Some(input));
+    assert_eq!(code, 0);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["files"][0]["path"], "-");
+    assert_eq!(j["rate_401"], 0.5);
+}
+
+#[test]
+fn unreadable_file_exits_2_but_reports_the_rest() {
+    let (code, out, err) = logs(
+        &[&fixture("gateway.jsonl"), "/nonexistent/access.log"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/access.log, line 0"), "{err}");
+    assert!(out.contains("91 requests"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.log.gz");
+    let gz = std::fs::read(fixture("nginx-combined.log.gz")).unwrap();
+    std::fs::write(&cut, &gz[..gz.len() - 20]).unwrap();
+    let (code, _, err) = logs(&[cut.to_str().unwrap()], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("cut.log.gz, line "), "{err}");
+}

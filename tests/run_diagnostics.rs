@@ -1,0 +1,130 @@
+//! Walks decided by what the customer pasted: a request, a JWT, an access log. The checks
+//! decide from the diagnostics' facts without asking, and the secrets in the pastes stay masked.
+
+mod common;
+use common::Sandbox;
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/diagnose/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn run_json(sb: &Sandbox, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut all = vec!["run", "--offline", "--format", "json"];
+    all.extend(args);
+    let out = sb.run(&all);
+    let value = serde_json::from_str(&out.stdout).unwrap_or(serde_json::Value::Null);
+    assert!(
+        !out.stdout.contains("CANARY") && !out.stderr.contains("CANARY"),
+        "a pasted secret leaked:\n{}",
+        out.stdout
+    );
+    (out.code, value, out.stderr)
+}
+
+fn step<'a>(ticket: &'a serde_json::Value, node: &str) -> &'a serde_json::Value {
+    ticket["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["node"] == node)
+        .unwrap_or_else(|| panic!("no step {node} in {ticket:#}"))
+}
+
+#[test]
+fn pasted_curl_with_bearer_decides_bad_header_format_without_asking() {
+    let sb = Sandbox::new();
+    let request = fixture("request-bearer.curl");
+    let (code, t, err) = run_json(
+        &sb,
+        &[
+            "401",
+            "--answer",
+            "ask-wider-incident=just-this-customer",
+            "--request",
+            &request,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(t["outcome"]["id"], "bad-header-format");
+    let decided = step(&t, "request-credential");
+    assert_eq!(decided["decided_by"], "check");
+    let fact = &decided["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fact"] == "request.header_problem")
+        .unwrap();
+    assert_eq!(fact["source"], "diagnostics");
+    assert!(
+        fact["evidence"]
+            .as_str()
+            .unwrap()
+            .ends_with("request-bearer.curl")
+    );
+    for (_, text) in sb.all_files() {
+        assert!(!text.contains("CANARY"), "a pasted secret was written");
+    }
+}
+
+#[test]
+fn pasted_expired_jwt_decides_token_expired() {
+    let sb = Sandbox::new();
+    let jwt = fixture("jwt-expired.txt");
+    let answers = [
+        "--answer",
+        "ask-wider-incident=just-this-customer",
+        "--answer",
+        "ask-credential-sent=looks-right",
+        "--answer",
+        "ask-key-status=active",
+    ];
+    let mut args = vec!["401", "--jwt", &jwt];
+    args.extend(answers);
+    let (code, t, err) = run_json(&sb, &args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(t["outcome"]["id"], "token-expired");
+    assert_eq!(step(&t, "jwt-times")["decided_by"], "check");
+    assert!(
+        t["summary"].as_str().unwrap().contains("s past expiry"),
+        "{}",
+        t["summary"]
+    );
+}
+
+#[test]
+fn access_log_with_many_failing_keys_escalates_without_a_single_answer() {
+    let sb = Sandbox::new();
+    let log = fixture("logs/gateway.jsonl");
+    let (code, t, err) = run_json(&sb, &["403", "--log", &log]);
+    assert_eq!(code, 10, "{err}");
+    assert_eq!(t["outcome"]["id"], "escalate-multi-customer");
+    let criteria: Vec<&str> = t["criteria_matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(criteria, ["multi-customer-logs"]);
+    assert!(
+        t["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["decided_by"] == "check")
+    );
+}
+
+#[test]
+fn an_unreadable_paste_exits_2_naming_it() {
+    let sb = Sandbox::new();
+    let bad = fixture("jwt-garbled.txt");
+    let (code, _, err) = run_json(&sb, &["401", "--jwt", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("jwt-garbled.txt"), "{err}");
+    let (code, _, err) = run_json(&sb, &["401", "--request", "/nonexistent/req.curl"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/req.curl"), "{err}");
+}
