@@ -4,7 +4,7 @@
 use super::retry;
 use super::token::AdminToken;
 use crate::evidence::Provenance;
-use crate::evidence::api::{Page, Problem};
+use crate::evidence::api::Problem;
 use chrono::Utc;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -167,26 +167,6 @@ impl AdminClient {
         }
     }
 
-    /// The pages of a list, fetched one at a time as they are asked for.
-    pub fn pages<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: Vec<(&'static str, String)>,
-        page_size: u32,
-    ) -> Pages<'_, T> {
-        Pages {
-            client: self,
-            path: path.to_string(),
-            query,
-            page_size,
-            cursor: None,
-            done: false,
-            fetched: 0,
-            first: None,
-            _items: std::marker::PhantomData,
-        }
-    }
-
     async fn try_once<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -273,62 +253,6 @@ impl AdminClient {
     }
 }
 
-/// A list read page by page; only the current page is ever held.
-pub struct Pages<'c, T> {
-    client: &'c AdminClient,
-    path: String,
-    query: Vec<(&'static str, String)>,
-    page_size: u32,
-    cursor: Option<String>,
-    done: bool,
-    fetched: u32,
-    first: Option<Provenance>,
-    _items: std::marker::PhantomData<T>,
-}
-
-impl<T: DeserializeOwned> Pages<'_, T> {
-    /// The next page's items, or `None` after the last page.
-    pub async fn next(&mut self) -> Result<Option<Vec<T>>, AdminError> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut query = self.query.clone();
-        query.push(("limit", self.page_size.to_string()));
-        if let Some(c) = &self.cursor {
-            query.push(("cursor", c.clone()));
-        }
-        let call: Call<Page<T>> = self.client.get(&self.path, &query).await?;
-        self.fetched += 1;
-        if self.first.is_none() {
-            // The list is cited by its first call, without the cursor.
-            let mut from = call.from;
-            from.call = describe(&self.path, &self.query);
-            self.first = Some(from);
-        }
-        self.cursor = call.body.next_cursor;
-        self.done = self.cursor.is_none();
-        Ok(Some(call.body.items))
-    }
-
-    /// Pages fetched so far.
-    pub fn fetched(&self) -> u32 {
-        self.fetched
-    }
-
-    /// Whether more pages remain.
-    pub fn has_more(&self) -> bool {
-        !self.done
-    }
-
-    /// The list's first call and how many pages were read, once one has been.
-    pub fn provenance(&self) -> Option<Provenance> {
-        self.first.clone().map(|mut p| {
-            p.pages = self.fetched;
-            p
-        })
-    }
-}
-
 /// The crypto provider reqwest's rustls needs; a second install is refused harmlessly.
 fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -339,7 +263,7 @@ fn new_request_id() -> String {
 }
 
 /// `GET /v1/keys/key_x/request-logs?status=4xx`, for evidence and errors.
-fn describe(path: &str, query: &[(&str, String)]) -> String {
+pub(super) fn describe(path: &str, query: &[(&str, String)]) -> String {
     let path = format!("/{}", path.trim_start_matches('/'));
     let shown: Vec<String> = query
         .iter()
@@ -359,7 +283,12 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], call: &str) -> Result<T, AdminError
         let field = e.path().to_string();
         AdminError::Malformed {
             call: call.to_string(),
-            field: if field == "." { "(body)".into() } else { field },
+            // serde_path_to_error says `.` for the top level and `?` when cut off inside a name.
+            field: if matches!(field.as_str(), "." | "?") {
+                "(body)".into()
+            } else {
+                field
+            },
             detail: e.into_inner().to_string(),
         }
     })
@@ -386,6 +315,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::api::Page;
 
     #[test]
     fn malformed_answers_name_the_field() {

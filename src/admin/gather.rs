@@ -192,7 +192,7 @@ async fn run(client: &AdminClient, query: &Query) -> Result<Answer, AdminError> 
 
 /// Feeds pages to `digest` until the list ends or [`MAX_PAGES`] have been read.
 async fn read_pages<T: DeserializeOwned>(
-    pages: &mut super::client::Pages<'_, T>,
+    pages: &mut super::pages::Pages<'_, T>,
     mut digest: impl FnMut(Vec<T>),
 ) -> Result<Provenance, AdminError> {
     while pages.fetched() < MAX_PAGES {

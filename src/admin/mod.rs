@@ -32,11 +32,13 @@
 mod client;
 pub mod demo;
 mod gather;
+mod pages;
 mod retry;
 mod token;
 
-pub use client::{AdminClient, AdminError, Call, Pages, USER_AGENT};
+pub use client::{AdminClient, AdminError, Call, USER_AGENT};
 pub use gather::{GatherMsg, MAX_PAGES, PAGE_SIZE, gather, spawn_gather};
+pub use pages::Pages;
 pub use retry::{MAX_RETRY_AFTER, MAX_TRIES};
 pub use token::{AdminToken, TokenError};
 
