@@ -143,6 +143,23 @@ impl Pane {
         }
     }
 
+    /// Waits for the walk to start: it may already have reached its outcome when the demo
+    /// API answered before the form was finished.
+    fn wait_walking(&self) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains("▸ Walk") || screen.contains("▸ Outcome") {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no walk:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn display(&self, format: &str) -> String {
         let out = self.tmux(&["display-message", "-p", "-t", "t", format]);
         String::from_utf8_lossy(&out.stdout).trim().to_string()
@@ -254,7 +271,7 @@ fn a_revoked_key_401_goes_from_intake_to_a_saved_ticket() {
         "the pasted key shows only masked:\n{screen}"
     );
     p.keys(&["C-s"]);
-    p.wait_for("Walk");
+    p.wait_walking();
     let screen = p.answer_until(ANSWERS_401, "Ticket preview");
     assert!(screen.contains("Key revoked"), "{screen}");
     assert!(!screen.contains(PASTED_KEY));
@@ -318,7 +335,7 @@ fn an_ip_outside_the_allowlist_403_goes_from_intake_to_a_saved_ticket() {
     p.keys(&["C-s"]);
     p.wait_for("Client IP: `198.51.100.7.5` is not a valid ip");
     p.keys(&["BSpace", "BSpace", "C-s"]);
-    p.wait_for("Walk");
+    p.wait_walking();
     let screen = p.answer_until(ANSWERS_403, "Ticket preview");
     assert!(screen.contains("IP not in the key's allowlist"), "{screen}");
     p.keys(&["s"]);

@@ -130,7 +130,7 @@ impl Runner {
         }
         let program = words.remove(0);
         self.input_paused.store(true, Ordering::Release);
-        terminal::suspend();
+        terminal::leave();
         let status = std::process::Command::new(&program)
             .args(&words)
             .arg(&path)

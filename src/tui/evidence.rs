@@ -80,8 +80,4 @@ impl Evidence {
             .iter()
             .any(|(_, l)| matches!(l, Load::Loading { .. }))
     }
-
-    pub fn is_demo(&self) -> bool {
-        self.connection == Connection::Live { demo: true }
-    }
 }

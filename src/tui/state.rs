@@ -10,10 +10,9 @@ use crate::session::Session;
 use crate::ticket::Ticket;
 use chrono::{DateTime, Utc};
 
-/// A value being fetched: idle, in flight since a moment, there, or failed with a reason.
+/// A value being fetched: in flight since a moment, there, or failed with a reason.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Load<T> {
-    Idle,
     Loading { since: DateTime<Utc> },
     Loaded(T),
     Failed(String),
@@ -103,17 +102,6 @@ pub enum Screen {
     Walk(WalkScreen),
     /// Boxed: the ticket it holds is large, and screens change rarely.
     Outcome(Box<OutcomeScreen>),
-}
-
-impl Screen {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Screen::Home(_) => "home",
-            Screen::Intake(_) => "intake",
-            Screen::Walk(_) => "walk",
-            Screen::Outcome(_) => "outcome",
-        }
-    }
 }
 
 /// Popups over the screen; they take the keys while open.

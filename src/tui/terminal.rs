@@ -36,11 +36,7 @@ pub fn leave() {
     let _ = ratatui::try_restore();
 }
 
-/// Hands the terminal to another program (the editor) and takes it back.
-pub fn suspend() {
-    leave();
-}
-
+/// Takes the terminal back after another program (the editor) had it; [`leave`] hands it over.
 pub fn resume(terminal: &mut DefaultTerminal) -> io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     execute!(

@@ -92,7 +92,7 @@ fn key_pressed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(action) => act(state, action),
         None => match (key.code, &state.screen) {
             (KeyCode::Char(c @ '1'..='9'), Screen::Walk(_)) => {
-                walk::answer_number(state, (c as u8 - b'1') as usize)
+                walk::answer(state, (c as u8 - b'1') as usize)
             }
             _ => Vec::new(),
         },

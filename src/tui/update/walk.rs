@@ -88,12 +88,8 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// A number key: answer with that choice, wherever the focus is.
-pub fn answer_number(state: &mut State, index: usize) -> Vec<Effect> {
-    answer(state, index)
-}
-
-fn answer(state: &mut State, index: usize) -> Vec<Effect> {
+/// Answers the current question with choice `index` (a number key, Enter, or a click).
+pub fn answer(state: &mut State, index: usize) -> Vec<Effect> {
     let now = state.now();
     let by = Answerer::Agent {
         name: state.agent.clone(),

@@ -128,7 +128,7 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
     }
     for (query, load) in &ev.queries {
         let line = match load {
-            Load::Loading { .. } | Load::Idle => Line::from(vec![
+            Load::Loading { .. } => Line::from(vec![
                 Span::styled(format!("{} ", super::spinner(state.tick)), theme.accent),
                 Span::styled(query.clone(), theme.text),
             ]),

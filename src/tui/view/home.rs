@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
                 theme,
             );
         }
-        Load::Loading { .. } | Load::Idle => {
+        Load::Loading { .. } => {
             let line = Line::styled(
                 format!("{} Reading…", super::spinner(state.tick)),
                 theme.dim,
