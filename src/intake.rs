@@ -144,27 +144,19 @@ pub fn diagnostic_facts(
     Ok(facts)
 }
 
-/// A paste the diagnostics could not read.
+/// A paste the diagnostics could not read, or whose facts do not fit the schema.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read the pasted {what} ({label}): {source}")]
-pub struct PasteError {
-    what: &'static str,
-    label: String,
-    #[source]
-    source: DiagnoseError,
-}
-
-impl From<FactError> for PasteError {
-    fn from(e: FactError) -> Self {
-        PasteError {
-            what: "diagnostics",
-            label: "schema".into(),
-            source: DiagnoseError::Input {
-                line: 0,
-                reason: e.to_string(),
-            },
-        }
-    }
+pub enum PasteError {
+    #[error("cannot read the pasted {what} ({label}): {source}")]
+    Unreadable {
+        what: &'static str,
+        label: String,
+        #[source]
+        source: DiagnoseError,
+    },
+    /// A diagnostic produced a fact the schema does not allow: a bug, reported plainly.
+    #[error("diagnostics produced an invalid fact: {0}")]
+    Fact(#[from] FactError),
 }
 
 #[cfg(test)]
