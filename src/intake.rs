@@ -86,7 +86,7 @@ pub fn diagnostic_facts(
     };
     let err = |what: &'static str, label: &str| {
         let label = label.to_string();
-        move |source| PasteError {
+        move |source| PasteError::Unreadable {
             what,
             label,
             source,
