@@ -109,7 +109,6 @@ async fn event_loop(setup: Setup) -> Result<(), AppError> {
             }
         }
     };
-    runner.flush();
     terminal::leave();
     outcome
 }

@@ -6,7 +6,7 @@ use super::gathering::Link;
 use super::msg::{Effect, HomeData, Msg, TicketFile};
 use super::terminal;
 use crate::config::AdminConfig;
-use crate::session::{self, Session};
+use crate::session;
 use base64::Engine;
 use ratatui::DefaultTerminal;
 use std::io::Write;
@@ -25,9 +25,6 @@ pub struct Runner {
     link: Link,
     /// Set while the editor owns the terminal, so the input thread keeps off it.
     pub input_paused: Arc<AtomicBool>,
-    /// Sessions are saved in order on one thread: a later step never loses to an earlier.
-    saver: Option<std::sync::mpsc::Sender<Session>>,
-    saver_thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Runner {
@@ -38,27 +35,12 @@ impl Runner {
         admin: AdminConfig,
         input_paused: Arc<AtomicBool>,
     ) -> Self {
-        let (saves, queue) = std::sync::mpsc::channel::<Session>();
-        let report = tx.clone();
-        let dir = data_dir.clone();
-        let saver_thread = std::thread::spawn(move || {
-            for session in queue {
-                if let Err(e) = session.save(&dir) {
-                    tracing::error!("{e}");
-                    let _ = report.send(Msg::SessionSaveFailed {
-                        reason: e.to_string(),
-                    });
-                }
-            }
-        });
         Runner {
             tx,
             data_dir,
             tickets_dir,
             link: Link::new(admin),
             input_paused,
-            saver: Some(saves),
-            saver_thread: Some(saver_thread),
         }
     }
 
@@ -77,9 +59,15 @@ impl Runner {
             Effect::FetchEvidence { generation, intake } => {
                 self.link.fetch(generation, intake, self.tx.clone());
             }
+            // Saved here, before the next frame is drawn: a step the agent has seen on screen
+            // is already on disk, so even SIGKILL cannot lose it. A save is a few kilobytes
+            // and one fsync, well within a frame.
             Effect::SaveSession(session) => {
-                if let Some(saver) = &self.saver {
-                    let _ = saver.send(*session);
+                if let Err(e) = session.save(&self.data_dir) {
+                    tracing::error!("{e}");
+                    let _ = self.tx.send(Msg::SessionSaveFailed {
+                        reason: e.to_string(),
+                    });
                 }
             }
             Effect::SaveTicket(ticket) => {
@@ -104,14 +92,6 @@ impl Runner {
                 let _ = self.tx.send(Msg::EditorClosed { text: result });
             }
             Effect::Quit => {}
-        }
-    }
-
-    /// Waits for queued session saves to reach the disk; called before leaving.
-    pub fn flush(&mut self) {
-        self.saver = None;
-        if let Some(thread) = self.saver_thread.take() {
-            let _ = thread.join();
         }
     }
 
