@@ -66,6 +66,10 @@ pub struct Gathered {
     pub wall: Duration,
 }
 
+/// Delays every answer of the in-process demo API by this many milliseconds, to see the app
+/// with a slow admin API (the end-to-end tests use 3000). Ignored when an admin URL is set.
+pub const DEMO_LATENCY_VAR: &str = "AUTHDESK_DEMO_LATENCY_MS";
+
 /// A client for the configured admin API, or for the demo API it started.
 #[derive(Debug)]
 pub struct Connection {
@@ -97,15 +101,20 @@ impl Connection {
         }
         let token = AdminToken::random();
         let data = DemoData::built_in(Utc::now()).map_err(|e| AdminError::Demo(e.to_string()))?;
+        let latency = env(DEMO_LATENCY_VAR)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map_or(Duration::ZERO, Duration::from_millis);
         let options = DemoOptions {
             token: Some(token.expose_for_demo()),
+            latency,
             ..DemoOptions::default()
         };
         let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let server = DemoServer::start(loopback, data, options)
             .await
             .map_err(|e| AdminError::Demo(e.to_string()))?;
-        let client = AdminClient::new(&server.url(), token, connect, request)?;
+        // The demo's delay must not turn every answer into a timeout.
+        let client = AdminClient::new(&server.url(), token, connect, request + latency)?;
         Ok(Self {
             client: Arc::new(client),
             demo: Some(server),

@@ -3,27 +3,18 @@
 //! gathering task per round of queries, and every finished query forwarded as a message.
 
 use super::msg::Msg;
-use crate::admin::demo::{DemoData, DemoOptions, DemoServer};
-use crate::admin::{AdminClient, AdminToken, Connection, GatherMsg, spawn_gather};
+use crate::admin::{Connection, GatherMsg, spawn_gather};
 use crate::config::AdminConfig;
 use crate::evidence::{Evidence, Intake};
 use crate::facts::Facts;
 use chrono::Utc;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::OnceCell;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-
-/// Delays every answer of the in-process demo API by this many milliseconds, to see the app
-/// with a slow admin API (the end-to-end tests use 3000). Ignored when an admin URL is set.
-pub const DEMO_LATENCY_VAR: &str = "AUTHDESK_DEMO_LATENCY_MS";
 
 struct Opened {
     connection: Connection,
     demo: bool,
-    /// A demo server started here rather than by `Connection::open`; it lives with the link.
-    _server: Option<DemoServer>,
 }
 
 /// The app's way to the admin API, opened on first use.
@@ -111,42 +102,9 @@ async fn open_off_loop(config: AdminConfig) -> Result<Opened, String> {
 }
 
 async fn open(config: AdminConfig) -> Result<Opened, String> {
-    let latency = std::env::var(DEMO_LATENCY_VAR)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if let (None, Some(ms)) = (&config.url.value, latency) {
-        return open_slow_demo(&config, Duration::from_millis(ms)).await;
-    }
     let connection = Connection::open(&config).await.map_err(|e| e.to_string())?;
     Ok(Opened {
         demo: connection.is_demo(),
         connection,
-        _server: None,
-    })
-}
-
-/// The demo API with every answer delayed. `Connection::open` has no latency setting, so the
-/// server is started here; it listens on loopback only and serves the built-in demo data.
-async fn open_slow_demo(config: &AdminConfig, latency: Duration) -> Result<Opened, String> {
-    let data = DemoData::built_in(Utc::now()).map_err(|e| e.to_string())?;
-    let options = DemoOptions {
-        latency,
-        ..DemoOptions::default()
-    };
-    let server = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), data, options)
-        .await
-        .map_err(|e| e.to_string())?;
-    let client = AdminClient::new(
-        &server.url(),
-        AdminToken::random(),
-        Duration::from_millis(config.connect_timeout_ms.value),
-        // The delay must not turn every answer into a timeout.
-        Duration::from_millis(config.request_timeout_ms.value) + latency,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(Opened {
-        connection: Connection::to(client),
-        demo: true,
-        _server: Some(server),
     })
 }
