@@ -75,6 +75,16 @@ impl Evidence {
         }
     }
 
+    /// How many queries of this round failed, out of how many.
+    pub fn failed(&self) -> (usize, usize) {
+        let failed = self
+            .queries
+            .iter()
+            .filter(|(_, l)| matches!(l, Load::Failed(_)))
+            .count();
+        (failed, self.queries.len())
+    }
+
     pub fn in_flight(&self) -> bool {
         self.queries
             .iter()

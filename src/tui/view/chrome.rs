@@ -27,9 +27,18 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             theme.dim,
         ));
     }
-    let banner = match state.case.as_ref().map(|c| &c.evidence.connection) {
-        Some(Connection::Live { demo: true }) => Some(" DEMO DATA ".to_string()),
-        Some(Connection::Offline(_)) => Some(" admin API not connected ".to_string()),
+    // Failing queries outrank demo data: they change what the agent must do (answer from the
+    // dashboard), while demo data only qualifies what is shown.
+    let evidence = state.case.as_ref().map(|c| &c.evidence);
+    let banner = match (
+        evidence.map(|e| &e.connection),
+        evidence.map(|e| e.failed()),
+    ) {
+        (Some(Connection::Offline(_)), _) => Some(" admin API not connected ".to_string()),
+        (_, Some((failed, all))) if failed > 0 => {
+            Some(format!(" admin API: {failed}/{all} failed "))
+        }
+        (Some(Connection::Live { demo: true }), _) => Some(" DEMO DATA ".to_string()),
         _ => None,
     };
     let (right, is_banner) = match banner {
