@@ -320,9 +320,9 @@ fn an_ip_outside_the_allowlist_403_goes_from_intake_to_a_saved_ticket() {
             "walk",
             "403",
             "--input",
-            "customer_id=cus_2002",
+            "customer_id=cus_1015",
             "--input",
-            "key_id=key_ip_locked",
+            "key_id=key_iplocked",
             "--input",
             "client_ip=198.51.100.7",
             "--input",
@@ -353,6 +353,10 @@ fn an_ip_outside_the_allowlist_403_goes_from_intake_to_a_saved_ticket() {
     let md = read(&md);
     assert!(md.contains("`ip-not-allowed`"), "{md}");
     assert!(md.contains("198.51.100.7"), "{md}");
+    // The demo API's evidence decided it: the allowlist and who changed it are cited.
+    assert!(md.contains("DEMO DATA"), "{md}");
+    assert!(md.contains("198.51.100.128/25"), "{md}");
+    assert!(md.contains("it-admin@redwoodclinics.example"), "{md}");
     p.keys(&["q"]);
     assert_eq!(p.exit_status(), "0");
 }
