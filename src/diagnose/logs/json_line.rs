@@ -45,12 +45,19 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The configured fields, prepared once per worker, and the minute last read from `ts`.
+/// The configured fields, prepared once per worker, and what the last line looked like:
+/// the order of its keys and the minute of its `ts`.
 pub struct Picker {
     fields: FieldNames,
     names: [Name; 7],
+    /// The slot the n-th key of the last line matched. One producer writes its keys in the
+    /// same order on every line, so this name is tried first and usually is the one.
+    order: [u8; 16],
+    texts_for: Option<Box<[u16]>>,
     minute: IsoMinute,
 }
+
+const NO_SLOT: u8 = u8::MAX;
 
 impl Picker {
     pub fn new(fields: &FieldNames) -> Self {
@@ -62,13 +69,25 @@ impl Picker {
             &fields.method,
             &fields.ts,
             &fields.latency,
-        ]
-        .map(|n| Name::new(n));
+        ];
+        let names = std::array::from_fn(|k| {
+            let earlier: Vec<&str> = names[..k].iter().map(|n| n.as_str()).collect();
+            Name::new(names[k], &earlier)
+        });
         Self {
             fields: fields.clone(),
             names,
+            order: [NO_SLOT; 16],
+            texts_for: None,
             minute: IsoMinute::default(),
         }
+    }
+
+    /// Leaves key, IP, path and method out of records whose status is not among `statuses`,
+    /// for a caller that only reads them there: it saves checking and slicing them.
+    pub fn texts_only_for(mut self, statuses: &[u16]) -> Self {
+        self.texts_for = Some(statuses.into());
+        self
     }
 
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Option<Record<'a>> {
@@ -80,10 +99,23 @@ impl Picker {
 
     /// The slot of the key whose opening quote is at `i`, and where the key ends.
     /// `Err(true)` when the key holds an escape, `Err(false)` when it is not closed.
-    fn key(&self, b: &[u8], i: usize) -> Result<(Option<usize>, usize), bool> {
+    /// `nth`: the key's place in the line.
+    fn key(&mut self, b: &[u8], i: usize, nth: usize) -> Result<(Option<usize>, usize), bool> {
         let s = i + 1;
         let w = window(b, s);
-        if let Some(slot) = self.names.iter().position(|n| n.is_key_at(b, s, w)) {
+        let guess = self.order.get(nth).map_or(NO_SLOT, |g| *g);
+        // At most one name matches a key (see `Name::matchable`), so trying the guess
+        // first cannot change which slot wins.
+        if let Some(n) = self.names.get(usize::from(guess))
+            && n.is_key_at(b, s, w)
+        {
+            return Ok((Some(usize::from(guess)), s + n.len()));
+        }
+        let slot = self.names.iter().position(|n| n.is_key_at(b, s, w));
+        if let Some(g) = self.order.get_mut(nth) {
+            *g = slot.map_or(NO_SLOT, |k| k as u8);
+        }
+        if let Some(slot) = slot {
             return Ok((Some(slot), s + self.names[slot].len()));
         }
         match quote_or_backslash(b, s) {
@@ -95,6 +127,7 @@ impl Picker {
 
     fn fast<'a>(&mut self, b: &'a [u8]) -> Fast<'a> {
         let mut got: [Option<Val>; 7] = [None; 7];
+        let mut nth = 0;
         let mut i = skip_ws(b, 0);
         if b.get(i) != Some(&b'{') {
             return Fast::Done(None);
@@ -107,7 +140,7 @@ impl Picker {
                 if b.get(i) != Some(&b'"') {
                     return Fast::Done(None);
                 }
-                let (slot, key_end) = match self.key(b, i) {
+                let (slot, key_end) = match self.key(b, i, nth) {
                     Ok(k) => k,
                     Err(true) => return Fast::Fallback,
                     Err(false) => return Fast::Done(None),
@@ -136,6 +169,7 @@ impl Picker {
                 if let Some(slot) = slot {
                     got[slot] = Some(val);
                 }
+                nth += 1;
                 i = skip_ws(b, end);
                 match b.get(i) {
                     Some(b',') => i = skip_ws(b, i + 1),
@@ -162,10 +196,16 @@ impl Picker {
             Some(Val::Str(s, e)) => status_text(&b[s..e]),
             _ => None,
         }?;
+        let wanted = self.texts_for.as_ref().is_none_or(|w| w.contains(&status));
         // One UTF-8 check of the whole line is cheaper than one per field; when it fails,
         // each field is checked alone, so a bad byte elsewhere costs no field.
-        let line = std::str::from_utf8(b).ok();
+        let line = if wanted {
+            std::str::from_utf8(b).ok()
+        } else {
+            None
+        };
         let text = |v: Option<Val>| match v {
+            _ if !wanted => None,
             Some(Val::Str(s, e)) => match line {
                 Some(line) => line.get(s..e),
                 None => std::str::from_utf8(&b[s..e]).ok(),

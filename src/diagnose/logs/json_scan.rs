@@ -11,13 +11,15 @@ pub struct Name {
     /// Covers the name's bytes within those 16.
     mask: u128,
     bytes: Box<[u8]>,
-    /// False for a name holding `"` or `\`: a line can only hold it escaped, which the fast
-    /// path leaves to serde_json anyway.
-    plain: bool,
+    /// False for a name holding `"` or `\` (a line can only hold it escaped, which the fast
+    /// path leaves to serde_json anyway), and for a repeat of an earlier field's name: the
+    /// first field named so takes the value, so at most one name ever matches a key.
+    matchable: bool,
 }
 
 impl Name {
-    pub fn new(name: &str) -> Self {
+    /// `earlier`: the names of the fields before this one.
+    pub fn new(name: &str, earlier: &[&str]) -> Self {
         let bytes: Box<[u8]> = name.as_bytes().into();
         let mask = match bytes.len() {
             n @ 0..16 => (1u128 << (8 * n)) - 1,
@@ -26,7 +28,7 @@ impl Name {
         Self {
             head: window(&bytes, 0) & mask,
             mask,
-            plain: !bytes.iter().any(|c| matches!(c, b'"' | b'\\')),
+            matchable: !bytes.iter().any(|c| matches!(c, b'"' | b'\\')) && !earlier.contains(&name),
             bytes,
         }
     }
@@ -38,7 +40,7 @@ impl Name {
     /// Whether the key starting at `s` (after its opening quote) is this name.
     pub fn is_key_at(&self, b: &[u8], s: usize, w: u128) -> bool {
         let n = self.bytes.len();
-        self.plain
+        self.matchable
             && w & self.mask == self.head
             && b.get(s + n) == Some(&b'"')
             && (n <= 16 || b[s..].starts_with(&self.bytes))
@@ -60,25 +62,29 @@ pub fn window(b: &[u8], s: usize) -> u128 {
 
 /// The first `"` or `\` at or after `i`, eight bytes at a time: string values are mostly
 /// 5 to 30 bytes, too short for memchr's vector loop to pay off.
-pub fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
+pub fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    while let Some(w) = b.get(i..).and_then(|r| r.first_chunk::<8>()) {
-        let w = u64::from_le_bytes(*w);
+    let rest = b.get(i..)?;
+    let mut words = rest.chunks_exact(8);
+    for (k, w) in words.by_ref().enumerate() {
+        // Every chunk is eight bytes; the zero fallback is never taken.
+        let w = w.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
         // Only the lowest flagged byte is exact (borrows can flag bytes above it), and the
         // lowest is the one wanted.
         let hits =
             zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')));
         if hits != 0 {
-            return Some(i + hits.trailing_zeros() as usize / 8);
+            return Some(i + 8 * k + hits.trailing_zeros() as usize / 8);
         }
-        i += 8;
     }
-    let tail = b.get(i..)?;
-    tail.iter()
+    let done = rest.len() - words.remainder().len();
+    words
+        .remainder()
+        .iter()
         .position(|c| matches!(c, b'"' | b'\\'))
-        .map(|p| i + p)
+        .map(|p| i + done + p)
 }
 
 #[cfg(test)]
@@ -97,8 +103,10 @@ mod tests {
         #[test]
         fn keys_match_exactly_their_name(name in "[a-z_]{0,20}", key in "[a-z_]{0,20}", tail in "[,: ]{0,3}") {
             let line = format!("\"{key}\"{tail}");
-            let n = Name::new(&name);
+            let n = Name::new(&name, &[]);
             prop_assert_eq!(n.is_key_at(line.as_bytes(), 1, window(line.as_bytes(), 1)), key == name);
+            let again = Name::new(&name, &["x", &name]);
+            prop_assert!(!again.is_key_at(line.as_bytes(), 1, window(line.as_bytes(), 1)));
         }
     }
 }

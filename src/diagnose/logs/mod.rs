@@ -248,8 +248,11 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
     let since = cfg.since.map(|t| t.timestamp());
     let until = cfg.until.map(|t| t.timestamp());
     let timed = since.is_some() || until.is_some();
-    // Prepared once per chunk: the names as compare words, and the last minute seen.
     let mut json = json_line::Picker::new(&cfg.fields);
+    // The tallies read keys, IPs and paths of failures only; the key filter reads every key.
+    if cfg.key.is_none() {
+        json = json.texts_only_for(&stats::FAILURE_STATUSES);
+    }
     let mut n = 0u64;
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', data)
