@@ -21,10 +21,7 @@ impl Name {
     /// `earlier`: the names of the fields before this one.
     pub fn new(name: &str, earlier: &[&str]) -> Self {
         let bytes: Box<[u8]> = name.as_bytes().into();
-        let mask = match bytes.len() {
-            n @ 0..16 => (1u128 << (8 * n)) - 1,
-            _ => u128::MAX,
-        };
+        let mask = mask(bytes.len());
         Self {
             head: window(&bytes, 0) & mask,
             mask,
@@ -44,6 +41,52 @@ impl Name {
             && w & self.mask == self.head
             && b.get(s + n) == Some(&b'"')
             && (n <= 16 || b[s..].starts_with(&self.bytes))
+    }
+}
+
+/// Covers the first `n` bytes of a window.
+pub fn mask(n: usize) -> u128 {
+    match n {
+        0..16 => (1u128 << (8 * n)) - 1,
+        _ => u128::MAX,
+    }
+}
+
+/// A key seen in an earlier line, at most 16 bytes, and the slot it matched: a key with the
+/// same bytes matches the same slot, so it need not be compared with every name again.
+#[derive(Clone, Copy)]
+pub struct Seen {
+    head: u128,
+    mask: u128,
+    len: usize,
+    pub slot: Option<usize>,
+}
+
+impl Seen {
+    /// Matches no key.
+    pub const NONE: Seen = Seen {
+        head: 1,
+        mask: 0,
+        len: 0,
+        slot: None,
+    };
+
+    /// The key `b[s..s + len]`, whose window is `w`.
+    pub fn new(w: u128, len: usize, slot: Option<usize>) -> Self {
+        if len > 16 {
+            return Self::NONE;
+        }
+        Self {
+            head: w & mask(len),
+            mask: mask(len),
+            len,
+            slot,
+        }
+    }
+
+    /// Where the key starting at `s` ends if it is this one.
+    pub fn end_at(&self, b: &[u8], s: usize, w: u128) -> Option<usize> {
+        (w & self.mask == self.head && b.get(s + self.len) == Some(&b'"')).then_some(s + self.len)
     }
 }
 
@@ -105,6 +148,9 @@ mod tests {
             let line = format!("\"{key}\"{tail}");
             let n = Name::new(&name, &[]);
             prop_assert_eq!(n.is_key_at(line.as_bytes(), 1, window(line.as_bytes(), 1)), key == name);
+            let seen = Seen::new(window(name.as_bytes(), 0), name.len(), Some(3));
+            let end = seen.end_at(line.as_bytes(), 1, window(line.as_bytes(), 1));
+            prop_assert_eq!(end, (key == name && name.len() <= 16).then_some(1 + name.len()));
             let again = Name::new(&name, &["x", &name]);
             prop_assert!(!again.is_key_at(line.as_bytes(), 1, window(line.as_bytes(), 1)));
         }
