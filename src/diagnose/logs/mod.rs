@@ -5,9 +5,12 @@
 
 mod formats;
 mod json_line;
+mod json_scan;
+mod number;
 mod report;
 mod stats;
 mod template;
+mod times;
 
 pub use formats::{FieldNames, Format, Record, parse_line};
 pub use report::{Band, LogsReport};
@@ -245,6 +248,11 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
     let since = cfg.since.map(|t| t.timestamp());
     let until = cfg.until.map(|t| t.timestamp());
     let timed = since.is_some() || until.is_some();
+    let mut json = json_line::Picker::new(&cfg.fields);
+    // The tallies read keys, IPs and paths of failures only; the key filter reads every key.
+    if cfg.key.is_none() {
+        json = json.texts_only_for(&stats::FAILURE_STATUSES);
+    }
     let mut n = 0u64;
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', data)
@@ -258,7 +266,11 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
             continue;
         }
         st.lines += 1;
-        match formats::parse_line(format, line, &cfg.fields) {
+        let parsed = match format {
+            Format::JsonLines => json.parse(line),
+            _ => formats::parse_line(format, line, &cfg.fields),
+        };
+        match parsed {
             Some(r) => {
                 let out_of_window = timed
                     && r.ts.is_none_or(|t| {
