@@ -97,18 +97,24 @@ impl IsoMinute {
             return None;
         }
         let t = start + s;
-        let mut rest = &b[19..];
-        if let Some(frac) = rest.strip_prefix(b".") {
-            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-            if n == 0 {
-                return None;
-            }
-            rest = &frac[n..];
+        after_seconds(t, &b[19..])
+    }
+}
+
+/// Applies what follows the seconds, `[.fraction][Z|±HH:MM]`, to `t`: fractions are dropped,
+/// a zone offset is subtracted. Shared by the per-minute cache and the full parse.
+fn after_seconds(t: i64, rest: &[u8]) -> Option<i64> {
+    let mut rest = rest;
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
         }
-        match rest {
-            b"" | b"Z" | b"z" => Some(t),
-            _ => Some(t - offset(rest)?),
-        }
+        rest = &frac[n..];
+    }
+    match rest {
+        b"" | b"Z" | b"z" => Some(t),
+        _ => Some(t - offset(rest)?),
     }
 }
 
@@ -160,18 +166,7 @@ mod tests {
             digits(&b[14..16])?,
             digits(&b[17..19])?,
         )?;
-        let mut rest = &b[19..];
-        if let Some(frac) = rest.strip_prefix(b".") {
-            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-            if n == 0 {
-                return None;
-            }
-            rest = &frac[n..];
-        }
-        match rest {
-            b"" | b"Z" | b"z" => Some(t),
-            _ => Some(t - offset(rest)?),
-        }
+        after_seconds(t, &b[19..])
     }
 
     proptest! {
