@@ -216,5 +216,6 @@ impl serde_json::ser::Formatter for Formatter {
     }
 }
 
+/// Shared with other modules' tests: hostile text and the checks that it came out inert.
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -7,6 +7,7 @@
 use super::{Exit, catalog};
 use crate::admin;
 use crate::config::Config;
+use crate::escape::line;
 use crate::runbook::{NodeKind, Runbook};
 use crate::ticket::{Context, Ticket, trackers};
 use crate::walk::{Answerer, Position, Walk};
@@ -253,13 +254,10 @@ fn print_needs_answer(rb: &Runbook, walk: &Walk, node: &str, format: TicketForma
                 "evidence_unavailable": walk.unavailable(),
                 "steps_taken": walk.steps().len(),
             });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
+            println!("{}", pretty(&value));
         }
         TicketFormat::Markdown => {
-            println!("needs an answer at `{node}`: {}", n.text.trim());
+            println!("needs an answer at `{node}`: {}", line(n.text.trim()));
             if !missing.is_empty() {
                 let missing: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
                 println!(
@@ -268,11 +266,15 @@ fn print_needs_answer(rb: &Runbook, walk: &Walk, node: &str, format: TicketForma
                 );
             }
             for u in walk.unavailable() {
-                println!("  evidence unavailable: {}: {}", u.what, u.reason);
+                println!(
+                    "  evidence unavailable: {}: {}",
+                    line(&u.what),
+                    line(&u.reason)
+                );
             }
             println!("choices:");
             for c in &q.choices {
-                println!("  {:<24} {}", c.id, c.label);
+                println!("  {:<24} {}", line(&c.id), line(&c.label));
             }
             println!("answer with: --answer {node}=CHOICE");
         }
@@ -280,5 +282,6 @@ fn print_needs_answer(rb: &Runbook, walk: &Walk, node: &str, format: TicketForma
 }
 
 fn pretty(value: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
+    // A JSON value always serializes.
+    crate::escape::json(value).unwrap_or_default()
 }

@@ -1,6 +1,12 @@
 //! The ticket as Markdown, for the lead reading the queue and the engineer picking it up.
+//!
+//! Every value that is not this module's own text goes through [`crate::escape`]: data from
+//! the admin API, pastes and agents is shown, never interpreted (no headings, links, HTML or
+//! terminal escapes). Runbook prose (the reply, next steps) keeps its Markdown.
 
 use super::Ticket;
+use crate::escape::{line, lines, md_code, md_code_in_cell, md_fence, md_text};
+use crate::facts::FactValue;
 use crate::runbook::Resolution;
 use crate::walk::Citation;
 use std::fmt::Write;
@@ -10,7 +16,7 @@ const TIME: &str = "%Y-%m-%d %H:%M:%S UTC";
 pub fn to_markdown(t: &Ticket) -> String {
     let mut md = String::new();
     let o = &t.outcome;
-    let _ = writeln!(md, "# {} · {}", t.id, o.title);
+    let _ = writeln!(md, "# {} · {}", md_text(&t.id), md_text(&o.title));
     let _ = writeln!(md);
     if t.demo_data {
         let _ = writeln!(
@@ -18,43 +24,50 @@ pub fn to_markdown(t: &Ticket) -> String {
             "> **DEMO DATA**: evidence came from the built-in demo admin API.\n"
         );
     }
-    let _ = writeln!(md, "**{}**\n", t.summary);
+    let _ = writeln!(md, "**{}**\n", md_text(&t.summary));
 
     let (action, team) = match &o.resolution {
         Resolution::Resolve => ("resolve", "—".to_string()),
-        Resolution::Escalate { team } => ("escalate", format!("`{team}`")),
+        Resolution::Escalate { team } => ("escalate", md_code_in_cell(team)),
     };
     let key = match (&t.key_id, &t.key) {
-        (Some(id), Some(k)) => format!("`{id}` · `{k}`"),
-        (Some(id), None) => format!("`{id}`"),
-        (None, Some(k)) => format!("`{k}`"),
+        (Some(id), Some(k)) => format!(
+            "{} · {}",
+            md_code_in_cell(id),
+            md_code_in_cell(&k.to_string())
+        ),
+        (Some(id), None) => md_code_in_cell(id),
+        (None, Some(k)) => md_code_in_cell(&k.to_string()),
         (None, None) => "—".into(),
     };
     let rows = [
-        ("Outcome", format!("`{}` ({action})", o.id)),
+        ("Outcome", format!("{} ({action})", md_code_in_cell(&o.id))),
         ("Severity", o.severity.as_str().to_string()),
         ("Team", team),
         (
             "Customer",
             t.customer_id
                 .clone()
-                .map_or("—".into(), |c| format!("`{c}`")),
+                .as_deref()
+                .map_or("—".into(), md_code_in_cell),
         ),
         ("Key", key),
         (
             "Runbook",
             format!(
-                "`{}` v{} ({})",
-                t.runbook.id, t.runbook.version, t.runbook.content_hash
+                "{} v{} ({})",
+                md_code_in_cell(&t.runbook.id),
+                md_text(&t.runbook.version.to_string()),
+                md_text(&t.runbook.content_hash)
             ),
         ),
-        ("Agent", t.agent.clone()),
+        ("Agent", md_text(&t.agent)),
         ("Started", t.started_at.format(TIME).to_string()),
         ("Created", t.created_at.format(TIME).to_string()),
     ];
     let _ = writeln!(md, "| | |\n|---|---|");
     for (k, v) in rows {
-        let _ = writeln!(md, "| {k} | {} |", cell(&v));
+        let _ = writeln!(md, "| {k} | {v} |");
     }
 
     section(&mut md, "Evidence");
@@ -71,7 +84,7 @@ pub fn to_markdown(t: &Ticket) -> String {
     if !t.criteria_matched.is_empty() {
         section(&mut md, "Escalation criteria matched");
         for c in &t.criteria_matched {
-            let _ = writeln!(md, "- **{}**: {}", c.id, c.title);
+            let _ = writeln!(md, "- **{}**: {}", md_text(&c.id), md_text(&c.title));
         }
     }
 
@@ -81,9 +94,9 @@ pub fn to_markdown(t: &Ticket) -> String {
             let _ = writeln!(
                 md,
                 "- {} ({}): {} — at {}",
-                u.what,
+                md_text(&u.what),
                 u.source.label(),
-                u.reason,
+                md_text(&u.reason),
                 u.at.format(TIME)
             );
         }
@@ -95,41 +108,48 @@ pub fn to_markdown(t: &Ticket) -> String {
             md,
             "{}. **{}** — {}  \n   _{}_ · {} · {}",
             i + 1,
-            s.title,
-            s.answer,
-            s.prompt.trim(),
-            s.decided_by,
+            md_text(&s.title),
+            md_text(&s.answer),
+            md_text(s.prompt.trim()),
+            md_text(&s.decided_by),
             s.at.format("%H:%M:%S")
         );
         for c in &s.facts {
             let _ = writeln!(md, "   - {}", citation(c));
         }
         if !s.missing.is_empty() {
-            let _ = writeln!(md, "   - missing: {}", s.missing.join(", "));
+            let _ = writeln!(md, "   - missing: {}", md_text(&s.missing.join(", ")));
         }
     }
 
     section(&mut md, "Reply to the customer");
-    for line in o.reply.lines() {
-        let _ = writeln!(md, "> {line}");
+    for l in lines(&o.reply).lines() {
+        let _ = writeln!(md, "> {l}");
     }
 
     section(&mut md, "Next steps");
     for step in &o.next_steps {
-        let _ = writeln!(md, "- [ ] {step}");
+        let _ = writeln!(md, "- [ ] {}", line(step));
     }
 
     if !t.notes.is_empty() {
         section(&mut md, "Notes");
         for n in &t.notes {
-            let _ = writeln!(
-                md,
-                "- {} ({}, at `{}`, {})",
-                n.text,
-                n.by,
-                n.node,
+            let by = format!(
+                "{}, at {}, {}",
+                md_text(&n.by),
+                md_code(&n.node),
                 n.at.format(TIME)
             );
+            if n.text.trim().contains('\n') {
+                // A note of several lines keeps them, inside the list item.
+                let _ = writeln!(md, "- ({by}):\n");
+                for l in md_fence(n.text.trim()).lines() {
+                    let _ = writeln!(md, "  {l}");
+                }
+            } else {
+                let _ = writeln!(md, "- {} ({by})", md_text(&n.text));
+            }
         }
     }
 
@@ -138,17 +158,33 @@ pub fn to_markdown(t: &Ticket) -> String {
         md,
         "| Fact | Value | Source | Evidence |\n|---|---|---|---|"
     );
+    let mut long = Vec::new();
     for c in &t.facts {
+        let value = match multi_line(&c.value) {
+            Some(text) => {
+                long.push((&c.fact, text));
+                format!("_{} lines, below_", text.lines().count())
+            }
+            None => md_text(&c.value.to_string()),
+        };
         let _ = writeln!(
             md,
-            "| `{}` | {} | {} | {} |",
-            c.fact,
-            cell(&c.value.to_string()),
+            "| {} | {value} | {} | {} |",
+            md_code_in_cell(&c.fact),
             c.source.label(),
-            cell(c.evidence.as_deref().unwrap_or("")),
+            md_text(c.evidence.as_deref().unwrap_or("")),
         );
     }
+    for (fact, text) in long {
+        let _ = writeln!(md, "\n{}:\n", md_code(fact));
+        md.push_str(&md_fence(text));
+    }
     md
+}
+
+/// Text of several lines (an error body), shown in a fenced block rather than folded.
+fn multi_line(value: &FactValue) -> Option<&str> {
+    value.as_text().map(str::trim).filter(|t| t.contains('\n'))
 }
 
 fn section(md: &mut String, title: &str) {
@@ -156,15 +192,15 @@ fn section(md: &mut String, title: &str) {
 }
 
 fn citation(c: &Citation) -> String {
-    let mut s = format!("`{}` = {} ({}", c.fact, c.value, c.source.label());
+    let mut s = format!(
+        "{} = {} ({}",
+        md_code(&c.fact),
+        md_text(&c.value.to_string()),
+        c.source.label()
+    );
     if let Some(e) = &c.evidence {
-        let _ = write!(s, ", {e}");
+        let _ = write!(s, ", {}", md_text(e));
     }
     s.push(')');
     s
-}
-
-/// Text safe inside a table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }

@@ -172,9 +172,10 @@ impl Ticket {
         })
     }
 
+    /// Pretty JSON in which control and bidi characters are `\u` escapes (see [`crate::escape`]).
     pub fn to_json(&self) -> String {
         // Serializing plain data with string keys cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::escape::json(self).unwrap_or_default()
     }
 
     pub fn to_markdown(&self) -> String {
@@ -324,3 +325,5 @@ fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;
