@@ -3,6 +3,7 @@
 
 use super::Exit;
 use crate::diagnose::{self, DiagnoseError, Finding, JwtContext, RequestContext};
+use crate::escape::line;
 use crate::facts::FactValue;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
@@ -244,7 +245,7 @@ fn emit<R: Serialize>(
             report,
             facts: facts.iter().map(|(n, v)| (*n, v)).collect(),
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", crate::escape::json(&out)?);
         return Ok(Exit::Ok);
     }
     print!("{}", render_text(head, findings, facts));
@@ -257,8 +258,10 @@ pub(super) fn render_text(
     facts: &[(&'static str, FactValue)],
 ) -> String {
     let mut out = String::new();
-    for line in head {
-        out.push_str(line.trim_end());
+    // Head lines, messages and values all quote the paste: each is shown on one line with its
+    // control and bidi characters visible.
+    for l in head {
+        out.push_str(line(l.trim_end()).trim_end());
         out.push('\n');
     }
     out.push('\n');
@@ -275,14 +278,14 @@ pub(super) fn render_text(
             "{:<7}  {:<width$}  {}\n",
             f.severity.label(),
             f.code.as_str(),
-            f.message
+            line(&f.message)
         ));
     }
     if !facts.is_empty() {
         out.push_str("\nfacts:\n");
         let width = facts.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
         for (name, value) in facts {
-            out.push_str(&format!("  {name:<width$}  {value}\n"));
+            out.push_str(&format!("  {name:<width$}  {}\n", line(&value.to_string())));
         }
     }
     out

@@ -3,6 +3,7 @@
 use super::Exit;
 use crate::diagnose::logs::{FieldNames, LogsConfig, LogsReport};
 use crate::diagnose::triage_files;
+use crate::escape::line;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
@@ -101,12 +102,12 @@ pub fn run(args: LogsArgs) -> anyhow::Result<Exit> {
     };
     let report = triage_files(&files, &cfg);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", crate::escape::json(&report)?);
     } else {
         print!("{}", render(&report, &cfg));
     }
     for e in &report.errors {
-        eprintln!("authdesk: {e}");
+        eprintln!("authdesk: {}", line(&e.to_string()));
     }
     Ok(if report.errors.is_empty() {
         Exit::Ok
@@ -125,7 +126,7 @@ fn list(items: &[(String, u64)]) -> String {
     }
     items
         .iter()
-        .map(|(k, n)| format!("{k} ({n})"))
+        .map(|(k, n)| format!("{} ({n})", line(k)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -133,7 +134,7 @@ fn list(items: &[(String, u64)]) -> String {
 fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
     let mut o = String::new();
     for f in &r.files {
-        let _ = writeln!(o, "{}: {}", f.path, f.format.label());
+        let _ = writeln!(o, "{}: {}", line(&f.path), f.format.label());
     }
     let _ = writeln!(
         o,
@@ -141,7 +142,7 @@ fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
         r.requests, r.malformed, r.filtered
     );
     if let (Some(a), Some(b)) = (&r.first_ts, &r.last_ts) {
-        let _ = writeln!(o, "from {a} to {b}");
+        let _ = writeln!(o, "from {} to {}", line(a), line(b));
     }
     let statuses: Vec<String> = r
         .by_status
@@ -222,13 +223,13 @@ fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
             r.malformed_samples.len()
         );
         for s in &r.malformed_samples {
-            let _ = writeln!(o, "  {}:{}: {}", s.file, s.line, s.text);
+            let _ = writeln!(o, "  {}:{}: {}", line(&s.file), s.line, line(&s.text));
         }
     }
     let facts = r.facts();
     let _ = writeln!(o, "\nfacts:");
     for (name, value) in &facts {
-        let _ = writeln!(o, "  {name:<26} {value}");
+        let _ = writeln!(o, "  {name:<26} {}", line(&value.to_string()));
     }
     o
 }

@@ -97,7 +97,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(err) => {
-            eprintln!("authdesk: {err:#}");
+            // Errors quote input (a paste's line, an admin API's message); lint's keep their
+            // source excerpts on several lines.
+            eprintln!("authdesk: {}", crate::escape::lines(&format!("{err:#}")));
             Exit::Usage.into()
         }
     }

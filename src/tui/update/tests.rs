@@ -22,7 +22,7 @@ pub fn app() -> State {
     )
 }
 
-fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+pub(super) fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
     update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
@@ -48,7 +48,7 @@ fn focus_field(s: &mut State, name: &str) -> Vec<Effect> {
 }
 
 /// Home → the 401 runbook → intake with a customer and key id → the walk.
-fn walk_401(s: &mut State) -> Vec<Effect> {
+pub(super) fn walk_401(s: &mut State) -> Vec<Effect> {
     press(s, KeyCode::Enter);
     assert!(matches!(s.screen, Screen::Intake(_)));
     type_text(s, "cus_1001");
@@ -58,7 +58,7 @@ fn walk_401(s: &mut State) -> Vec<Effect> {
     effects
 }
 
-fn current(s: &State) -> String {
+pub(super) fn current(s: &State) -> String {
     let case = s.case.as_ref().unwrap();
     case.session.walk.as_ref().unwrap().current().to_string()
 }
@@ -70,7 +70,7 @@ fn saves(effects: &[Effect]) -> usize {
         .count()
 }
 
-fn generation(effects: &[Effect]) -> u64 {
+pub(super) fn generation(effects: &[Effect]) -> u64 {
     effects
         .iter()
         .rev()
@@ -81,7 +81,7 @@ fn generation(effects: &[Effect]) -> u64 {
         .expect("evidence was fetched")
 }
 
-fn admin(pairs: &[(&str, &str)]) -> Facts {
+pub(super) fn admin(pairs: &[(&str, &str)]) -> Facts {
     let mut f = Facts::new();
     for (k, v) in pairs {
         f.insert_text(k, v, FactSource::AdminApi, now()).unwrap();

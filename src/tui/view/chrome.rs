@@ -75,7 +75,7 @@ pub fn status_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) 
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(format!(" {mark}"), style),
-            Span::styled(status.text.as_str(), style),
+            Span::styled(crate::escape::line(&status.text), style),
         ])),
         area,
     );

@@ -2,6 +2,7 @@
 //! audit changes, the recent failures by reason, and platform health, from the walk's facts.
 
 use super::walk::block;
+use crate::escape::line;
 use crate::facts::{FactValue, Facts};
 use crate::tui::evidence::Connection;
 use crate::tui::state::{Case, Load, State, WalkPane, WalkScreen};
@@ -114,7 +115,7 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
             ));
         }
         Connection::Offline(why) => {
-            lines.push(Line::styled(format!("⚠ {why}"), theme.warn));
+            lines.push(Line::styled(format!("⚠ {}", line(why)), theme.warn));
             lines.push(Line::styled(
                 "Checks ask you instead; answer from the admin dashboard.",
                 theme.dim,
@@ -140,7 +141,7 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
             Load::Failed(why) => Line::from(vec![
                 Span::styled("✗ ", theme.error),
                 Span::styled(query.clone(), theme.text),
-                Span::styled(format!(": {why}"), theme.error),
+                Span::styled(format!(": {}", line(why)), theme.error),
             ]),
         };
         lines.push(line);
@@ -148,7 +149,7 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
     for (what, why) in &ev.gaps {
         lines.push(Line::from(vec![
             Span::styled("⚠ ", theme.warn),
-            Span::styled(format!("{what}: {why}"), theme.warn),
+            Span::styled(format!("{}: {}", line(what), line(why)), theme.warn),
         ]));
     }
     lines
@@ -179,7 +180,7 @@ fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
             };
             Some(Line::from(vec![
                 Span::styled(format!("{label:<14}"), theme.dim),
-                Span::styled(value.to_string(), style),
+                Span::styled(line(&value.to_string()).into_owned(), style),
             ]))
         })
         .collect();
@@ -199,7 +200,7 @@ fn audit<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
             };
             let by = by
                 .and_then(|b| facts.value(b))
-                .map_or_else(String::new, ToString::to_string);
+                .map_or_else(String::new, |v| line(&v.to_string()).into_owned());
             Some((t.format("%m-%d %H:%M").to_string(), what.to_string(), by))
         })
         .collect();
@@ -240,7 +241,9 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
         }
     }
     let counted: f64 = bars.iter().map(|(_, n)| n).sum();
-    let top = facts.value("failures.top_reason").map(ToString::to_string);
+    let top = facts
+        .value("failures.top_reason")
+        .map(|v| line(&v.to_string()).into_owned());
     if total - counted > 0.0 {
         let label = top
             .filter(|t| !bars.iter().any(|(b, _)| b == t) && t != "none")
@@ -263,7 +266,7 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
     ));
     if let Some(FactValue::TextList(reasons)) = facts.value("failures.reasons") {
         lines.push(Line::styled(
-            format!("reasons seen: {}", reasons.join(", ")),
+            format!("reasons seen: {}", line(&reasons.join(", "))),
             theme.dim,
         ));
     }
@@ -281,7 +284,7 @@ fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{label:<14}"), theme.dim),
-                Span::styled(v.to_string(), style),
+                Span::styled(line(&v.to_string()).into_owned(), style),
             ]));
         }
     }

@@ -1,6 +1,7 @@
 //! Home: start a case on a runbook, resume an unfinished session, recent tickets.
 
 use super::layout;
+use crate::escape::line;
 use crate::tui::state::{Home, HomePane, Load, State};
 use crate::tui::theme::Theme;
 use crate::walk::Position;
@@ -73,7 +74,8 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
                 .map(|t| {
                     vec![
                         Line::styled(t.name.clone(), theme.text),
-                        Line::styled(format!("  {}", t.title), theme.dim),
+                        // The title is read back from a ticket file anyone could have edited.
+                        Line::styled(format!("  {}", line(&t.title)), theme.dim),
                     ]
                 })
                 .collect();
@@ -158,7 +160,7 @@ fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) ->
         Line::from(vec![
             Span::styled(s.id.clone(), theme.text),
             Span::styled(
-                format!("  {}", s.customer().unwrap_or("(no customer)")),
+                format!("  {}", line(s.customer().unwrap_or("(no customer)"))),
                 theme.accent,
             ),
         ]),

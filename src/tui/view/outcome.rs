@@ -2,6 +2,7 @@
 
 use super::layout;
 use super::walk::block;
+use crate::escape::line;
 use crate::runbook::Resolution;
 use crate::tui::state::{OutcomeScreen, State, TicketFormat};
 use crate::tui::theme::Theme;
@@ -34,7 +35,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
             action,
         ]),
-        Line::styled(t.summary.clone(), theme.text),
+        Line::styled(line(&t.summary).into_owned(), theme.text),
         saved_line,
     ];
     frame.render_widget(

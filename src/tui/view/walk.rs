@@ -2,6 +2,7 @@
 //! far with who decided each step and on what fact; the evidence.
 
 use super::layout::{self, WalkAreas};
+use crate::escape::line;
 use crate::tui::state::{Case, State, WalkPane, WalkScreen};
 use crate::tui::theme::Theme;
 use crate::walk::{Decision, Position, Step};
@@ -94,7 +95,7 @@ fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, them
     }
     for note in walk.notes().iter().filter(|n| n.node == node.id) {
         lines.push(Line::styled(
-            format!("✎ {} ({})", note.text, note.by),
+            format!("✎ {} ({})", line(&note.text), line(&note.by)),
             theme.accent,
         ));
     }
@@ -151,12 +152,14 @@ fn step_lines<'a>(i: usize, step: &Step, case: &Case, theme: &Theme) -> [Line<'a
         .node(&step.node)
         .map_or(step.node.clone(), |n| n.title.clone());
     let (detail, style) = match &step.decision {
-        Decision::Answer { label, by, .. } => (format!("{label} · {by}"), theme.text),
+        Decision::Answer { label, by, .. } => {
+            (format!("{label} · {}", line(&by.to_string())), theme.text)
+        }
         Decision::Check { decided_by, .. } => {
             let fact = decided_by
                 .first()
                 .map_or("no rule matched".to_string(), |c| {
-                    format!("{} = {}", c.fact, c.value)
+                    format!("{} = {}", c.fact, line(&c.value.to_string()))
                 });
             (format!("check: {fact}"), theme.ok)
         }
