@@ -76,24 +76,27 @@ pub fn lines(s: &str) -> Cow<'_, str> {
 }
 
 /// Markdown punctuation that can start emphasis, code, links, images, HTML, entities,
-/// headings, quotes, strikethrough or table cells.
-const MD_SPECIAL: &[char] = &[
-    '\\', '`', '*', '_', '[', ']', '<', '>', '#', '|', '~', '&', '!',
-];
+/// headings (or close one), strikethrough or table cells. `]`, `>` and `!` need no escape
+/// once `[` and `<` have one, and a value never starts a line.
+const MD_SPECIAL: &[char] = &['`', '*', '_', '[', '<', '#', '|', '~', '&'];
 
 /// Inline Markdown text: one line, with Markdown punctuation backslash-escaped, so it reads
-/// as exactly the text it is (also inside a table cell). An underscore inside a word
-/// (`key_live_42`) cannot start emphasis and stays as it is, for people reading the raw file.
+/// as exactly the text it is (also inside a table cell). What cannot act stays as it is, for
+/// people reading the raw file: an underscore inside a word (`key_live_42`), a backslash
+/// before a letter (`\x1b`).
 pub fn md_text(s: &str) -> String {
     let flat = line(s);
     let mut out = String::with_capacity(flat.len() + 8);
     let mut prev: Option<char> = None;
     let mut chars = flat.chars().peekable();
     while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         let intraword = c == '_'
             && prev.is_some_and(char::is_alphanumeric)
-            && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if MD_SPECIAL.contains(&c) && !intraword {
+            && next.is_some_and(char::is_alphanumeric);
+        // A backslash escapes only the punctuation after it, so `\x1b` reads as it is.
+        let escapes = c == '\\' && next.is_some_and(|n| n.is_ascii_punctuation());
+        if (MD_SPECIAL.contains(&c) && !intraword) || escapes {
             out.push('\\');
         }
         out.push(c);

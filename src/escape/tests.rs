@@ -36,8 +36,9 @@ fn multi_line_text_keeps_lines_and_tabs() {
 fn markdown_text_cannot_add_structure() {
     assert_eq!(md_text("# Title"), "\\# Title");
     assert_eq!(md_text("a|b"), "a\\|b");
-    assert_eq!(md_text("<img src=x>"), "\\<img src=x\\>");
-    assert_eq!(md_text("[x](http://e)"), "\\[x\\](http://e)");
+    assert_eq!(md_text("<img src=x>"), "\\<img src=x>");
+    assert_eq!(md_text("[x](http://e)"), "\\[x](http://e)");
+    assert_eq!(md_text("\x1b[2J \\* \\x"), "\\x1b\\[2J \\\\\\* \\x");
     assert_eq!(md_text("&#x202e;"), "\\&\\#x202e;");
     assert_eq!(md_text("key_live_42 _em_"), "key_live_42 \\_em\\_");
 }
