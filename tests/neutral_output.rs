@@ -11,7 +11,8 @@ use std::process::{Child, Stdio};
 
 /// An OSC 52 clipboard write, a screen clear, a C1 CSI, a bidi override and isolate, a line
 /// break and Markdown: what a hostile admin API or customer can put into a string.
-const NASTY: &str = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\u{9b}31m\u{202e}gpj.exe\u{2066}\n# Pwned | x | <img src=x>";
+const NASTY: &str =
+    "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\u{9b}31m\u{202e}gpj.exe\u{2066}\n# Pwned | x | <img src=x>";
 
 /// No C0 control but the `allowed` ones, no DEL, C1, bidi control or line separator.
 fn assert_inert(what: &str, text: &str, allowed: &[char]) {
@@ -46,10 +47,8 @@ struct HostileApi(Child, String);
 
 impl HostileApi {
     fn start(sandbox: &Sandbox) -> Self {
-        let mut data: serde_json::Value = serde_json::from_str(include_str!(
-            "../assets/demo/dataset.json"
-        ))
-        .unwrap();
+        let mut data: serde_json::Value =
+            serde_json::from_str(include_str!("../assets/demo/dataset.json")).unwrap();
         let key = data["keys"]
             .as_array_mut()
             .unwrap()
@@ -94,7 +93,14 @@ fn run_prints_and_saves_hostile_admin_data_inert_in_every_format() {
                 .cmd()
                 .env("AUTHDESK_ADMIN_URL", &api.1)
                 .env("AUTHDESK_ADMIN_TOKEN", "test-token")
-                .args(["run", "401", "--input", "key_id=key_revoked", "--format", format]),
+                .args([
+                    "run",
+                    "401",
+                    "--input",
+                    "key_id=key_revoked",
+                    "--format",
+                    format,
+                ]),
         );
         assert_eq!(out.code, 0, "{format}: {}{}", out.stdout, out.stderr);
         let what = format!("run --format {format}");
@@ -107,7 +113,10 @@ fn run_prints_and_saves_hostile_admin_data_inert_in_every_format() {
             assert_inert(&what, &out.stdout, &['\n']);
             let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
             let text = json.to_string();
-            assert!(text.contains("gpj.exe"), "{format}: the value went missing: {text}");
+            assert!(
+                text.contains("gpj.exe"),
+                "{format}: the value went missing: {text}"
+            );
         }
     }
     let tickets = sandbox.tickets();
@@ -119,9 +128,13 @@ fn run_prints_and_saves_hostile_admin_data_inert_in_every_format() {
         common::assert_valid_ticket(json);
     }
     for (path, text) in sandbox.all_files() {
-        if path.starts_with(sandbox.tickets_dir()) && path.extension().is_some_and(|e| e == "json") {
+        if path.starts_with(sandbox.tickets_dir()) && path.extension().is_some_and(|e| e == "json")
+        {
             assert_inert(&path.display().to_string(), &text, &['\n']);
-            assert!(text.contains("\\u009b31m") && text.contains("\\u202egpj"), "{text}");
+            assert!(
+                text.contains("\\u009b31m") && text.contains("\\u202egpj"),
+                "{text}"
+            );
         }
     }
 }
@@ -158,7 +171,10 @@ fn inspect_request_shows_hostile_paste_values_inert() {
         flat = NASTY.replace('\n', " ")
     );
     let shown = inspect_both(&Sandbox::new(), "request", &[], &paste);
-    assert!(shown.contains("\\u{202e}") || shown.contains("\\u202e"), "{shown}");
+    assert!(
+        shown.contains("\\u{202e}") || shown.contains("\\u202e"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -180,7 +196,10 @@ fn inspect_jwt_shows_hostile_claims_inert() {
         &["--at", "2023-11-14T23:00:00Z"],
         &token,
     );
-    assert!(shown.contains("\\u001b]52;c;") && shown.contains("\\u{9b}31m"), "{shown}");
+    assert!(
+        shown.contains("\\u001b]52;c;") && shown.contains("\\u{9b}31m"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -195,7 +214,10 @@ fn inspect_response_shows_hostile_problem_and_challenge_inert() {
         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"\u{202e}\x1b[2J\"\r\nContent-Type: application/problem+json\r\nX-Request-Id: req\u{9b}1\r\n\r\n{body}"
     );
     let shown = inspect_both(&Sandbox::new(), "response", &[], &paste);
-    assert!(shown.contains("\\x1b]52;c;") || shown.contains("\\u001b]52;c;"), "{shown}");
+    assert!(
+        shown.contains("\\x1b]52;c;") || shown.contains("\\u001b]52;c;"),
+        "{shown}"
+    );
 }
 
 #[test]
