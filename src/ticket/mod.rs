@@ -304,7 +304,7 @@ fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
                     Vec::new(),
                 ),
                 Decision::Undecided { missing, known } => (
-                    format!("could not decide → asked `{}`", step.next),
+                    format!("could not decide → asked {}", step.next),
                     known.clone(),
                     missing.clone(),
                 ),
