@@ -257,3 +257,50 @@ fn logs_show_hostile_keys_paths_and_malformed_lines_inert() {
         }
     }
 }
+
+/// A loopback admin API that fails every call with a problem whose title is `NASTY`.
+fn failing_api() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let body = serde_json::json!({"title": NASTY, "status": 500}).to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/problem+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn run_needing_an_answer_shows_a_hostile_admin_error_title_inert() {
+    let sandbox = Sandbox::new();
+    let url = failing_api();
+    for format in ["markdown", "json"] {
+        let out = sandbox.run_cmd(
+            sandbox
+                .cmd()
+                .env("AUTHDESK_ADMIN_URL", &url)
+                .env("AUTHDESK_ADMIN_TOKEN", "test-token")
+                .args(["run", "401", "--input", "key_id=key_x", "--format", format]),
+        );
+        assert_eq!(out.code, 3, "{format}: {}{}", out.stdout, out.stderr);
+        let what = format!("needs-answer --format {format}");
+        assert_inert(&what, &out.stdout, &['\n']);
+        assert_inert(&what, &out.stderr, &['\n']);
+        assert!(out.stdout.contains("gpj.exe"), "{what}: {}", out.stdout);
+    }
+}
