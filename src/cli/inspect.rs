@@ -290,3 +290,25 @@ pub(super) fn render_text(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::{Code, Severity};
+    use crate::escape::tests::{assert_inert, hostile};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_text_report_keeps_every_value_on_its_line_and_inert(
+            head in hostile(), message in hostile(), value in hostile(),
+        ) {
+            let findings = [Finding::new(Code::ALL[0], Severity::Error, message)];
+            let facts = [("request.path", FactValue::Text(value))];
+            let out = render_text(&[head], &findings, &facts);
+            assert_inert(&out, &['\n']);
+            // Head, blank, finding, blank, "facts:", the fact: a value adds no line.
+            prop_assert_eq!(out.lines().count(), 6, "{}", out);
+        }
+    }
+}
