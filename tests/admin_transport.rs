@@ -96,6 +96,15 @@ async fn echo_server() -> (String, tokio::task::JoinHandle<()>) {
             }),
         )
         .route(
+            "/v1/chain/{n}",
+            get(
+                |axum::extract::Path(n): axum::extract::Path<u32>| async move {
+                    let next = format!("/v1/chain/{}", n + 1);
+                    (StatusCode::FOUND, [(header::LOCATION, next)])
+                },
+            ),
+        )
+        .route(
             "/v1/echo",
             get(|headers: HeaderMap| async move {
                 let seen = |name: header::HeaderName| {
@@ -161,6 +170,25 @@ async fn a_redirect_to_plain_http_off_this_machine_is_refused() {
         err.contains("http://192.0.2.1/v1/echo") && err.contains("allow_insecure_http"),
         "{err}"
     );
+    task.abort();
+}
+
+#[tokio::test]
+async fn an_endless_chain_of_redirects_stops_after_a_few() {
+    let (url, task) = echo_server().await;
+    let client = AdminClient::new(
+        &url,
+        AdminToken::random(),
+        Duration::from_secs(2),
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let err = client
+        .get::<serde_json::Value>("v1/chain/0", &[])
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("more than 5 redirects"), "{err}");
     task.abort();
 }
 

@@ -33,12 +33,14 @@ mod client;
 pub mod demo;
 mod gather;
 mod pages;
+mod redirect;
 mod retry;
 mod token;
 
-pub use client::{AdminClient, AdminError, Call, Limits, MAX_REDIRECTS, RedirectStop, USER_AGENT};
+pub use client::{AdminClient, AdminError, Call, Limits, USER_AGENT};
 pub use gather::{GatherMsg, MAX_PAGES, PAGE_SIZE, gather, spawn_gather};
 pub use pages::Pages;
+pub use redirect::{MAX_REDIRECTS, RedirectStop};
 pub use retry::{MAX_RETRY_AFTER, MAX_TRIES};
 pub use token::{AdminToken, TokenError};
 
