@@ -177,7 +177,7 @@ impl Evidence {
                 Answer::Absent { query, from } => {
                     out.push((
                         query.label(),
-                        format!("the admin API knows the key but not this ({from})"),
+                        format!("404 Not Found, though the key was not shown missing ({from})"),
                     ));
                 }
                 Answer::AuditEvents(c) if c.answer.truncated => out.push((
