@@ -1,6 +1,10 @@
 //! Configuration: `authdesk.toml` in the platform's config folder (or `--config`), overridden
 //! by `AUTHDESK_*` variables. Every value remembers where it came from, for `authdesk config`.
 
+mod admin_url;
+
+pub use admin_url::{AdminUrl, UrlError, is_safe as is_safe_url};
+
 use crate::runbook::SourceFile;
 use serde::Deserialize;
 use std::fmt;
@@ -75,13 +79,33 @@ pub struct TuiConfig {
 #[derive(Debug, Clone)]
 pub struct AdminConfig {
     /// Base URL; none means the built-in demo API.
-    pub url: Setting<Option<String>>,
+    pub url: Setting<Option<AdminUrl>>,
+    /// Allows `http://` to a host other than this machine (the token then travels in clear).
+    pub allow_insecure_http: Setting<bool>,
+    /// The largest answer read, in bytes: a runaway body must not exhaust memory.
+    pub max_body_bytes: Setting<u64>,
     /// The environment variable holding the admin token.
     pub token_env: Setting<String>,
     /// A file holding the admin token, readable by its owner only.
     pub token_file: Setting<Option<PathBuf>>,
     pub connect_timeout_ms: Setting<u64>,
     pub request_timeout_ms: Setting<u64>,
+}
+
+/// The default of `[admin] max_body_bytes`: far above any honest answer (a 200-item page is
+/// tens of kilobytes), far below what hurts.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+impl AdminConfig {
+    /// The configured admin URL, refused before any connection when it would send the admin
+    /// token in clear; `None` means the built-in demo API.
+    pub fn checked_url(&self) -> Result<Option<&AdminUrl>, UrlError> {
+        let Some(url) = &self.url.value else {
+            return Ok(None);
+        };
+        url.check(self.allow_insecure_http.value)?;
+        Ok(Some(url))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +151,8 @@ struct RawAdmin {
     token_file: Option<PathBuf>,
     connect_timeout_ms: Option<u64>,
     request_timeout_ms: Option<u64>,
+    allow_insecure_http: Option<bool>,
+    max_body_bytes: Option<u64>,
 }
 
 /// Reads variables through a function, so tests need not touch the process environment.
@@ -156,6 +182,8 @@ impl Config {
                 token_file: Setting::default(None),
                 connect_timeout_ms: Setting::default(2_000),
                 request_timeout_ms: Setting::default(5_000),
+                allow_insecure_http: Setting::default(false),
+                max_body_bytes: Setting::default(DEFAULT_MAX_BODY_BYTES),
             },
             tui: TuiConfig {
                 theme: Setting::default("dark".into()),
@@ -202,7 +230,7 @@ impl Config {
         }
         let a = raw.admin;
         if let Some(v) = a.url {
-            self.admin.url.set(Some(v), from.clone());
+            self.admin.url.set(Some(AdminUrl::new(v)), from.clone());
         }
         if let Some(v) = a.token_env {
             self.admin.token_env.set(v, from.clone());
@@ -215,6 +243,12 @@ impl Config {
         }
         if let Some(v) = a.request_timeout_ms {
             self.admin.request_timeout_ms.set(v, from.clone());
+        }
+        if let Some(v) = a.allow_insecure_http {
+            self.admin.allow_insecure_http.set(v, from.clone());
+        }
+        if let Some(v) = a.max_body_bytes {
+            self.admin.max_body_bytes.set(v, from.clone());
         }
         if let Some(v) = raw.tui.theme {
             self.tui.theme.set(v, from);
@@ -248,7 +282,7 @@ impl Config {
             self.tui.theme.set(v, o);
         }
         if let Some((v, o)) = var("AUTHDESK_ADMIN_URL") {
-            self.admin.url.set(Some(v), o);
+            self.admin.url.set(Some(AdminUrl::new(v)), o);
         }
         if let Some((v, o)) = var("AUTHDESK_ADMIN_TOKEN_FILE") {
             self.admin.token_file.set(Some(v.into()), o);
@@ -310,9 +344,19 @@ impl Config {
                 "admin.url",
                 a.url
                     .value
-                    .clone()
-                    .unwrap_or_else(|| "(built-in demo API)".into()),
+                    .as_ref()
+                    .map_or_else(|| "(built-in demo API)".into(), ToString::to_string),
                 &a.url.origin,
+            ),
+            (
+                "admin.allow_insecure_http",
+                a.allow_insecure_http.value.to_string(),
+                &a.allow_insecure_http.origin,
+            ),
+            (
+                "admin.max_body_bytes",
+                a.max_body_bytes.value.to_string(),
+                &a.max_body_bytes.origin,
             ),
             (
                 "admin.token_env",
@@ -369,7 +413,10 @@ mod tests {
         assert_eq!(c.agent.origin, Origin::Env("AUTHDESK_AGENT"));
         assert_eq!(c.tickets_dir.value, dir.path().join("t"));
         assert_eq!(c.tickets_dir.origin, Origin::File(file.clone()));
-        assert_eq!(c.admin.url.value.as_deref(), Some("http://x"));
+        assert_eq!(
+            c.admin.url.value.as_ref().map(AdminUrl::expose),
+            Some("http://x")
+        );
         assert_eq!(c.admin.request_timeout_ms.origin, Origin::Default);
     }
 

@@ -3,6 +3,7 @@
 //! error body often contains the key) are redacted.
 
 use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig, RequestContext};
+use crate::evidence::{IdError, check_input};
 use crate::facts::{Fact, FactError, FactSource, FactValue, Facts};
 use crate::runbook::Runbook;
 use crate::secret::{key_environment, redact};
@@ -19,6 +20,12 @@ pub enum IntakeError {
     },
     #[error("input {0}")]
     Invalid(#[from] FactError),
+    #[error("input {name}: {source}")]
+    BadId {
+        name: String,
+        #[source]
+        source: IdError,
+    },
 }
 
 /// The intake facts for `rb` from `(name, text)` pairs; empty values are left out.
@@ -44,6 +51,10 @@ pub fn facts(
         if text.trim().is_empty() {
             continue;
         }
+        check_input(name, text).map_err(|source| IntakeError::BadId {
+            name: name.clone(),
+            source,
+        })?;
         if name == "key" {
             if let Some(env) = key_environment(text) {
                 facts.insert(

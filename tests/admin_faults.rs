@@ -54,11 +54,13 @@ fn config(url: Option<String>, token_env: &str) -> authdesk::config::AdminConfig
         }
     }
     AdminConfig {
-        url: set(url),
+        url: set(url.map(authdesk::config::AdminUrl::new)),
         token_env: set(token_env.to_string()),
         token_file: set(None),
         connect_timeout_ms: set(300),
         request_timeout_ms: set(300),
+        allow_insecure_http: set(false),
+        max_body_bytes: set(authdesk::config::DEFAULT_MAX_BODY_BYTES),
     }
 }
 

@@ -21,12 +21,18 @@ impl Desk {
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
+        let mut run = vec!["run"];
+        run.extend(args);
+        run.extend(["--format", "json"]);
+        self.command(&run, env)
+    }
+
+    /// Any subcommand: (exit code, stdout as JSON or null, stdout and stderr).
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
         let mut cmd = Command::cargo_bin("authdesk").unwrap();
         cmd.args(["--config"])
             .arg(self.dir.path().join("authdesk.toml"))
-            .arg("run")
             .args(args)
-            .args(["--format", "json"])
             .env("AUTHDESK_TICKETS_DIR", self.dir.path().join("tickets"))
             .env_remove("AUTHDESK_ADMIN_URL")
             .env_remove("AUTHDESK_ADMIN_TOKEN")
@@ -165,8 +171,13 @@ struct FaultyApi(Child, String);
 
 impl FaultyApi {
     fn start(fault: &str, token: &str) -> Self {
+        Self::start_with(&["--fault", fault], token)
+    }
+
+    fn start_with(args: &[&str], token: &str) -> Self {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("authdesk"))
-            .args(["demo-api", "--addr", "127.0.0.1:0", "--fault", fault])
+            .args(["demo-api", "--addr", "127.0.0.1:0"])
+            .args(args)
             .env("AUTHDESK_ADMIN_TOKEN", token)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -232,4 +243,135 @@ fn rejected_admin_token_needs_an_answer_and_says_so() {
         !out.contains("e2e-token"),
         "the admin token was printed:\n{out}"
     );
+}
+
+/// A port nothing listens on (it was free a moment ago).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn the_admin_url_password_never_prints() {
+    let desk = Desk::new();
+    let url = format!("http://ops:hunter2@127.0.0.1:{}", closed_port());
+    let env = [
+        ("AUTHDESK_ADMIN_URL", url.as_str()),
+        ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
+    ];
+    let (code, _, out) = desk.command(&["config"], &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("http://ops:•••@127.0.0.1:"), "{out}");
+    // An unreachable API is named in the error, the ticket-to-be and on stderr, masked.
+    let (code, json, out) = desk.run(&["401", "--input", "key_id=key_revoked"], &env);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        json["evidence_unavailable"]
+            .to_string()
+            .contains("the admin API at http://ops:•••@127.0.0.1:"),
+        "{out}"
+    );
+    for (_, _, out) in [(0, Value::Null, out), desk.command(&["config"], &env)] {
+        assert!(!out.contains("hunter2"), "the password was printed:\n{out}");
+    }
+}
+
+#[test]
+fn plain_http_off_this_machine_is_refused_before_any_connection() {
+    let api = FaultyApi::start_with(&[], "e2e-token");
+    // 0.0.0.0 reaches this machine's server on Linux yet is no loopback address: the old
+    // code connects (staying on this machine), the new one refuses without connecting.
+    let off_machine = api.1.replace("127.0.0.1", "0.0.0.0");
+    let env = [
+        ("AUTHDESK_ADMIN_URL", off_machine.as_str()),
+        ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
+    ];
+    let desk = Desk::new();
+    let (code, _, out) = desk.run(&["401", "--input", "key_id=key_revoked"], &env);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("in clear"), "{out}");
+    assert!(out.contains("[admin] allow_insecure_http = true"), "{out}");
+    assert!(!out.contains("e2e-token"), "{out}");
+
+    // The setting it names lets it through; loopback http needs no setting.
+    std::fs::write(
+        desk.dir.path().join("authdesk.toml"),
+        "[admin]\nallow_insecure_http = true\n",
+    )
+    .unwrap();
+    let (code, json, out) = desk.run(&["401", "--input", "key_id=key_revoked"], &env);
+    assert_eq!(
+        (code, &json["outcome"]["id"]),
+        (0, &Value::from("key-revoked")),
+        "{out}"
+    );
+    let (code, _, out) = Desk::new().run(
+        &["401", "--input", "key_id=key_revoked"],
+        &[
+            ("AUTHDESK_ADMIN_URL", &api.1),
+            ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn an_id_that_would_change_the_admin_path_is_an_input_error() {
+    let api = FaultyApi::start_with(&[], "e2e-token");
+    let env = [
+        ("AUTHDESK_ADMIN_URL", api.1.as_str()),
+        ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
+    ];
+    for bad in [
+        "key_id=..",
+        "key_id=.",
+        "key_id=a/b",
+        "key_id=k%2F",
+        "customer_id=c?x=1",
+    ] {
+        let (code, _, out) = Desk::new().run(&["403", "--input", bad], &env);
+        assert_eq!(code, 2, "{bad}: {out}");
+        let name = bad.split('=').next().unwrap();
+        assert!(out.contains(&format!("input {name}:")), "{bad}: {out}");
+        assert!(!out.contains("ticket written"), "{bad}: {out}");
+    }
+}
+
+#[test]
+fn a_token_with_control_characters_is_refused_before_sending() {
+    let api = FaultyApi::start_with(&[], "e2e-token");
+    let (code, json, out) = Desk::new().run(
+        &["401", "--input", "key_id=key_revoked"],
+        &[
+            ("AUTHDESK_ADMIN_URL", &api.1),
+            ("AUTHDESK_ADMIN_TOKEN", "e2e\u{1b}[2J-token"),
+        ],
+    );
+    assert_eq!(code, 3, "{out}");
+    let reasons = json["evidence_unavailable"].to_string();
+    assert!(reasons.contains("control character"), "{out}");
+    assert!(reasons.contains("$AUTHDESK_ADMIN_TOKEN"), "{out}");
+    assert!(!reasons.contains("dropped"), "{out}");
+}
+
+#[test]
+fn a_wrong_base_path_never_decides_key_never_valid() {
+    let api = FaultyApi::start_with(&[], "e2e-token");
+    let wrong = format!("{}/admin", api.1);
+    let (code, json, out) = Desk::new().run(
+        &["401", "--input", "key_id=key_revoked"],
+        &[
+            ("AUTHDESK_ADMIN_URL", &wrong),
+            ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
+        ],
+    );
+    assert_eq!(code, 3, "{out}");
+    assert_eq!(json["status"], "needs_answer", "{out}");
+    assert!(!out.contains("key-never-valid"), "{out}");
+    let reasons = json["evidence_unavailable"].to_string();
+    assert!(reasons.contains("admin API misconfigured"), "{out}");
+    assert!(reasons.contains("key status"), "{out}");
 }

@@ -1,8 +1,10 @@
 //! The admin API's HTTP client: reqwest over rustls on tokio, with timeouts, retries, lazy
 //! cursor paging and errors a support agent can act on.
 
+use super::redirect::{RedirectStop, find_cause, redirect_policy};
 use super::retry;
 use super::token::AdminToken;
+use crate::config::{AdminUrl, DEFAULT_MAX_BODY_BYTES};
 use crate::evidence::Provenance;
 use crate::evidence::api::Problem;
 use chrono::Utc;
@@ -19,7 +21,7 @@ pub const USER_AGENT: &str = concat!("authdesk/", env!("CARGO_PKG_VERSION"));
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
     #[error("the admin API at {url} is unreachable ({detail})")]
-    Unreachable { url: String, detail: String },
+    Unreachable { url: AdminUrl, detail: String },
     #[error("timed out after {}", Secs(*after))]
     TimedOut { after: Duration },
     #[error("the connection dropped before the admin API answered")]
@@ -44,9 +46,20 @@ pub enum AdminError {
         detail: String,
     },
     #[error("admin API URL `{url}` is not usable: {detail}")]
-    BadUrl { url: String, detail: String },
+    BadUrl { url: AdminUrl, detail: String },
+    #[error("{0}")]
+    Insecure(#[from] crate::config::UrlError),
+    #[error("the admin API's redirects were not followed: {0}")]
+    Redirect(RedirectStop),
+    #[error(
+        "the answer to {call} is larger than {limit} bytes and was not read further \
+         (`[admin] max_body_bytes` sets the limit)"
+    )]
+    TooLarge { call: String, limit: u64 },
     #[error("{0}")]
     Token(String),
+    #[error("not asked: the id {0}")]
+    BadId(String),
     #[error("cannot start the built-in demo API: {0}")]
     Demo(String),
     #[error("cannot start the HTTP client: {0}")]
@@ -64,6 +77,24 @@ impl AdminError {
                 | AdminError::RateLimited { .. }
                 | AdminError::Server { .. }
         )
+    }
+}
+
+/// Limits on what one admin API may make authdesk do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest answer read, in bytes.
+    pub max_body_bytes: u64,
+    /// Follows redirects to plain http:// off this machine.
+    pub allow_insecure_http: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            allow_insecure_http: false,
+        }
     }
 }
 
@@ -90,23 +121,50 @@ pub struct Call<T> {
 }
 
 /// Talks to one admin API.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AdminClient {
     http: reqwest::Client,
     base: reqwest::Url,
     token: AdminToken,
     request_timeout: Duration,
+    max_body_bytes: u64,
+}
+
+impl fmt::Debug for AdminClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The base URL may carry a password.
+        f.debug_struct("AdminClient")
+            .field("base", &AdminUrl::new(self.base.as_str()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl AdminClient {
+    /// A client with the default [`Limits`].
     pub fn new(
         base_url: &str,
         token: AdminToken,
         connect_timeout: Duration,
         request_timeout: Duration,
     ) -> Result<Self, AdminError> {
+        Self::with_limits(
+            base_url,
+            token,
+            connect_timeout,
+            request_timeout,
+            Limits::default(),
+        )
+    }
+
+    pub fn with_limits(
+        base_url: &str,
+        token: AdminToken,
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        limits: Limits,
+    ) -> Result<Self, AdminError> {
         let bad = |detail: String| AdminError::BadUrl {
-            url: base_url.to_string(),
+            url: AdminUrl::new(base_url),
             detail,
         };
         let mut base = reqwest::Url::parse(base_url).map_err(|e| bad(e.to_string()))?;
@@ -122,6 +180,9 @@ impl AdminClient {
             .user_agent(USER_AGENT)
             .connect_timeout(connect_timeout)
             .timeout(request_timeout)
+            // The admin URL (and its path) is nobody else's business.
+            .referer(false)
+            .redirect(redirect_policy(limits.allow_insecure_http))
             .build()
             .map_err(|e| AdminError::Setup(e.to_string()))?;
         Ok(Self {
@@ -129,6 +190,7 @@ impl AdminClient {
             base,
             token,
             request_timeout,
+            max_body_bytes: limits.max_body_bytes,
         })
     }
 
@@ -178,7 +240,7 @@ impl AdminClient {
             Ok(u) => u,
             Err(e) => {
                 let err = AdminError::BadUrl {
-                    url: format!("{}{path}", self.base),
+                    url: AdminUrl::new(format!("{}{path}", self.base)),
                     detail: e.to_string(),
                 };
                 return (Err(err), None);
@@ -201,9 +263,9 @@ impl AdminClient {
         };
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let bytes = match response.bytes().await {
+        let bytes = match self.read_body(response, call).await {
             Ok(b) => b,
-            Err(e) => return (Err(self.transport_error(&e)), retry_after),
+            Err(e) => return (Err(e), retry_after),
         };
         if status.is_success() {
             return (decode(&bytes, call), None);
@@ -237,14 +299,44 @@ impl AdminClient {
         (Err(err), retry_after)
     }
 
+    /// Reads a body of at most `max_body_bytes`, chunk by chunk, so an endless one stops there.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        call: &str,
+    ) -> Result<Vec<u8>, AdminError> {
+        let limit = self.max_body_bytes;
+        let too_large = || AdminError::TooLarge {
+            call: call.to_string(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(&e))?
+        {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
     fn transport_error(&self, e: &reqwest::Error) -> AdminError {
-        if e.is_timeout() {
+        if let Some(stop) = find_cause::<RedirectStop>(e) {
+            AdminError::Redirect(stop.clone())
+        } else if e.is_timeout() {
             AdminError::TimedOut {
                 after: self.request_timeout,
             }
         } else if e.is_connect() {
             AdminError::Unreachable {
-                url: self.base.as_str().trim_end_matches('/').to_string(),
+                url: AdminUrl::new(self.base.as_str().trim_end_matches('/')),
                 detail: root_cause(e),
             }
         } else {

@@ -123,19 +123,37 @@ pub fn spawn_gather(
     tokio::spawn(gather(client, intake, now, tx))
 }
 
-/// Asks one query and turns its answer into an [`Answer`].
+/// Asks one query and turns its answer into an [`Answer`]. A 404 on a query about the key is
+/// an answer too; the evidence decides what it means with the others.
 async fn run(client: &AdminClient, query: &Query) -> Result<Answer, AdminError> {
+    match ask(client, query).await {
+        Err(AdminError::NotFound { from })
+            if matches!(
+                query,
+                Query::Usage { .. } | Query::AuditEvents { .. } | Query::RequestLogs { .. }
+            ) =>
+        {
+            Ok(Answer::Absent {
+                query: query.clone(),
+                from,
+            })
+        }
+        other => other,
+    }
+}
+
+async fn ask(client: &AdminClient, query: &Query) -> Result<Answer, AdminError> {
     match query {
         Query::Key { key_id } => {
-            let path = format!("v1/keys/{}", segment(key_id));
+            let path = format!("v1/keys/{}", segment(key_id)?);
             Ok(Answer::Key(optional(client.get(&path, &[]).await)?))
         }
         Query::Customer { customer_id } => {
-            let path = format!("v1/customers/{}", segment(customer_id));
+            let path = format!("v1/customers/{}", segment(customer_id)?);
             Ok(Answer::Customer(optional(client.get(&path, &[]).await)?))
         }
         Query::Usage { key_id } => {
-            let path = format!("v1/keys/{}/usage", segment(key_id));
+            let path = format!("v1/keys/{}/usage", segment(key_id)?);
             let call: Call<api::Usage> = client.get(&path, &[]).await?;
             Ok(Answer::Usage(Cited {
                 answer: call.body,
@@ -164,7 +182,7 @@ async fn run(client: &AdminClient, query: &Query) -> Result<Answer, AdminError> 
             }))
         }
         Query::AuditEvents { key_id, since } => {
-            let path = format!("v1/keys/{}/audit-events", segment(key_id));
+            let path = format!("v1/keys/{}/audit-events", segment(key_id)?);
             let mut pages =
                 client.pages::<AuditEvent>(&path, vec![("since", rfc3339(*since))], PAGE_SIZE);
             let mut digest = AuditDigest::default();
@@ -176,7 +194,7 @@ async fn run(client: &AdminClient, query: &Query) -> Result<Answer, AdminError> 
             }))
         }
         Query::RequestLogs { key_id, since } => {
-            let path = format!("v1/keys/{}/request-logs", segment(key_id));
+            let path = format!("v1/keys/{}/request-logs", segment(key_id)?);
             let query = vec![("status", "4xx".to_string()), ("since", rfc3339(*since))];
             let mut pages = client.pages::<RequestLog>(&path, query, PAGE_SIZE);
             let mut digest = FailureDigest::default();
@@ -231,8 +249,10 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Percent-encodes an id for one path segment: a key id typed by a person may hold anything.
-fn segment(id: &str) -> String {
+/// Percent-encodes an id for one path segment, after refusing what no encoding makes safe
+/// (`..` resolves even as `%2E%2E`): an id restored from an old session skipped intake.
+fn segment(id: &str) -> Result<String, AdminError> {
+    crate::evidence::check_id(id).map_err(|e| AdminError::BadId(e.to_string()))?;
     let mut out = String::with_capacity(id.len());
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -241,7 +261,7 @@ fn segment(id: &str) -> String {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -250,7 +270,10 @@ mod tests {
 
     #[test]
     fn ids_cannot_escape_their_path_segment() {
-        assert_eq!(segment("key_live_42"), "key_live_42");
-        assert_eq!(segment("../admin?x=1"), "..%2Fadmin%3Fx%3D1");
+        assert_eq!(segment("key_live_42").unwrap(), "key_live_42");
+        assert_eq!(segment("key ü").unwrap(), "key%20%C3%BC");
+        for bad in ["..", ".", "../admin?x=1", "a/b", ""] {
+            assert!(matches!(segment(bad), Err(AdminError::BadId(_))), "{bad}");
+        }
     }
 }

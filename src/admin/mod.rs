@@ -33,12 +33,14 @@ mod client;
 pub mod demo;
 mod gather;
 mod pages;
+mod redirect;
 mod retry;
 mod token;
 
-pub use client::{AdminClient, AdminError, Call, USER_AGENT};
+pub use client::{AdminClient, AdminError, Call, Limits, USER_AGENT};
 pub use gather::{GatherMsg, MAX_PAGES, PAGE_SIZE, gather, spawn_gather};
 pub use pages::Pages;
+pub use redirect::{MAX_REDIRECTS, RedirectStop};
 pub use retry::{MAX_RETRY_AFTER, MAX_TRIES};
 pub use token::{AdminToken, TokenError};
 
@@ -90,10 +92,14 @@ impl Connection {
     ) -> Result<Self, AdminError> {
         let connect = Duration::from_millis(config.connect_timeout_ms.value);
         let request = Duration::from_millis(config.request_timeout_ms.value);
-        if let Some(url) = &config.url.value {
+        let limits = Limits {
+            max_body_bytes: config.max_body_bytes.value,
+            allow_insecure_http: config.allow_insecure_http.value,
+        };
+        if let Some(url) = config.checked_url()? {
             let token =
                 AdminToken::load(config, env).map_err(|e| AdminError::Token(e.to_string()))?;
-            let client = AdminClient::new(url, token, connect, request)?;
+            let client = AdminClient::with_limits(url.expose(), token, connect, request, limits)?;
             return Ok(Self {
                 client: Arc::new(client),
                 demo: None,
@@ -114,7 +120,8 @@ impl Connection {
             .await
             .map_err(|e| AdminError::Demo(e.to_string()))?;
         // The demo's delay must not turn every answer into a timeout.
-        let client = AdminClient::new(&server.url(), token, connect, request + latency)?;
+        let client =
+            AdminClient::with_limits(&server.url(), token, connect, request + latency, limits)?;
         Ok(Self {
             client: Arc::new(client),
             demo: Some(server),

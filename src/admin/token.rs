@@ -35,6 +35,38 @@ pub enum TokenError {
     Insecure { path: PathBuf, mode: u32 },
     #[error("the admin token file {} is empty", path.display())]
     Empty { path: PathBuf },
+    #[error(
+        "the admin token from {from} holds {what} at character {position}: an HTTP header cannot \
+         carry it, so nothing was sent. Check how the token was copied"
+    )]
+    Unsendable {
+        from: String,
+        what: &'static str,
+        position: usize,
+    },
+}
+
+/// Refuses a token an `Authorization` header cannot carry as is (a pasted newline, an escape,
+/// a non-ASCII look-alike), before any request: sent, it fails as a dropped connection.
+fn sendable(token: String, from: impl FnOnce() -> String) -> Result<AdminToken, TokenError> {
+    let bad = token
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic());
+    match bad {
+        None => Ok(AdminToken(token)),
+        Some((i, c)) => Err(TokenError::Unsendable {
+            from: from(),
+            what: if c.is_control() {
+                "a control character"
+            } else if c.is_whitespace() {
+                "a space"
+            } else {
+                "a non-ASCII character"
+            },
+            position: i + 1,
+        }),
+    }
 }
 
 impl AdminToken {
@@ -53,11 +85,11 @@ impl AdminToken {
             return Self::from_file(path);
         }
         let var = &config.token_env.value;
-        env(var)
+        let token = env(var)
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
-            .map(Self)
-            .ok_or_else(|| TokenError::Missing { var: var.clone() })
+            .ok_or_else(|| TokenError::Missing { var: var.clone() })?;
+        sendable(token, || format!("${var}"))
     }
 
     fn from_file(path: &Path) -> Result<Self, TokenError> {
@@ -74,7 +106,7 @@ impl AdminToken {
                 path: path.to_path_buf(),
             });
         }
-        Ok(Self(token.to_string()))
+        sendable(token.to_string(), || path.display().to_string())
     }
 
     /// `Bearer <token>`, for the request header and nothing else.
@@ -119,7 +151,7 @@ mod tests {
         };
         AdminConfig {
             url: Setting {
-                value: Some("http://127.0.0.1:1".into()),
+                value: Some(crate::config::AdminUrl::new("http://127.0.0.1:1")),
                 origin: Origin::Default,
             },
             token_env: set("AUTHDESK_ADMIN_TOKEN".to_string()),
@@ -135,6 +167,14 @@ mod tests {
                 value: 1000,
                 origin: Origin::Default,
             },
+            allow_insecure_http: Setting {
+                value: false,
+                origin: Origin::Default,
+            },
+            max_body_bytes: Setting {
+                value: 1 << 20,
+                origin: Origin::Default,
+            },
         }
     }
 
@@ -145,6 +185,23 @@ mod tests {
         let t = AdminToken::load(&c, &env).unwrap();
         assert_eq!(t.bearer(), "Bearer s3cr3t-token");
         assert!(!format!("{t:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn a_token_with_control_characters_is_refused_without_echoing_it() {
+        let c = config_with(None);
+        for (value, what) in [
+            ("s3cr3t\x1b[2Jtoken", "control character"),
+            ("s3cr3t\rtoken", "control character"),
+            ("s3cr3t token", "space"),
+            ("s3cr3t\u{2011}token", "non-ASCII"),
+        ] {
+            let env = |k: &str| (k == "AUTHDESK_ADMIN_TOKEN").then(|| value.to_string());
+            let err = AdminToken::load(&c, &env).unwrap_err().to_string();
+            assert!(err.contains(what) && err.contains("character 7"), "{err}");
+            assert!(err.contains("$AUTHDESK_ADMIN_TOKEN"), "{err}");
+            assert!(!err.contains("s3cr3t"), "{err}");
+        }
     }
 
     #[test]

@@ -93,6 +93,10 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     let inputs: Vec<(String, String)> = inputs.into_iter().collect();
     let mut facts = crate::intake::facts(&rb, &inputs, now)?;
 
+    if !args.offline {
+        // Refused before any connection: the admin token must not cross the network in clear.
+        config.admin.checked_url()?;
+    }
     let gathered = (!args.offline).then(|| admin::gather_blocking(&config.admin, &facts, now));
     let demo = gathered.as_ref().is_some_and(|g| g.demo);
     if let Some(g) = &gathered {

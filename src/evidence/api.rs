@@ -6,8 +6,70 @@
 
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::net::IpAddr;
+
+/// An enum of the values the contract lists, plus `Other` for one it does not (yet): a new
+/// reason code, audit action or key status from the admin API is kept as "other: VALUE" and
+/// never fails the answer it came in.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($variant,)+
+            /// A value the contract does not list, as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// The value as the admin API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(text) => text,
+                }
+            }
+
+            /// For facts and people: the listed name, or `other: VALUE`, which no runbook
+            /// condition mistakes for a listed one.
+            pub fn label(&self) -> String {
+                match self {
+                    Self::Other(text) => format!("other: {text}"),
+                    listed => listed.as_str().to_string(),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                Ok(match text.as_str() {
+                    $($text => Self::$variant,)+
+                    _ => Self::Other(text),
+                })
+            }
+        }
+    };
+}
+
+/// An allowlist entry: a CIDR range, or a bare address meaning that address alone (/32, /128).
+fn cidrs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|text| {
+            crate::facts::parse_cidr(text.trim()).ok_or_else(|| {
+                serde::de::Error::custom(format!("`{text}` is neither an address nor a CIDR range"))
+            })
+        })
+        .collect()
+}
 
 /// `GET /v1/keys/{key_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +91,7 @@ pub struct Key {
     pub last_used_at: Option<DateTime<Utc>>,
     pub credential: Credential,
     /// Empty means any address may use the key.
+    #[serde(deserialize_with = "cidrs")]
     pub allowed_ips: Vec<IpNet>,
     pub scopes: Vec<String>,
     pub rate_limit: RateLimit,
@@ -52,25 +115,12 @@ impl Environment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyStatus {
-    Active,
-    Disabled,
-    Revoked,
-    Expired,
-}
-
-impl KeyStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyStatus::Active => "active",
-            KeyStatus::Disabled => "disabled",
-            KeyStatus::Revoked => "revoked",
-            KeyStatus::Expired => "expired",
-        }
-    }
-}
+open_enum!(KeyStatus {
+    Active = "active",
+    Disabled = "disabled",
+    Revoked = "revoked",
+    Expired = "expired",
+});
 
 /// Where the gateway reads the credential: `X-API-Key`, or `Authorization` with `Bearer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,27 +193,17 @@ pub struct AuditEvent {
     pub after: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum AuditAction {
-    #[serde(rename = "key.created")]
-    KeyCreated,
-    #[serde(rename = "key.revoked")]
-    KeyRevoked,
-    #[serde(rename = "key.rotated")]
-    KeyRotated,
-    #[serde(rename = "key.disabled")]
-    KeyDisabled,
-    #[serde(rename = "scopes.changed")]
-    ScopesChanged,
-    #[serde(rename = "ip_rules.changed")]
-    IpRulesChanged,
-    #[serde(rename = "role.changed")]
-    RoleChanged,
-    #[serde(rename = "plan.changed")]
-    PlanChanged,
-    #[serde(rename = "rate_limit.changed")]
-    RateLimitChanged,
-}
+open_enum!(AuditAction {
+    KeyCreated = "key.created",
+    KeyRevoked = "key.revoked",
+    KeyRotated = "key.rotated",
+    KeyDisabled = "key.disabled",
+    ScopesChanged = "scopes.changed",
+    IpRulesChanged = "ip_rules.changed",
+    RoleChanged = "role.changed",
+    PlanChanged = "plan.changed",
+    RateLimitChanged = "rate_limit.changed",
+});
 
 /// `GET /v1/keys/{key_id}/request-logs`, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,40 +220,23 @@ pub struct RequestLog {
     pub decided_by: Decider,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonCode {
-    MissingCredentials,
-    MalformedCredentials,
-    InvalidKey,
-    RevokedKey,
-    ExpiredKey,
-    ExpiredToken,
-    IpNotAllowed,
-    InsufficientScope,
-    RateLimited,
-    QuotaExceeded,
-}
+open_enum!(ReasonCode {
+    MissingCredentials = "missing_credentials",
+    MalformedCredentials = "malformed_credentials",
+    InvalidKey = "invalid_key",
+    RevokedKey = "revoked_key",
+    ExpiredKey = "expired_key",
+    ExpiredToken = "expired_token",
+    IpNotAllowed = "ip_not_allowed",
+    InsufficientScope = "insufficient_scope",
+    RateLimited = "rate_limited",
+    QuotaExceeded = "quota_exceeded",
+});
 
 impl ReasonCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReasonCode::MissingCredentials => "missing_credentials",
-            ReasonCode::MalformedCredentials => "malformed_credentials",
-            ReasonCode::InvalidKey => "invalid_key",
-            ReasonCode::RevokedKey => "revoked_key",
-            ReasonCode::ExpiredKey => "expired_key",
-            ReasonCode::ExpiredToken => "expired_token",
-            ReasonCode::IpNotAllowed => "ip_not_allowed",
-            ReasonCode::InsufficientScope => "insufficient_scope",
-            ReasonCode::RateLimited => "rate_limited",
-            ReasonCode::QuotaExceeded => "quota_exceeded",
-        }
-    }
-
     /// Whether the code is about the credential itself rather than limits or permissions:
     /// a burst of these from many addresses is what credential stuffing looks like.
-    pub fn is_credential_failure(self) -> bool {
+    pub fn is_credential_failure(&self) -> bool {
         matches!(
             self,
             ReasonCode::MissingCredentials

@@ -20,8 +20,10 @@ impl AuditDigest {
     pub fn add_page(&mut self, items: &[AuditEvent]) {
         for e in items {
             self.scanned += 1;
-            *self.counts.entry(e.action).or_default() += 1;
-            self.newest.entry(e.action).or_insert_with(|| e.clone());
+            *self.counts.entry(e.action.clone()).or_default() += 1;
+            self.newest
+                .entry(e.action.clone())
+                .or_insert_with(|| e.clone());
         }
     }
 

@@ -38,8 +38,8 @@ impl FailureDigest {
             if log.decided_by == Decider::Upstream {
                 self.upstream_decided += 1;
             }
-            if let Some(reason) = log.reason {
-                *self.by_reason.entry(reason).or_default() += 1;
+            if let Some(reason) = &log.reason {
+                *self.by_reason.entry(reason.clone()).or_default() += 1;
                 if reason.is_credential_failure() {
                     self.credential_failures += 1;
                     if self.credential_ips.len() < ANOMALY_DISTINCT_IPS {
@@ -52,14 +52,20 @@ impl FailureDigest {
 
     /// Reason codes, most frequent first; a tie goes to the code listed first in the contract.
     pub fn reasons(&self) -> Vec<(ReasonCode, u64)> {
-        let mut v: Vec<_> = self.by_reason.iter().map(|(r, n)| (*r, *n)).collect();
+        let mut v: Vec<_> = self
+            .by_reason
+            .iter()
+            .map(|(r, n)| (r.clone(), *n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
 
     /// The most frequent reason code, or `none` when no failure carried one.
-    pub fn top_reason(&self) -> &'static str {
-        self.reasons().first().map_or("none", |(r, _)| r.as_str())
+    pub fn top_reason(&self) -> String {
+        self.reasons()
+            .first()
+            .map_or_else(|| "none".into(), |(r, _)| r.label())
     }
 
     pub fn count(&self, reason: ReasonCode) -> u64 {

@@ -52,9 +52,14 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
         facts: Facts::new(),
         now,
     };
+    let standing = super::Standing::of(answers);
     let (mut key, mut route, mut logs) = (None, None, None);
+    // No logs for a key that does not exist: the 404 is the answer "none".
+    let mut no_logs = None;
     for answer in answers {
         match answer {
+            // A 404 from an API not proven to be the right one proves nothing.
+            Answer::Key(Cited { answer: None, .. }) if !standing.proven => {}
             Answer::Key(c) => {
                 key_facts(&mut out, intake, c);
                 key = c.answer.as_ref().map(|k| (k, c.from.to_string()));
@@ -79,6 +84,17 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
                 }
             }
             Answer::Health(c) => health_facts(&mut out, c),
+            Answer::Absent {
+                query: super::Query::RequestLogs { .. },
+                from,
+            } if standing.key_absent => {
+                no_logs = Some(Cited {
+                    answer: FailureDigest::default(),
+                    from: from.clone(),
+                });
+            }
+            // Not applicable (no such key) or a gap: see `Evidence::gaps`.
+            Answer::Absent { .. } => {}
             Answer::FailureSummary(c) => {
                 let s = &c.answer;
                 let who = s.customers.iter().map(|e| e.customer_id.as_str());
@@ -104,6 +120,9 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
             }
         }
     }
+    if let Some(c) = &no_logs {
+        failure_facts(&mut out, c);
+    }
     let client_ip = client_ip(&mut out, intake, logs);
     if let Some((key, from)) = &key {
         ip_facts(&mut out, key, client_ip, from);
@@ -120,7 +139,7 @@ fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
         out.text("key.status", "not_found", format!("no such key: {from}"));
         return;
     };
-    out.text("key.status", k.status.as_str(), &from);
+    out.text("key.status", k.status.label(), &from);
     out.text("key.env", k.environment.as_str(), &from);
     out.text("key.customer_id", &k.customer_id, &from);
     if intake.customer_id.is_none() {
@@ -247,7 +266,7 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
     let histogram: Vec<String> = d
         .reasons()
         .iter()
-        .map(|(r, n)| format!("{} {n}", r.as_str()))
+        .map(|(r, n)| format!("{} {n}", r.label()))
         .collect();
     let evidence = format!(
         "{} failing requests in the last {FAILURE_WINDOW_HOURS} h{}{}; {}",
@@ -266,11 +285,7 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
     );
     out.number("failures.total", d.total as f64, &evidence);
     out.text("failures.top_reason", d.top_reason(), &evidence);
-    let codes = d
-        .reasons()
-        .iter()
-        .map(|(r, _)| r.as_str().to_string())
-        .collect();
+    let codes = d.reasons().iter().map(|(r, _)| r.label()).collect();
     out.set("failures.reasons", FactValue::TextList(codes), &evidence);
     let rate = d.count(ReasonCode::RateLimited) as f64;
     out.number("failures.rate_limited", rate, &evidence);
@@ -378,7 +393,8 @@ fn client_ip(
         log.path,
         log.status,
         log.reason
-            .map_or(String::new(), |r| format!(" {}", r.as_str())),
+            .as_ref()
+            .map_or(String::new(), |r| format!(" {}", r.label())),
     );
     if intake.endpoint.is_none() {
         out.text("endpoint", &log.path, &evidence);

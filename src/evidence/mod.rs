@@ -12,12 +12,14 @@
 pub mod api;
 mod audit;
 mod failures;
+mod id;
 mod ip;
 mod map;
 mod query;
 
 pub use audit::AuditDigest;
 pub use failures::{ANOMALY_DISTINCT_IPS, ANOMALY_MIN_FAILURES, FailureDigest};
+pub use id::{ID_INPUTS, IdError, check_id, check_input};
 pub use ip::{IpVerdict, check as check_ip};
 pub use query::{AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS, Intake, Query, SUMMARY_WINDOW_S, Scope};
 
@@ -64,6 +66,43 @@ pub enum Answer {
     Endpoint(Cited<Option<api::EndpointRoute>>),
     Health(Cited<api::Health>),
     FailureSummary(Cited<api::FailureSummary>),
+    /// A query about the key (its logs, audit trail, usage) answered 404. What that means
+    /// depends on the other answers: see [`Evidence::gaps`].
+    Absent {
+        query: Query,
+        from: Provenance,
+    },
+}
+
+/// What the answers so far prove about the key and the API.
+struct Standing {
+    /// Health answered: the API at the configured URL is an admin API, so its 404s are
+    /// about the thing asked for, not about a wrong base path.
+    proven: bool,
+    /// The key answered 404 on a proven API: it does not exist.
+    key_absent: bool,
+}
+
+impl Standing {
+    fn of(answers: &[Answer]) -> Self {
+        let proven = answers.iter().any(|a| matches!(a, Answer::Health(_)));
+        let key_404 = answers
+            .iter()
+            .any(|a| matches!(a, Answer::Key(Cited { answer: None, .. })));
+        Self {
+            proven,
+            key_absent: proven && key_404,
+        }
+    }
+}
+
+/// Why a 404 is not taken as "no such thing" when the API did not prove it is the right one.
+fn misconfigured(from: &Provenance) -> String {
+    format!(
+        "admin API misconfigured: {} answered 404 and GET /v1/health did not answer, so the \
+         404 proves nothing: check the base path of [admin] url (request id {})",
+        from.call, from.request_id
+    )
 }
 
 /// The evidence gathered so far for one case.
@@ -111,15 +150,35 @@ impl Evidence {
 
     /// What the answers leave open, for the agent: a path no route matches, an account the
     /// admin API does not know, an audit trail too long to read to its start.
+    /// A 404 counts as "no such key" only when health answered in the same gather; otherwise
+    /// the key's status (and what hangs on it) is "admin API misconfigured". Once the key is
+    /// known not to exist, queries about it are not applicable and leave no gap.
     pub fn gaps(&self) -> Vec<(&'static str, String)> {
+        let standing = Standing::of(&self.answers);
         let mut out = Vec::new();
         for answer in &self.answers {
             match answer {
+                Answer::Key(Cited { answer: None, from }) if !standing.proven => {
+                    out.push(("key status", misconfigured(from)));
+                }
                 Answer::Endpoint(Cited { answer: None, from }) => {
                     out.push(("endpoint scopes", format!("no route matches ({from})")));
                 }
+                Answer::Customer(Cited { answer: None, from }) if !standing.proven => {
+                    out.push(("account status", misconfigured(from)));
+                }
                 Answer::Customer(Cited { answer: None, from }) => {
                     out.push(("account status", format!("no such customer ({from})")));
+                }
+                Answer::Absent { .. } if standing.key_absent => {}
+                Answer::Absent { query, from } if !standing.proven => {
+                    out.push((query.label(), misconfigured(from)));
+                }
+                Answer::Absent { query, from } => {
+                    out.push((
+                        query.label(),
+                        format!("404 Not Found, though the key was not shown missing ({from})"),
+                    ));
                 }
                 Answer::AuditEvents(c) if c.answer.truncated => out.push((
                     "audit events",

@@ -65,7 +65,7 @@ async fn event_loop(setup: Setup) -> Result<(), AppError> {
     let mut state = State::new(setup.runbooks, setup.keys, &setup.agent, Clock::System);
     state.runbook_problems = setup.runbook_problems;
     state.admin_label = match &setup.admin.url.value {
-        Some(url) => url.clone(),
+        Some(url) => url.to_string(),
         None => "demo API".to_string(),
     };
     let mut effects = start(&mut state, setup.start)?;

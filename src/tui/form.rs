@@ -76,6 +76,7 @@ impl Field {
         if raw.trim().is_empty() {
             return Ok(None);
         }
+        crate::evidence::check_input(&self.name, &raw).map_err(|e| e.to_string())?;
         FactValue::parse(self.ty, &raw)
             .map(Some)
             .map_err(|e| e.to_string())
@@ -300,6 +301,17 @@ mod tests {
         let i = f.fields.iter().position(|f| f.name == "client_ip").unwrap();
         assert!(f.problem(i).unwrap().contains("not a valid ip"));
         type_into(&mut f, "client_ip", ".7");
+        assert_eq!(f.problem(i), None);
+    }
+
+    #[test]
+    fn an_id_that_would_change_the_admin_path_is_a_form_problem() {
+        let mut f = form();
+        type_into(&mut f, "key_id", "..");
+        let i = f.fields.iter().position(|f| f.name == "key_id").unwrap();
+        assert!(f.problem(i).unwrap().contains("`.` and `..`"));
+        assert!(f.evidence_request(now()).is_none());
+        type_into(&mut f, "key_id", "key_x");
         assert_eq!(f.problem(i), None);
     }
 

@@ -281,7 +281,7 @@ fn expand(raw: Vec<RawLog>) -> Result<Vec<RequestLog>, DataError> {
                 method: r.log.method.clone(),
                 path: r.log.path.clone(),
                 status: r.log.status,
-                reason: r.log.reason,
+                reason: r.log.reason.clone(),
                 client_ip: ips[i as usize % ips.len()],
                 decided_by: r.log.decided_by,
             });

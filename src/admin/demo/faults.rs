@@ -37,6 +37,10 @@ pub enum FaultKind {
     DropConnection,
     /// Answer 401: the admin token is not valid.
     RejectToken,
+    /// Answer 200 with a chunked body that never ends.
+    EndlessBody,
+    /// Redirect every request to itself.
+    RedirectLoop,
 }
 
 impl FaultKind {
@@ -50,6 +54,8 @@ impl FaultKind {
             FaultKind::BadField => "bad-field",
             FaultKind::DropConnection => "drop-connection",
             FaultKind::RejectToken => "reject-token",
+            FaultKind::EndlessBody => "endless-body",
+            FaultKind::RedirectLoop => "redirect-loop",
         }
     }
 }
@@ -113,6 +119,25 @@ pub(super) async fn inject(State(s): State<Arc<FaultState>>, req: Request, next:
             .await
         }
         FaultKind::BadField => mangle(next.run(req).await, break_a_field).await,
+        FaultKind::EndlessBody => {
+            let spaces = axum::body::Bytes::from_static(&[b' '; 64 * 1024]);
+            let endless = futures_util::stream::repeat(Ok::<_, std::convert::Infallible>(spaces));
+            let mut res = Response::new(Body::from_stream(endless));
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            res
+        }
+        FaultKind::RedirectLoop => {
+            let mut res = Response::new(Body::empty());
+            *res.status_mut() = StatusCode::FOUND;
+            let here = req.uri().path_and_query().map_or("/", |p| p.as_str());
+            if let Ok(location) = HeaderValue::from_str(here) {
+                res.headers_mut().insert(header::LOCATION, location);
+            }
+            res
+        }
         // Handled where connections are accepted: see `FaultyListener`.
         FaultKind::DropConnection => next.run(req).await,
     }

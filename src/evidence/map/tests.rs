@@ -73,15 +73,141 @@ fn value(f: &Facts, name: &str) -> Option<String> {
     f.value(name).map(ToString::to_string)
 }
 
+fn healthy() -> Answer {
+    Answer::Health(Cited {
+        answer: Health {
+            status: HealthStatus::Ok,
+            auth_latency_ms: Latency {
+                p50: 5.0,
+                p99: 20.0,
+            },
+            cell: None,
+            checked_at: now(),
+        },
+        from: from("GET /v1/health"),
+    })
+}
+
+fn absent(query: Query, call: &str) -> Answer {
+    Answer::Absent {
+        query,
+        from: from(call),
+    }
+}
+
+/// Replays answers through `Evidence`, as a gather does: (facts, gaps).
+fn replay(answers: Vec<Answer>) -> (Facts, Vec<(&'static str, String)>) {
+    let mut e = Evidence::new(intake(&[("key_id", "key_x")]), now());
+    for a in answers {
+        e.record(a);
+    }
+    (e.facts(), e.gaps())
+}
+
+fn key_scoped_404s() -> Vec<Answer> {
+    let since = now();
+    vec![
+        Answer::Key(cite(None)),
+        absent(
+            Query::RequestLogs {
+                key_id: "key_x".into(),
+                since,
+            },
+            "GET /v1/keys/key_x/request-logs",
+        ),
+        absent(
+            Query::AuditEvents {
+                key_id: "key_x".into(),
+                since,
+            },
+            "GET /v1/keys/key_x/audit-events",
+        ),
+        absent(
+            Query::Usage {
+                key_id: "key_x".into(),
+            },
+            "GET /v1/keys/key_x/usage",
+        ),
+    ]
+}
+
 #[test]
-fn missing_key_is_the_fact_not_found() {
+fn missing_key_on_a_proven_api_is_the_fact_not_found() {
+    let mut answers = key_scoped_404s();
+    answers.push(healthy());
+    let (f, gaps) = replay(answers);
+    assert_eq!(value(&f, "key.status").as_deref(), Some("not_found"));
+    // No logs for a key that does not exist, and the rest is not applicable: no gaps.
+    assert_eq!(value(&f, "failures.total").as_deref(), Some("0"));
+    assert_eq!(value(&f, "failures.top_reason").as_deref(), Some("none"));
+    assert!(gaps.is_empty(), "{gaps:?}");
+}
+
+#[test]
+fn a_404_for_the_key_without_health_is_a_misconfigured_api_not_a_missing_key() {
+    let (f, gaps) = replay(key_scoped_404s());
+    assert_eq!(f.get("key.status"), None);
+    assert_eq!(f.get("failures.total"), None);
+    let labels: Vec<_> = gaps.iter().map(|(w, _)| *w).collect();
+    assert_eq!(
+        labels,
+        ["key status", "request logs", "audit events", "usage"]
+    );
+    for (what, why) in &gaps {
+        assert!(why.starts_with("admin API misconfigured"), "{what}: {why}");
+        assert!(why.contains("[admin] url"), "{what}: {why}");
+    }
+}
+
+#[test]
+fn unknown_enum_values_are_kept_as_other() {
+    let json = r#"{"id":"key_x","customer_id":"cus_1","environment":"live",
+        "status":"suspended_for_review","created_at":"2026-01-01T00:00:00Z",
+        "credential":{"header":"X-API-Key"},"allowed_ips":["192.0.2.200","2001:db8::1","10.0.0.0/8"],
+        "scopes":["orders:read"],"rate_limit":{"limit":10,"window_s":60}}"#;
+    let k: Key = serde_json::from_str(json).unwrap();
+    assert_eq!(k.status, KeyStatus::Other("suspended_for_review".into()));
+    let shown: Vec<String> = k.allowed_ips.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["192.0.2.200/32", "2001:db8::1/128", "10.0.0.0/8"]);
     let f = facts(
-        &intake(&[("key_id", "key_x")]),
-        &[Answer::Key(cite(None))],
+        &intake(&[("key_id", "key_x"), ("client_ip", "192.0.2.200")]),
+        &[Answer::Key(cite(Some(k))), healthy()],
         now(),
     );
-    assert_eq!(value(&f, "key.status").as_deref(), Some("not_found"));
-    assert_eq!(f.len(), 1);
+    assert_eq!(
+        value(&f, "key.status").as_deref(),
+        Some("other: suspended_for_review")
+    );
+    assert_eq!(value(&f, "ip.allowed").as_deref(), Some("true"));
+
+    let log: RequestLog = serde_json::from_str(
+        r#"{"at":"2026-11-22T09:58:00Z","request_id":"r","method":"GET","path":"/v1/x",
+            "status":401,"reason":"mtls_required","client_ip":"192.0.2.1","decided_by":"gateway"}"#,
+    )
+    .unwrap();
+    assert_eq!(log.reason, Some(ReasonCode::Other("mtls_required".into())));
+    let event: AuditEvent = serde_json::from_str(
+        r#"{"id":"e","at":"2026-11-22T09:58:00Z","actor":"a","action":"key.renamed"}"#,
+    )
+    .unwrap();
+    assert_eq!(event.action, AuditAction::Other("key.renamed".into()));
+    // Written back as sent, so the demo API serves what it was given.
+    assert_eq!(
+        serde_json::to_string(&event.action).unwrap(),
+        "\"key.renamed\""
+    );
+    let mut d = FailureDigest::default();
+    d.add_page(&[log]);
+    assert_eq!(d.top_reason(), "other: mtls_required");
+}
+
+#[test]
+fn an_allowlist_entry_that_is_no_address_still_fails_the_answer() {
+    let json = r#"{"id":"k","customer_id":"c","environment":"live","status":"active",
+        "created_at":"2026-01-01T00:00:00Z","credential":{"header":"X-API-Key"},
+        "allowed_ips":["10.0.0.300"],"scopes":[],"rate_limit":{"limit":1,"window_s":1}}"#;
+    let err = serde_json::from_str::<Key>(json).unwrap_err().to_string();
+    assert!(err.contains("10.0.0.300"), "{err}");
 }
 
 #[test]
