@@ -50,7 +50,9 @@ fn tries(received: &[Received], target: &str) -> Vec<Instant> {
     let tries: Vec<&Received> = received.iter().filter(|r| r.target == target).collect();
     assert!(!tries.is_empty(), "{target} never requested: {received:#?}");
     assert!(
-        tries.iter().all(|r| r.request_id.is_some() && r.request_id == tries[0].request_id),
+        tries
+            .iter()
+            .all(|r| r.request_id.is_some() && r.request_id == tries[0].request_id),
         "tries of one call with different request ids: {tries:#?}"
     );
     tries.iter().map(|r| r.at).collect()
@@ -131,7 +133,10 @@ async fn rate_limits_wait_for_retry_after_between_tries() {
     // The server saw each try at least `Retry-After` after the one before.
     for pair in at.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(gap >= Duration::from_secs(RETRY_AFTER_S), "tried again after {gap:?}");
+        assert!(
+            gap >= Duration::from_secs(RETRY_AFTER_S),
+            "tried again after {gap:?}"
+        );
     }
 }
 

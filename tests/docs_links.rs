@@ -85,7 +85,11 @@ fn broken_links(doc: &Path) -> Vec<String> {
             continue;
         }
         let (file, anchor) = target.split_once('#').unwrap_or((&target, ""));
-        let path = if file.is_empty() { doc.to_path_buf() } else { dir.join(file) };
+        let path = if file.is_empty() {
+            doc.to_path_buf()
+        } else {
+            dir.join(file)
+        };
         if !path.exists() {
             broken.push(format!("{target}: no such file"));
         } else if !anchor.is_empty() {
@@ -105,7 +109,10 @@ fn every_relative_link_in_the_docs_resolves() {
     for doc in documents() {
         links += link_targets(&std::fs::read_to_string(&doc).unwrap()).len();
         for b in broken_links(&doc) {
-            broken.push(format!("{}: {b}", doc.strip_prefix(ROOT).unwrap().display()));
+            broken.push(format!(
+                "{}: {b}",
+                doc.strip_prefix(ROOT).unwrap().display()
+            ));
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
@@ -149,5 +156,8 @@ fn the_readme_stays_under_300_lines() {
         .unwrap()
         .lines()
         .count();
-    assert!(lines < 300, "README.md has {lines} lines: move detail into docs/");
+    assert!(
+        lines < 300,
+        "README.md has {lines} lines: move detail into docs/"
+    );
 }

@@ -87,7 +87,10 @@ fn every_seed_passes_its_targets_properties() {
 fn folders_name_only_known_targets() {
     // A regression filed under a misspelt target would silently never run.
     for kind in ["seeds", "regressions"] {
-        for entry in std::fs::read_dir(Path::new(FUZZ).join(kind)).into_iter().flatten() {
+        for entry in std::fs::read_dir(Path::new(FUZZ).join(kind))
+            .into_iter()
+            .flatten()
+        {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
             assert!(
                 name == "README.md" || TARGETS.iter().any(|(t, _)| *t == name),
@@ -102,6 +105,8 @@ fn a_failing_property_is_reported_with_its_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("crash-1");
     std::fs::write(&file, "boom").unwrap();
-    let failures = replay(std::slice::from_ref(&file), |b| assert!(b != b"boom", "it went boom"));
+    let failures = replay(std::slice::from_ref(&file), |b| {
+        assert!(b != b"boom", "it went boom")
+    });
     assert_eq!(failures, [format!("{}: it went boom", file.display())]);
 }

@@ -131,8 +131,8 @@ fn runbook_docs_show_the_current_401_tree() {
     let sb = Sandbox::new();
     let out = sb.run(&["graph", "401"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbooks.md"))
-        .unwrap();
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbooks.md")).unwrap();
     assert!(
         doc.contains(out.stdout.trim()),
         "docs/runbooks.md's Mermaid picture is stale: regenerate it with `authdesk graph 401`"

@@ -146,7 +146,9 @@ fn triage_one<'r>(
     let mut more = Vec::new();
     while matches!(eof, Ok(false))
         && first.len() < formats::DETECT_BYTES
-        && formats::non_blank_lines(&first).nth(formats::DETECT_LINES - 1).is_none()
+        && formats::non_blank_lines(&first)
+            .nth(formats::DETECT_LINES - 1)
+            .is_none()
     {
         eof = fill(&mut reader, &mut more, &mut carry, chunk_size);
         first.extend_from_slice(&more);
