@@ -2,46 +2,33 @@
 //! outcome of both trees (answers only where no evidence can decide), and a faulty admin API
 //! degrades to the needs-an-answer exit code naming the failure.
 
-use assert_cmd::Command;
+mod common;
+
+use common::Sandbox;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
-use tempfile::TempDir;
 
-/// Runs the real binary with an empty config and a temporary tickets folder.
+/// `authdesk run` in a sandbox: no configuration, so the built-in demo API answers unless
+/// the test names an admin API.
 struct Desk {
-    dir: TempDir,
+    sb: Sandbox,
 }
 
 impl Desk {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("authdesk.toml"), "").unwrap();
-        Self { dir }
+        Self { sb: Sandbox::new() }
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
-        let mut cmd = Command::cargo_bin("authdesk").unwrap();
-        cmd.args(["--config"])
-            .arg(self.dir.path().join("authdesk.toml"))
-            .arg("run")
-            .args(args)
-            .args(["--format", "json"])
-            .env("AUTHDESK_TICKETS_DIR", self.dir.path().join("tickets"))
-            .env_remove("AUTHDESK_ADMIN_URL")
-            .env_remove("AUTHDESK_ADMIN_TOKEN")
-            .env_remove("AUTHDESK_ADMIN_TOKEN_FILE");
+        let mut cmd = self.sb.cmd();
+        cmd.arg("run").args(args).args(["--format", "json"]);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-        (
-            out.status.code().unwrap_or(-1),
-            json,
-            format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
-        )
+        let out = self.sb.run_cmd(&mut cmd);
+        let json = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+        (out.code, json, format!("{}{}", out.stdout, out.stderr))
     }
 }
 
@@ -165,7 +152,8 @@ struct FaultyApi(Child, String);
 
 impl FaultyApi {
     fn start(fault: &str, token: &str) -> Self {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("authdesk"))
+        let mut child = Sandbox::new()
+            .process()
             .args(["demo-api", "--addr", "127.0.0.1:0", "--fault", fault])
             .env("AUTHDESK_ADMIN_TOKEN", token)
             .stdout(Stdio::piped())
