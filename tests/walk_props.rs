@@ -1,16 +1,15 @@
 //! Property tests: random walks over the shipped trees, with random evidence known up front or
 //! arriving mid-walk and random undos, always end at an outcome and never panic.
 
+mod common;
+
 use authdesk::facts::{Fact, FactSource, FactType, FactValue, Facts, SCHEMA};
 use authdesk::runbook::{Catalog, NodeKind, Runbook};
 use authdesk::ticket::{Context, Ticket};
 use authdesk::walk::{Answerer, Position, Walk};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
+use common::now;
 use proptest::prelude::*;
-
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
 
 /// Values that the shipped conditions actually distinguish, per type.
 fn value(ty: FactType, pick: usize) -> Option<FactValue> {
