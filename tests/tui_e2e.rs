@@ -92,8 +92,10 @@ impl Pane {
         // The shell reports the exit status on screen: tmux's own `pane_dead_status` is lost
         // when it sees the terminal close before the process is reaped. `env` execs authdesk,
         // so it stays the shell's child; the pane's `TERM` is the one thing kept from tmux.
+        // A killed authdesk leaves the terminal raw (no carriage return on a line feed), so the
+        // status goes on a line of its own after `stty sane`.
         let line = format!(
-            "env -i TERM=\"$TERM\" {}; echo \"{EXITED} $?]\"; sleep 600",
+            "env -i TERM=\"$TERM\" {}; st=$?; stty sane; printf '\\r\\n{EXITED} %s]\\r\\n' $st; sleep 600",
             shell_words::join(program)
         );
         self.tmux(&["respawn-pane", "-k", "-t", "t", &line]);
@@ -356,10 +358,17 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
     );
     p.run(&["resume"], &[]);
     p.wait_for("Resumed session");
-    let sessions = std::fs::read_dir(p.sb.data_dir().join("sessions"))
+    // Counted by their `.json` names: the resumed app may be mid-save, with a `.tmp` beside.
+    let sessions: Vec<_> = std::fs::read_dir(p.sb.data_dir().join("sessions"))
         .unwrap()
-        .count();
-    assert_eq!(sessions, 1, "one case, saved over and over");
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert_eq!(
+        sessions.len(),
+        1,
+        "one case, saved over and over: {sessions:?}"
+    );
 }
 
 #[test]
