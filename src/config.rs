@@ -161,12 +161,27 @@ pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 impl Config {
     /// Loads the effective configuration: defaults, then the file, then the environment.
     pub fn load(explicit: Option<&Path>, env: Env<'_>) -> Result<Self, ConfigError> {
+        let mut config = Self::defaults(env);
+        let dirs = directories::ProjectDirs::from("", "", "authdesk");
+        let path = explicit.map(Path::to_path_buf).or_else(|| {
+            dirs.map(|d| d.config_dir().join("authdesk.toml"))
+                .filter(|p| p.exists())
+        });
+        if let Some(path) = path {
+            config.apply_file(&path)?;
+        }
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    /// Every setting at its default: no file read, and of the environment only the user's name.
+    pub fn defaults(env: Env<'_>) -> Self {
         let dirs = directories::ProjectDirs::from("", "", "authdesk");
         let data_default = dirs.as_ref().map_or_else(
             || PathBuf::from(".authdesk"),
             |d| d.data_dir().to_path_buf(),
         );
-        let mut config = Config {
+        Config {
             file: None,
             agent: Setting::default(
                 env("USER")
@@ -190,17 +205,7 @@ impl Config {
                 keys: None,
                 colors: Default::default(),
             },
-        };
-
-        let path = explicit.map(Path::to_path_buf).or_else(|| {
-            dirs.map(|d| d.config_dir().join("authdesk.toml"))
-                .filter(|p| p.exists())
-        });
-        if let Some(path) = path {
-            config.apply_file(&path)?;
         }
-        config.apply_env(env)?;
-        Ok(config)
     }
 
     fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {

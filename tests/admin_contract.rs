@@ -1,7 +1,10 @@
 //! Every answer of the demo admin API, over real loopback HTTP, validates against the response
 //! schema `assets/admin-api.yaml` gives for its path and status.
 
+mod common;
+
 use authdesk::admin::demo::{DemoData, DemoOptions, DemoServer};
+use common::strs;
 use serde_json::{Value, json};
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -252,12 +255,7 @@ async fn paging_walks_a_whole_list_and_filters_by_time() {
         Some(TOKEN),
     )
     .await;
-    let actions: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let actions = strs(&body["items"], "action");
     // key.created, 160 days ago, lies outside the window.
     assert_eq!(actions, ["scopes.changed", "role.changed"]);
 }

@@ -1,12 +1,17 @@
 //! How gathering degrades when the admin API misbehaves: each injected fault, over real
 //! loopback HTTP, gives a readable reason per query and no facts from it, never a panic.
 
-use authdesk::admin::demo::{DemoData, DemoOptions, DemoServer, Fault, FaultKind};
+use authdesk::admin::demo::{
+    DemoData, DemoOptions, DemoServer, Fault, FaultKind, RETRY_AFTER_S, Received,
+};
 use authdesk::admin::{AdminClient, AdminToken, Connection, Gathered, MAX_TRIES};
 use authdesk::facts::{FactSource, Facts};
 use chrono::Utc;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
+
+/// The key-status call of every gather here.
+const KEY_CALL: &str = "/v1/keys/key_revoked";
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 
@@ -17,8 +22,9 @@ fn intake(key_id: &str) -> Facts {
     f
 }
 
-/// Starts the demo API with `fault` on every request and gathers the evidence for a key.
-async fn gather_with(fault: Option<FaultKind>) -> (Gathered, Duration) {
+/// Starts the demo API with `fault` on every request and gathers the evidence for a key;
+/// returns what was gathered and the requests the server received.
+async fn gather_with(fault: Option<FaultKind>) -> (Gathered, Vec<Received>) {
     let token = "fault-test-token";
     let server = DemoServer::start(
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -32,11 +38,24 @@ async fn gather_with(fault: Option<FaultKind>) -> (Gathered, Duration) {
     .await
     .unwrap();
     let client = AdminClient::new(&server.url(), token_from(token), TIMEOUT, TIMEOUT).unwrap();
-    let started = Instant::now();
     let gathered = Connection::to(client)
         .gather_all(&intake("key_revoked"), Utc::now())
         .await;
-    (gathered, started.elapsed())
+    (gathered, server.received())
+}
+
+/// When the server received each try of the call to `target`, after checking that every try
+/// was the same call (one `X-Request-Id`).
+fn tries(received: &[Received], target: &str) -> Vec<Instant> {
+    let tries: Vec<&Received> = received.iter().filter(|r| r.target == target).collect();
+    assert!(!tries.is_empty(), "{target} never requested: {received:#?}");
+    assert!(
+        tries
+            .iter()
+            .all(|r| r.request_id.is_some() && r.request_id == tries[0].request_id),
+        "tries of one call with different request ids: {tries:#?}"
+    );
+    tries.iter().map(|r| r.at).collect()
 }
 
 fn token_from(value: &str) -> AdminToken {
@@ -95,28 +114,32 @@ async fn healthy_api_gathers_without_failures() {
 
 #[tokio::test]
 async fn slow_api_times_out_after_the_request_timeout() {
-    let (g, took) = gather_with(Some(FaultKind::Latency)).await;
+    let (g, received) = gather_with(Some(FaultKind::Latency)).await;
     assert_degraded(&g, "timed out after 0.3 s");
-    // Three tries of 0.3 s each, with short backoffs, all queries at once.
-    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(tries(&received, KEY_CALL).len(), MAX_TRIES as usize);
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_then_reported() {
-    let (g, _) = gather_with(Some(FaultKind::ServerError)).await;
+    let (g, received) = gather_with(Some(FaultKind::ServerError)).await;
     assert_degraded(&g, "the admin API failed: 500 Internal error");
+    assert_eq!(tries(&received, KEY_CALL).len(), MAX_TRIES as usize);
 }
 
 #[tokio::test]
 async fn rate_limits_wait_for_retry_after_between_tries() {
-    let (g, took) = gather_with(Some(FaultKind::RateLimited)).await;
+    let (g, received) = gather_with(Some(FaultKind::RateLimited)).await;
     assert_degraded(&g, "rate limiting authdesk; retry after 1 s");
-    // Honouring `Retry-After: 1` between each of the tries.
-    let waited = Duration::from_secs(u64::from(MAX_TRIES - 1));
-    assert!(
-        took >= waited,
-        "gave up after {took:?}, before {waited:?} of waiting"
-    );
+    let at = tries(&received, KEY_CALL);
+    assert_eq!(at.len(), MAX_TRIES as usize);
+    // The server saw each try at least `Retry-After` after the one before.
+    for pair in at.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= Duration::from_secs(RETRY_AFTER_S),
+            "tried again after {gap:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -166,12 +189,17 @@ async fn dropped_connections_are_reported() {
 
 #[tokio::test]
 async fn a_rejected_admin_token_tells_the_agent_and_is_not_retried() {
-    let (g, took) = gather_with(Some(FaultKind::RejectToken)).await;
+    let (g, received) = gather_with(Some(FaultKind::RejectToken)).await;
     assert_degraded(
         &g,
         "rejected authdesk's admin token (401 Admin token rejected)",
     );
-    assert!(took < Duration::from_millis(250), "retried a 401: {took:?}");
+    assert_eq!(tries(&received, KEY_CALL).len(), 1, "retried a 401");
+    let mut ids: Vec<_> = received.iter().map(|r| r.request_id.clone()).collect();
+    let calls = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), calls, "some call was retried: {received:#?}");
 }
 
 #[tokio::test]

@@ -2,22 +2,22 @@
 //! outcome of both trees (answers only where no evidence can decide), and a faulty admin API
 //! degrades to the needs-an-answer exit code naming the failure.
 
-use assert_cmd::Command;
+mod common;
+
+use common::Sandbox;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
-use tempfile::TempDir;
 
-/// Runs the real binary with an empty config and a temporary tickets folder.
+/// `authdesk run` in a sandbox: no configuration, so the built-in demo API answers unless
+/// the test names an admin API.
 struct Desk {
-    dir: TempDir,
+    sb: Sandbox,
 }
 
 impl Desk {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("authdesk.toml"), "").unwrap();
-        Self { dir }
+        Self { sb: Sandbox::new() }
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
@@ -27,27 +27,19 @@ impl Desk {
         self.command(&run, env)
     }
 
-    /// Any subcommand: (exit code, stdout as JSON or null, stdout and stderr).
+    /// Any subcommand, with the sandbox's `authdesk.toml`: (exit code, stdout as JSON or
+    /// null, stdout and stderr).
     fn command(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
-        let mut cmd = Command::cargo_bin("authdesk").unwrap();
-        cmd.args(["--config"])
-            .arg(self.dir.path().join("authdesk.toml"))
-            .args(args)
-            .env("AUTHDESK_TICKETS_DIR", self.dir.path().join("tickets"))
-            .env_remove("AUTHDESK_ADMIN_URL")
-            .env_remove("AUTHDESK_ADMIN_TOKEN")
-            .env_remove("AUTHDESK_ADMIN_TOKEN_FILE");
+        let mut cmd = self.sb.cmd();
+        cmd.arg("--config")
+            .arg(self.sb.path().join("authdesk.toml"))
+            .args(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-        let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-        (
-            out.status.code().unwrap_or(-1),
-            json,
-            format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
-        )
+        let out = self.sb.run_cmd(&mut cmd);
+        let json = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+        (out.code, json, format!("{}{}", out.stdout, out.stderr))
     }
 }
 
@@ -175,7 +167,8 @@ impl FaultyApi {
     }
 
     fn start_with(args: &[&str], token: &str) -> Self {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("authdesk"))
+        let mut child = Sandbox::new()
+            .process()
             .args(["demo-api", "--addr", "127.0.0.1:0"])
             .args(args)
             .env("AUTHDESK_ADMIN_TOKEN", token)
@@ -298,7 +291,7 @@ fn plain_http_off_this_machine_is_refused_before_any_connection() {
 
     // The setting it names lets it through; loopback http needs no setting.
     std::fs::write(
-        desk.dir.path().join("authdesk.toml"),
+        desk.sb.path().join("authdesk.toml"),
         "[admin]\nallow_insecure_http = true\n",
     )
     .unwrap();

@@ -69,3 +69,38 @@ fn a_bad_environment_value_is_named() {
         out.stderr
     );
 }
+
+#[test]
+fn commands_that_need_no_config_run_despite_a_broken_one() {
+    let sb = Sandbox::new();
+    let broken = sb.write("authdesk.toml", "agent = [\n");
+    let jwt = sb.write(
+        "token.txt",
+        "eyJhbGciOiJub25lIn0.eyJzdWIiOiJjdXNfMSIsImV4cCI6MX0.",
+    );
+    let log = sb.write("access.log", "{\"status\":401,\"key_id\":\"key_1\"}\n");
+    let with_broken =
+        |args: &[&str]| sb.run_cmd(sb.cmd().args(args).env("AUTHDESK_CONFIG", &broken));
+    for args in [
+        &["inspect", "jwt", jwt.to_str().unwrap()][..],
+        &["logs", log.to_str().unwrap()],
+    ] {
+        let out = with_broken(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
+    }
+    // Runbook tools fall back to the built-in runbooks, and say so.
+    for args in [&["graph", "401"][..], &["lint"]] {
+        let out = with_broken(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("configuration ignored"),
+            "{}",
+            out.stderr
+        );
+    }
+    // A command that acts on a case still stops on it, naming where.
+    let out = with_broken(&["run", "401", "--offline"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("authdesk.toml:1:"), "{}", out.stderr);
+}

@@ -1,7 +1,9 @@
 //! End-to-end: `authdesk inspect request|jwt|response` on the fixtures, through the real
 //! binary. The fixtures carry canary secrets that must never reach any output.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{Sandbox, strs};
 use predicates::prelude::*;
 use std::path::PathBuf;
 
@@ -17,16 +19,8 @@ fn fixture(name: &str) -> PathBuf {
 
 /// Runs `authdesk ARGS` and returns (exit code, stdout, stderr), asserting no canary leaked.
 fn authdesk(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("authdesk")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-    );
-    for text in [&stdout, &stderr] {
+    let out = Sandbox::new().run(args);
+    for text in [&out.stdout, &out.stderr] {
         assert!(!text.contains(CANARY_KEY), "key leaked: {text}");
         assert!(
             !text.contains("0123456789canary"),
@@ -34,11 +28,7 @@ fn authdesk(args: &[&str]) -> (i32, String, String) {
         );
         assert!(!text.contains(CANARY_SIG), "signature leaked: {text}");
     }
-    (
-        out.status.code().unwrap_or(-1),
-        stdout.into_owned(),
-        stderr.into_owned(),
-    )
+    (out.code, out.stdout, out.stderr)
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
@@ -106,8 +96,8 @@ fn request_context_flags_change_the_verdict() {
 #[test]
 fn header_list_from_stdin_with_zero_width_char() {
     let text = std::fs::read(fixture("request-zero-width.headers")).unwrap();
-    let out = Command::cargo_bin("authdesk")
-        .unwrap()
+    let out = Sandbox::new()
+        .cmd()
         .args(["inspect", "request", "--json"])
         .write_stdin(text)
         .assert()
@@ -132,12 +122,7 @@ fn key_in_query_and_header() {
         "--json",
         fixture("request-key-in-query.curl").to_str().unwrap(),
     ]);
-    let codes: Vec<&str> = j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
+    let codes = strs(&j["findings"], "code");
     assert_eq!(codes, ["credential-sent-twice", "key-in-query"]);
     assert_eq!(j["facts"]["request.key_in_query"]["value"], true);
 }

@@ -1,7 +1,9 @@
 //! End-to-end: `authdesk logs` on the fixture logs (JSON lines, gzip combined, uvicorn),
 //! through the real binary.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{Sandbox, strs};
 use std::path::PathBuf;
 
 const CANARY_KEY: &str = "sk_live_CANARY0123456789canary0123456789";
@@ -15,23 +17,21 @@ fn fixture(name: &str) -> String {
 }
 
 fn logs(args: &[&str], stdin: Option<Vec<u8>>) -> (i32, String, String) {
-    let mut cmd = Command::cargo_bin("authdesk").unwrap();
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd();
     cmd.arg("logs").args(args);
     if let Some(input) = stdin {
         cmd.write_stdin(input);
     }
-    let out = cmd.output().unwrap();
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
+    let out = sb.run_cmd(&mut cmd);
+    let (o, e) = (out.stdout, out.stderr);
     for text in [&o, &e] {
         assert!(
             !text.contains(CANARY_KEY) && !text.contains("0123456789canary"),
             "canary leaked: {text}"
         );
     }
-    (out.status.code().unwrap_or(-1), o, e)
+    (out.code, o, e)
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
@@ -49,12 +49,7 @@ fn three_formats_in_one_run() {
         &fixture("nginx-combined.log.gz"),
         &fixture("uvicorn.log"),
     ]);
-    let formats: Vec<&str> = j["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["format"].as_str().unwrap())
-        .collect();
+    let formats = strs(&j["files"], "format");
     assert_eq!(formats, ["json_lines", "clf", "uvicorn"]);
     assert_eq!(j["requests"], 151);
     assert_eq!(j["malformed"], 5);

@@ -1,13 +1,12 @@
 //! Property tests: no input, however mangled, makes a diagnostic panic, and a key inside a
 //! request never comes back out unmasked.
 
+mod common;
+
 use authdesk::diagnose::logs::Format;
 use authdesk::diagnose::{self, JwtContext, RequestContext};
+use common::now;
 use proptest::prelude::*;
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
 
 /// Text built from the pieces the parsers branch on, so mangled inputs reach deep paths.
 fn pasteish() -> impl Strategy<Value = String> {

@@ -127,13 +127,14 @@ fn graph_draws_the_tree_in_both_formats() {
 }
 
 #[test]
-fn readme_shows_the_current_401_tree() {
+fn runbook_docs_show_the_current_401_tree() {
     let sb = Sandbox::new();
     let out = sb.run(&["graph", "401"]);
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/runbooks.md")).unwrap();
     assert!(
-        readme.contains(out.stdout.trim()),
-        "README's Mermaid picture is stale: regenerate it with `authdesk graph 401`"
+        doc.contains(out.stdout.trim()),
+        "docs/runbooks.md's Mermaid picture is stale: regenerate it with `authdesk graph 401`"
     );
 }

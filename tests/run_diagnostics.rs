@@ -2,7 +2,7 @@
 //! decide from the diagnostics' facts without asking, and the secrets in the pastes stay masked.
 
 mod common;
-use common::Sandbox;
+use common::{Sandbox, strs};
 
 fn fixture(name: &str) -> String {
     format!(
@@ -101,12 +101,7 @@ fn access_log_with_many_failing_keys_escalates_without_a_single_answer() {
     let (code, t, err) = run_json(&sb, &["403", "--log", &log]);
     assert_eq!(code, 10, "{err}");
     assert_eq!(t["outcome"]["id"], "escalate-multi-customer");
-    let criteria: Vec<&str> = t["criteria_matched"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let criteria = strs(&t["criteria_matched"], "id");
     assert_eq!(criteria, ["multi-customer-logs"]);
     assert!(
         t["path"]

@@ -2,7 +2,7 @@
 //! answers an agent would give, each checked in the ticket it writes.
 
 mod common;
-use common::{Sandbox, assert_valid_ticket};
+use common::{Sandbox, assert_valid_ticket, strs};
 
 /// (runbook, outcome id, answers that lead there with no evidence, escalated?)
 const PATHS: &[(&str, &str, &[&str], bool)] = &[
@@ -336,12 +336,7 @@ fn missing_answer_exits_3_naming_the_question_and_choices() {
     assert_eq!(v["status"], "needs_answer");
     assert_eq!(v["node"], "ask-account");
     assert_eq!(v["missing_facts"][0], "customer.status");
-    let choices: Vec<&str> = v["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let choices = strs(&v["choices"], "id");
     assert_eq!(choices, ["suspended", "active"]);
     assert!(
         sb.tickets().is_empty(),

@@ -9,22 +9,23 @@
 //! - One walk frame at 200x60 with evidence on screen: drawing into ratatui's buffer, and a
 //!   full repaint encoded for a real terminal; the peer is an empty bordered box.
 
+mod common;
+
 use authdesk::facts::{FactSource, Facts};
 use authdesk::runbook::Catalog;
 use authdesk::tui::keymap::Keymap;
 use authdesk::tui::state::Clock;
 use authdesk::tui::theme::Theme;
 use authdesk::tui::{Msg, State, update, view};
+use common::{Sandbox, now};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use expectrl::Expect;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::widgets::Block;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_authdesk");
 const RUNS: usize = 15;
 const FRAMES: usize = 300;
 
@@ -51,13 +52,9 @@ fn ms(d: Duration) -> f64 {
 
 /// Time from spawning `args` in a 200x60 PTY until `needle` is on its screen.
 fn until_shown(args: &[&str], needle: &str, quit: bool) -> Duration {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env("AUTHDESK_DATA_DIR", dir.path().join("data"))
-        .env("AUTHDESK_TICKETS_DIR", dir.path().join("tickets"))
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("TERM", "xterm-256color");
+    let sb = Sandbox::new();
+    let mut cmd = sb.process();
+    cmd.args(args).env("TERM", "xterm-256color");
     let start = Instant::now();
     let mut session = expectrl::Session::spawn(cmd).unwrap();
     let _ = session.get_process_mut().set_window_size(200, 60);
@@ -73,7 +70,7 @@ fn until_shown(args: &[&str], needle: &str, quit: bool) -> Duration {
 }
 
 fn walking() -> State {
-    let now = "2026-11-22T10:00:00Z".parse().unwrap();
+    let now = now();
     let mut s = State::new(
         Catalog::builtin().runbooks,
         Keymap::defaults(),

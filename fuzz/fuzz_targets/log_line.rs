@@ -1,15 +1,12 @@
-//! Every log-line parser on arbitrary bytes, and the whole streaming triage with tiny chunks
-//! so line splitting across chunks is exercised too.
+//! Every log-line parser on arbitrary bytes, and the whole streaming triage cut into tiny
+//! chunks: must not panic, and must give the same report however the input is chunked.
+//! The properties live in `fuzz/properties.rs`, which `cargo test` replays on seeds and regressions.
 #![no_main]
-use authdesk::diagnose::logs::{FieldNames, Format, parse_line};
-use authdesk::diagnose::{LogsConfig, triage_reader};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../properties.rs"]
+mod properties;
+
 fuzz_target!(|data: &[u8]| {
-    let names = FieldNames::default();
-    for format in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
-        let _ = parse_line(format, data, &names);
-    }
-    let cfg = LogsConfig { chunk_size: 1 + data.len() % 17, threads: 1, ..LogsConfig::default() };
-    let _ = triage_reader(data, "fuzz", &cfg);
+    properties::log_line(data);
 });

@@ -1,8 +1,11 @@
 //! `inspect request` on arbitrary text: must not panic, and must never echo a key it found.
+//! The properties live in `fuzz/properties.rs`, which `cargo test` replays on seeds and regressions.
 #![no_main]
-use authdesk::diagnose::{RequestContext, inspect_request};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../properties.rs"]
+mod properties;
+
 fuzz_target!(|text: &str| {
-    let _ = inspect_request(text, &RequestContext::default());
+    properties::request(text);
 });

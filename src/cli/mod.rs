@@ -74,25 +74,15 @@ pub enum Command {
 /// Parses the command line, runs the command, and turns its result into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let env = |name: &str| std::env::var(name).ok();
-    let config = match Config::load(cli.config.as_deref(), &env) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("authdesk: {err}");
-            return Exit::Usage.into();
-        }
-    };
     let result = match cli.command {
-        Some(Command::Run(args)) => run::run(args, &config),
-        Some(Command::Lint(args)) => lint::run(args, &config),
-        Some(Command::Graph(args)) => graph::run(args, &config),
-        Some(Command::Config) => show_config(&config),
+        // These read only what they are given: a broken configuration cannot stop them.
         Some(Command::Inspect(cmd)) => inspect::run(cmd),
         Some(Command::Logs(args)) => logs::run(args),
         Some(Command::DemoApi(args)) => demo_api::run(args),
-        Some(Command::Walk(args)) => tui::walk(args, &config),
-        Some(Command::Resume(args)) => tui::resume(args, &config),
-        None => tui::home(&config),
+        command => match config_for(&command, cli.config.as_deref()) {
+            Some(config) => with_config(command, &config),
+            None => return Exit::Usage.into(),
+        },
     };
     match result {
         Ok(exit) => exit.into(),
@@ -101,6 +91,39 @@ pub fn main() -> ExitCode {
             // source excerpts on several lines.
             eprintln!("authdesk: {}", crate::escape::lines(&format!("{err:#}")));
             Exit::Usage.into()
+        }
+    }
+}
+
+/// The configuration a command runs with, or `None` (after saying why) when it cannot run.
+/// Runbook tools fall back to the built-in runbooks rather than stop on a broken file.
+fn config_for(command: &Option<Command>, explicit: Option<&std::path::Path>) -> Option<Config> {
+    let env = |name: &str| std::env::var(name).ok();
+    match Config::load(explicit, &env) {
+        Ok(config) => Some(config),
+        Err(err) if matches!(command, Some(Command::Lint(_) | Command::Graph(_))) => {
+            eprintln!("authdesk: configuration ignored, built-in runbooks only: {err}");
+            Some(Config::defaults(&env))
+        }
+        Err(err) => {
+            eprintln!("authdesk: {err}");
+            None
+        }
+    }
+}
+
+fn with_config(command: Option<Command>, config: &Config) -> anyhow::Result<Exit> {
+    match command {
+        Some(Command::Run(args)) => run::run(args, config),
+        Some(Command::Lint(args)) => lint::run(args, config),
+        Some(Command::Graph(args)) => graph::run(args, config),
+        Some(Command::Config) => show_config(config),
+        Some(Command::Walk(args)) => tui::walk(args, config),
+        Some(Command::Resume(args)) => tui::resume(args, config),
+        None => tui::home(config),
+        // Invariant: `main` runs these before any configuration is loaded.
+        Some(Command::Inspect(_) | Command::Logs(_) | Command::DemoApi(_)) => {
+            unreachable!("commands without configuration are run by `main`")
         }
     }
 }

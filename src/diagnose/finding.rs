@@ -1,5 +1,5 @@
 //! Findings: what a diagnostic noticed, under a stable code that scripts, runbooks and the
-//! README table rely on. Codes never change meaning; new ones may be added.
+//! table in docs/diagnostics.md rely on. Codes never change meaning; new ones may be added.
 
 use serde::Serialize;
 use std::fmt;
@@ -28,7 +28,7 @@ impl Severity {
 
 macro_rules! codes {
     ($($variant:ident => $code:literal, $summary:literal;)*) => {
-        /// Every finding code, with the one-line summary the README table shows.
+        /// Every finding code, with the one-line summary the table in docs/diagnostics.md shows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Code {
             $($variant,)*
@@ -144,11 +144,11 @@ mod tests {
     }
 
     #[test]
-    fn every_code_is_in_the_readme_table() {
-        let doc = include_str!("../../README.md");
+    fn every_code_is_in_the_docs_table() {
+        let doc = include_str!("../../docs/diagnostics.md");
         for c in Code::ALL {
             let row = format!("| `{}` |", c.as_str());
-            assert!(doc.contains(&row), "{c} missing from the README");
+            assert!(doc.contains(&row), "{c} missing from docs/diagnostics.md");
         }
     }
 }

@@ -5,8 +5,28 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 use assert_cmd::Command;
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
+
+/// The fixed "now" of every test that needs a clock: results never depend on the day.
+pub fn now() -> DateTime<Utc> {
+    "2026-11-22T10:00:00Z".parse().expect("a valid time")
+}
+
+/// Each item's `field` as text, from a JSON array (`findings`, `choices`, `items`...).
+pub fn strs<'a>(array: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    array
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {array}"))
+        .iter()
+        .map(|item| {
+            item[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{field}` in {item}"))
+        })
+        .collect()
+}
 
 pub struct Sandbox {
     pub dir: TempDir,
@@ -33,18 +53,38 @@ impl Sandbox {
         self.path().join("tickets")
     }
 
+    pub fn data_dir(&self) -> PathBuf {
+        self.path().join("data")
+    }
+
+    /// The whole environment the binary runs with: nothing from the machine but `PATH`, so
+    /// neither the developer's `AUTHDESK_CONFIG` nor their admin API can leak in.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let path = |p: PathBuf| p.display().to_string();
+        [
+            ("PATH", std::env::var("PATH").unwrap_or_default()),
+            ("HOME", path(self.path().to_path_buf())),
+            ("XDG_CONFIG_HOME", path(self.path().join("config"))),
+            ("XDG_DATA_HOME", path(self.data_dir())),
+            ("AUTHDESK_DATA_DIR", path(self.data_dir())),
+            ("AUTHDESK_TICKETS_DIR", path(self.tickets_dir())),
+            ("AUTHDESK_AGENT", "test-agent".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// The binary as a plain process (to spawn, e.g. a server), with only [`Sandbox::env`].
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_authdesk"));
+        cmd.env_clear().envs(self.env());
+        cmd
+    }
+
     /// The binary, isolated from the machine's configuration and from other tests.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("authdesk").expect("binary built");
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("AUTHDESK_DATA_DIR", self.path().join("data"))
-            .env("AUTHDESK_TICKETS_DIR", self.tickets_dir())
-            .env("AUTHDESK_AGENT", "test-agent");
-        cmd
+        Command::from_std(self.process())
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

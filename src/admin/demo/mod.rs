@@ -9,12 +9,15 @@
 
 mod data;
 mod faults;
+mod record;
 mod routes;
 
 pub use data::{DataError, DemoData, DemoKey};
 pub use faults::{Fault, FaultKind, RETRY_AFTER_S, SLOW_ANSWER};
+pub use record::Received;
 
 use faults::{FaultState, FaultyListener};
+use record::Record;
 use routes::AppState;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +40,7 @@ pub struct DemoOptions {
 pub struct DemoServer {
     addr: SocketAddr,
     task: JoinHandle<()>,
+    record: Record,
 }
 
 impl DemoServer {
@@ -55,6 +59,7 @@ impl DemoServer {
             }) => rate,
             _ => 0.0,
         };
+        let record = Record::default();
         let app = routes::router(Arc::new(AppState {
             data,
             token: options.token,
@@ -65,6 +70,10 @@ impl DemoServer {
                 fault: options.fault,
             }),
             faults::inject,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            record.clone(),
+            record::remember,
         ));
         let listener = FaultyListener {
             inner: listener,
@@ -75,11 +84,16 @@ impl DemoServer {
             // retried inside axum.
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Self { addr, task })
+        Ok(Self { addr, task, record })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The requests received so far (the newest few thousand), oldest first.
+    pub fn received(&self) -> Vec<Received> {
+        self.record.snapshot()
     }
 
     /// `http://127.0.0.1:PORT`.

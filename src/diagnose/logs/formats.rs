@@ -77,12 +77,7 @@ pub fn parse_line<'a>(format: Format, line: &'a [u8], names: &FieldNames) -> Opt
 /// The format most of the first non-blank lines parse as; JSON lines when none do (every
 /// line is then reported malformed, which says more than guessing).
 pub fn detect(sample: &[u8], names: &FieldNames) -> Format {
-    let lines: Vec<&[u8]> = sample
-        .split(|b| *b == b'\n')
-        .map(trim)
-        .filter(|l| !l.is_empty())
-        .take(20)
-        .collect();
+    let lines: Vec<&[u8]> = non_blank_lines(sample).take(DETECT_LINES).collect();
     let mut best = (Format::JsonLines, 0);
     for f in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
         let n = lines
@@ -94,6 +89,19 @@ pub fn detect(sample: &[u8], names: &FieldNames) -> Format {
         }
     }
     best.0
+}
+
+/// How many non-blank lines at the start of a file decide its format…
+pub const DETECT_LINES: usize = 20;
+/// …if they come within this many bytes (the default chunk size): memory stays bounded on a
+/// file of blank or enormous lines.
+pub const DETECT_BYTES: usize = 4 << 20;
+
+pub fn non_blank_lines(sample: &[u8]) -> impl Iterator<Item = &[u8]> {
+    sample
+        .split(|b| *b == b'\n')
+        .map(trim)
+        .filter(|l| !l.is_empty())
 }
 
 /// Strips the whitespace both this parser and the reference Python script skip.

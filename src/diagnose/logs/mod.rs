@@ -140,6 +140,19 @@ fn triage_one<'r>(
     let mut carry = Vec::new();
     let mut first = Vec::with_capacity(chunk_size + 1024);
     let mut eof = fill(&mut reader, &mut first, &mut carry, chunk_size);
+    // The format is decided on the first lines (within the first few MiB) however small the
+    // chunks are, so the report never depends on where the input was cut (found by the
+    // `log_line` fuzz property).
+    let mut more = Vec::new();
+    while matches!(eof, Ok(false))
+        && first.len() < formats::DETECT_BYTES
+        && formats::non_blank_lines(&first)
+            .nth(formats::DETECT_LINES - 1)
+            .is_none()
+    {
+        eof = fill(&mut reader, &mut more, &mut carry, chunk_size);
+        first.extend_from_slice(&more);
+    }
     let format = formats::detect(&first, &cfg.fields);
     let threads = match cfg.threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
