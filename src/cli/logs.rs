@@ -101,7 +101,12 @@ pub fn run(args: LogsArgs) -> anyhow::Result<Exit> {
     };
     let report = triage_files(&files, &cfg);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let facts = report.facts();
+        let out = JsonOut {
+            report: &report,
+            facts: facts.iter().map(|(n, v)| (*n, v)).collect(),
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print!("{}", render(&report, &cfg));
     }
@@ -113,6 +118,14 @@ pub fn run(args: LogsArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Usage
     })
+}
+
+/// The report with the facts it sets, as `inspect --json` prints them.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    report: &'a LogsReport,
+    facts: std::collections::BTreeMap<&'static str, &'a crate::facts::FactValue>,
 }
 
 fn pct(r: f64) -> String {

@@ -66,6 +66,22 @@ impl Default for FieldNames {
     }
 }
 
+impl FieldNames {
+    /// The names in the order the JSON readers keep them: status, key, ip, path, method,
+    /// ts, latency. A name given to two fields belongs to the first.
+    pub fn in_slot_order(&self) -> [&str; 7] {
+        [
+            &self.status,
+            &self.key,
+            &self.ip,
+            &self.path,
+            &self.method,
+            &self.ts,
+            &self.latency,
+        ]
+    }
+}
+
 pub fn parse_line<'a>(format: Format, line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
     match format {
         Format::JsonLines => json_line::parse(line, names),
