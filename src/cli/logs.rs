@@ -22,7 +22,8 @@ pub struct LogsArgs {
     #[arg(long, value_name = "KEY_ID")]
     pub key: Option<String>,
     /// JSON field names, e.g. `--field status=code --field key=api_key_id`
-    /// (fields: status, key, ip, path, method, ts, latency).
+    /// (fields: status, key, ip, path, method, ts, latency); a dotted name such as
+    /// `status=http.response.status_code` also reads nested objects (ECS, OpenTelemetry).
     #[arg(long = "field", value_name = "FIELD=NAME")]
     pub fields: Vec<String>,
     /// Upper bounds of the normal, watch and investigate bands of the 401 rate.
