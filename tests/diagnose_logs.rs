@@ -175,10 +175,16 @@ fn json_output_carries_the_facts_and_none_when_nothing_parsed() {
     let j = json(&[&fixture("uvicorn.log")]);
     assert_eq!(j["facts"]["logs.rate_401"]["value"], 0.5);
     assert_eq!(j["facts"]["logs.band_401"]["value"], "watch");
-    let (code, out, _) = logs(&["--json"], Some(b"not a log line\n{\"status\":\n".to_vec()));
+    let (code, out, _) = logs(
+        &["--json"],
+        Some(b"not a log line\n{\"status\":\n".to_vec()),
+    );
     assert_eq!(code, 0);
     let j: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((j["malformed"].as_u64(), &j["facts"]), (Some(2), &serde_json::json!({})));
+    assert_eq!(
+        (j["malformed"].as_u64(), &j["facts"]),
+        (Some(2), &serde_json::json!({}))
+    );
 }
 
 #[test]
@@ -201,7 +207,10 @@ fn dotted_field_names_read_nested_ecs_lines() {
     );
     assert_eq!(code, 0, "{err}");
     let j: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((j["requests"].as_u64(), j["malformed"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(
+        (j["requests"].as_u64(), j["malformed"].as_u64()),
+        (Some(2), Some(0))
+    );
     assert_eq!(j["failures"]["401"]["top_paths"][0][0], "/v1/orders/{id}");
     assert_eq!(j["failures"]["401"]["top_keys"][0][0], "key_7");
 }

@@ -127,7 +127,11 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', 3 * MAX_LINE));
         input.extend_from_slice(b"\nb\n");
         let got = chunks(&input, 1 << 16);
-        let cuts: Vec<usize> = got.iter().filter_map(|c| c.1.as_ref()).map(Vec::len).collect();
+        let cuts: Vec<usize> = got
+            .iter()
+            .filter_map(|c| c.1.as_ref())
+            .map(Vec::len)
+            .collect();
         assert_eq!(cuts, [CUT_HEAD]);
         let text: Vec<u8> = got.iter().flat_map(|c| c.0.clone()).collect();
         assert_eq!(text, b"a\nb\n");

@@ -199,7 +199,11 @@ fn nothing_parsed_sets_no_facts() {
     let r = run("not json\n{\"status\":\n", &LogsConfig::default());
     assert_eq!((r.requests, r.malformed), (0, 2));
     assert_eq!(r.facts(), []);
-    assert!(!run(&sample_log(), &LogsConfig::default()).facts().is_empty());
+    assert!(
+        !run(&sample_log(), &LogsConfig::default())
+            .facts()
+            .is_empty()
+    );
 }
 
 /// A line `len` bytes long, of JSON that never closes, as a runaway logger writes.
@@ -227,9 +231,20 @@ fn a_line_over_the_cap_counts_as_one_malformed_line() {
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
             gz.write_all(log.as_bytes()).unwrap();
             let packed = gz.finish().unwrap();
-            for r in [run(&log, &cfg), triage_reader(packed.as_slice(), "t.gz", &cfg).unwrap()] {
-                assert_eq!((r.lines, r.requests, r.malformed), (3, 2, 1), "chunk {chunk_size}");
-                assert!(r.malformed_samples[0].text.starts_with("{\"status\":401,\"msg\":\"xxx"));
+            for r in [
+                run(&log, &cfg),
+                triage_reader(packed.as_slice(), "t.gz", &cfg).unwrap(),
+            ] {
+                assert_eq!(
+                    (r.lines, r.requests, r.malformed),
+                    (3, 2, 1),
+                    "chunk {chunk_size}"
+                );
+                assert!(
+                    r.malformed_samples[0]
+                        .text
+                        .starts_with("{\"status\":401,\"msg\":\"xxx")
+                );
             }
         }
     }

@@ -57,11 +57,16 @@ fn ecs_style_nested_paths_are_read() {
         (r.status, r.method.as_deref(), r.path.as_deref()),
         (401, Some("POST"), Some("/v1/pay"))
     );
-    assert_eq!((r.ip.as_deref(), r.key.as_deref()), (Some("203.0.113.9"), Some("key_7")));
+    assert_eq!(
+        (r.ip.as_deref(), r.key.as_deref()),
+        (Some("203.0.113.9"), Some("key_7"))
+    );
     assert_eq!((r.ts, r.latency_ms), (Some(1_795_341_600), Some(1200.0)));
     // Dotted keys and nesting mix freely: the path is the keys joined by `.`.
     let dotted = br#"{"http.response":{"status_code":404},"url.path":"/x"}"#;
-    let r = fast_only(&mut Picker::new(&ecs()), dotted).unwrap().unwrap();
+    let r = fast_only(&mut Picker::new(&ecs()), dotted)
+        .unwrap()
+        .unwrap();
     assert_eq!((r.status, r.path.as_deref()), (404, Some("/x")));
 }
 
@@ -86,7 +91,10 @@ fn malformed_lines() {
         r#"{"status": 401, "a": {"b" 1}}"#,
     ] {
         assert!(p(bad).is_none(), "{bad}");
-        assert!(json_ref::read(bad.as_bytes(), &FieldNames::default()).is_none(), "{bad}");
+        assert!(
+            json_ref::read(bad.as_bytes(), &FieldNames::default()).is_none(),
+            "{bad}"
+        );
     }
 }
 
@@ -100,7 +108,11 @@ fn nesting_limit_is_serde_jsons() {
             "]".repeat(depth)
         );
         let fast = fast_only(&mut Picker::new(&names), line.as_bytes()).unwrap();
-        assert_eq!(fast, json_ref::read(line.as_bytes(), &names), "depth {depth}");
+        assert_eq!(
+            fast,
+            json_ref::read(line.as_bytes(), &names),
+            "depth {depth}"
+        );
     }
 }
 
@@ -208,18 +220,24 @@ fn key() -> impl Strategy<Value = String> {
 }
 
 fn node() -> impl Strategy<Value = Node> {
-    scalar().prop_map(Node::Scalar).prop_recursive(4, 24, 5, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Node::Arr),
-            prop::collection::vec((key(), inner), 0..5).prop_map(Node::Obj),
-        ]
-    })
+    scalar()
+        .prop_map(Node::Scalar)
+        .prop_recursive(4, 24, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Node::Arr),
+                prop::collection::vec((key(), inner), 0..5).prop_map(Node::Obj),
+            ]
+        })
 }
 
 /// A field inserted on purpose: the n-th configured name, written flat (one dotted key),
 /// nested (one object per part) or under an unrelated key (where it must not count).
 fn known(names: &FieldNames) -> impl Strategy<Value = (usize, Node)> + use<> {
-    let names: Vec<String> = names.in_slot_order().iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = names
+        .in_slot_order()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     (0..7usize, 0..3u8, scalar(), any::<prop::sample::Index>()).prop_map(
         move |(slot, style, value, pos)| {
             let name = &names[slot];
