@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let names = FieldNames::default();
     for format in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
-        let _ = parse_line(format, data, &names);
+        let _ = parse_line(format, data, &names, None);
     }
     let cfg = LogsConfig { chunk_size: 1 + data.len() % 17, threads: 1, ..LogsConfig::default() };
     let _ = triage_reader(data, "fuzz", &cfg);

@@ -218,8 +218,9 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
     let timed = since.is_some() || until.is_some();
     let mut json = json_line::Picker::new(&cfg.fields);
     // The tallies read keys, IPs and paths of failures only; the key filter reads every key.
-    if cfg.key.is_none() {
-        json = json.texts_only_for(&stats::FAILURE_STATUSES);
+    let texts_for = cfg.key.is_none().then_some(&stats::FAILURE_STATUSES[..]);
+    if let Some(statuses) = texts_for {
+        json = json.texts_only_for(statuses);
     }
     let mut n = 0u64;
     let mut start = 0;
@@ -238,7 +239,7 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
             // Judged cut wherever it lies, so a line's fate never depends on chunk bounds.
             _ if line.len() > chunks::MAX_LINE => None,
             Format::JsonLines => json.parse(line),
-            _ => formats::parse_line(format, line, &cfg.fields),
+            _ => formats::parse_line(format, line, &cfg.fields, texts_for),
         };
         match parsed {
             Some(r) => {
