@@ -13,6 +13,9 @@ pub const MAX_LINE: usize = 1 << 20;
 /// shown, so that a secret near its start is still whole when the sample is redacted.
 const CUT_HEAD: usize = 64 << 10;
 
+/// Room kept in a chunk buffer beyond its chunk size for a carried partial line.
+const CARRY_SLACK: usize = 64 << 10;
+
 /// One chunk's worth of reading.
 #[derive(Debug, PartialEq)]
 pub struct Filled {
@@ -94,8 +97,13 @@ impl<'r> Chunker<'r> {
 
     /// Appends up to one chunk size of input; `Ok(true)` when the input ended.
     fn read_block(&mut self, buf: &mut Vec<u8>) -> std::io::Result<bool> {
-        // Reserving exactly keeps read_to_end from doubling the buffer past what is read.
-        buf.reserve_exact(self.chunk_size);
+        // Reserving exactly keeps read_to_end from doubling the buffer past what is read;
+        // the slack lets a recycled buffer take the next chunk's carried partial line too,
+        // where reserving only what is missing would reallocate (and copy) every other
+        // chunk.
+        if buf.capacity() - buf.len() < self.chunk_size {
+            buf.reserve_exact(self.chunk_size + CARRY_SLACK);
+        }
         let want = self.chunk_size as u64;
         let got = (&mut self.reader).take(want).read_to_end(buf)?;
         Ok((got as u64) < want)
