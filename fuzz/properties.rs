@@ -112,7 +112,7 @@ fn assert_scheme_in(scheme: &str, text: &str) {
 pub fn log_line(data: &[u8]) {
     let names = FieldNames::default();
     for format in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
-        let _ = parse_line(format, data, &names);
+        let _ = parse_line(format, data, &names, None);
     }
     let triage = |chunk_size| {
         let cfg = LogsConfig {

@@ -185,6 +185,19 @@ def is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+NAMES = {"status": "status", "key": "key_id", "ip": "ip", "path": "path", "ts": "ts", "latency": "latency_ms"}
+
+
+def field(obj, name):
+    if name in obj or "." not in name:
+        return obj.get(name)
+    for part in name.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
 def parse_json(line):
     try:
         obj = json.loads(line)
@@ -192,24 +205,24 @@ def parse_json(line):
         return None
     if not isinstance(obj, dict):
         return None
-    st = obj.get("status")
+    st = field(obj, NAMES["status"])
     if is_num(st) and float(st).is_integer() and 100 <= st < 1000:
         status = int(st)
     elif isinstance(st, str) and status3(st.encode()) is not None and len(st) == 3:
         status = int(st)
     else:
         return None
-    s = lambda k: obj.get(k) if isinstance(obj.get(k), str) else None
-    ts = obj.get("ts")
+    s = lambda k: field(obj, NAMES[k]) if isinstance(field(obj, NAMES[k]), str) else None
+    ts = field(obj, NAMES["ts"])
     if isinstance(ts, str):
         ts = iso_time(ts.encode())
     elif is_num(ts) and abs(ts) < 1e15:
         ts = int((ts / 1000.0) // 1) if ts >= 1e11 else int(float(ts) // 1)
     else:
         ts = None
-    lat = obj.get("latency_ms")
+    lat = field(obj, NAMES["latency"])
     lat = float(lat) if is_num(lat) and lat >= 0 else None
-    return (status, s("key_id"), s("ip"), s("path"), ts, lat)
+    return (status, s("key"), s("ip"), s("path"), ts, lat)
 
 
 PARSERS = {"json_lines": parse_json, "clf": parse_clf, "uvicorn": parse_uvicorn}
@@ -324,8 +337,22 @@ def main(paths):
         "last_ts": fmt_ts(last) if last is not None else None,
         "malformed_samples": samples, "unreadable": [],
     }
+    num = lambda v: {"type": "number", "value": float(v)}
+    facts = {}
+    if requests:
+        facts = {"logs.band_401": {"type": "text", "value": band}, "logs.keys_failing": num(report["keys_failing"]),
+                 "logs.rate_401": num(r401), "logs.rate_403": num(rate(403)), "logs.rate_429": num(rate(429)),
+                 "logs.spike": {"type": "bool", "value": report["spike"]}}
+        if lat:
+            facts["logs.auth_latency_p99_ms"] = num(lat["p99"])
+    report["facts"] = facts
     json.dump(report, sys.stdout)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    while len(args) >= 2 and args[0] == "--field":
+        k, v = args[1].split("=", 1)
+        NAMES[k] = v
+        args = args[2:]
+    main(args)

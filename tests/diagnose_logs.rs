@@ -164,3 +164,48 @@ fn unreadable_file_exits_2_but_reports_the_rest() {
     assert_eq!(code, 2);
     assert!(err.contains("cut.log.gz, line "), "{err}");
 }
+
+#[test]
+fn json_output_carries_the_facts_and_none_when_nothing_parsed() {
+    let j = json(&[&fixture("uvicorn.log")]);
+    assert_eq!(j["facts"]["logs.rate_401"]["value"], 0.5);
+    assert_eq!(j["facts"]["logs.band_401"]["value"], "watch");
+    let (code, out, _) = logs(
+        &["--json"],
+        Some(b"not a log line\n{\"status\":\n".to_vec()),
+    );
+    assert_eq!(code, 0);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (j["malformed"].as_u64(), &j["facts"]),
+        (Some(2), &serde_json::json!({}))
+    );
+}
+
+#[test]
+fn dotted_field_names_read_nested_ecs_lines() {
+    let line = r#"{"@timestamp":"2026-11-22T10:00:00Z","http":{"request":{"method":"GET"},"response":{"status_code":401}},"url":{"path":"/v1/orders/7"},"user":{"id":"key_7"},"error":{"message":"API key expired"}}"#;
+    let input = format!("{line}\n{}\n", line.replace("401", "200"));
+    let (code, out, err) = logs(
+        &[
+            "--json",
+            "--field",
+            "status=http.response.status_code",
+            "--field",
+            "path=url.path",
+            "--field",
+            "key=user.id",
+            "--field",
+            "ts=@timestamp",
+        ],
+        Some(input.into_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (j["requests"].as_u64(), j["malformed"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(j["failures"]["401"]["top_paths"][0][0], "/v1/orders/{id}");
+    assert_eq!(j["failures"]["401"]["top_keys"][0][0], "key_7");
+}

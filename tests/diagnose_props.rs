@@ -88,7 +88,7 @@ proptest! {
     ]) {
         let names = authdesk::diagnose::logs::FieldNames::default();
         for format in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
-            let _ = authdesk::diagnose::logs::parse_line(format, &line, &names);
+            let _ = authdesk::diagnose::logs::parse_line(format, &line, &names, None);
         }
     }
 

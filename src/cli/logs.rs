@@ -23,7 +23,8 @@ pub struct LogsArgs {
     #[arg(long, value_name = "KEY_ID")]
     pub key: Option<String>,
     /// JSON field names, e.g. `--field status=code --field key=api_key_id`
-    /// (fields: status, key, ip, path, method, ts, latency).
+    /// (fields: status, key, ip, path, method, ts, latency); a dotted name such as
+    /// `status=http.response.status_code` also reads nested objects (ECS, OpenTelemetry).
     #[arg(long = "field", value_name = "FIELD=NAME")]
     pub fields: Vec<String>,
     /// Upper bounds of the normal, watch and investigate bands of the 401 rate.
@@ -102,7 +103,12 @@ pub fn run(args: LogsArgs) -> anyhow::Result<Exit> {
     };
     let report = triage_files(&files, &cfg);
     if args.json {
-        println!("{}", crate::escape::json(&report)?);
+        let facts = report.facts();
+        let out = JsonOut {
+            report: &report,
+            facts: facts.iter().map(|(n, v)| (*n, v)).collect(),
+        };
+        println!("{}", crate::escape::json(&out)?);
     } else {
         print!("{}", render(&report, &cfg));
     }
@@ -114,6 +120,14 @@ pub fn run(args: LogsArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Usage
     })
+}
+
+/// The report with the facts it sets, as `inspect --json` prints them.
+#[derive(serde::Serialize)]
+struct JsonOut<'a> {
+    #[serde(flatten)]
+    report: &'a LogsReport,
+    facts: std::collections::BTreeMap<&'static str, &'a crate::facts::FactValue>,
 }
 
 fn pct(r: f64) -> String {

@@ -66,12 +66,47 @@ impl Default for FieldNames {
     }
 }
 
-pub fn parse_line<'a>(format: Format, line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
+impl FieldNames {
+    /// The names in the order the JSON readers keep them: status, key, ip, path, method,
+    /// ts, latency. A name given to two fields belongs to the first.
+    pub fn in_slot_order(&self) -> [&str; 7] {
+        [
+            &self.status,
+            &self.key,
+            &self.ip,
+            &self.path,
+            &self.method,
+            &self.ts,
+            &self.latency,
+        ]
+    }
+}
+
+/// Reads one line. `texts_for`: the statuses whose records need key, IP, path and method;
+/// checking those as UTF-8 is most of the work on a short access-log line.
+pub fn parse_line<'a>(
+    format: Format,
+    line: &'a [u8],
+    names: &FieldNames,
+    texts_for: Option<&[u16]>,
+) -> Option<Record<'a>> {
     match format {
         Format::JsonLines => json_line::parse(line, names),
-        Format::Clf => parse_clf(line),
-        Format::Uvicorn => parse_uvicorn(line),
+        Format::Clf => parse_clf(line, texts_for),
+        Format::Uvicorn => parse_uvicorn(line, texts_for),
     }
+}
+
+/// The text of `b` when `status` is among `texts_for` (or all are wanted) and it is UTF-8.
+fn text_for<'a>(
+    b: Option<&'a [u8]>,
+    status: u16,
+    texts_for: Option<&[u16]>,
+) -> Option<Cow<'a, str>> {
+    if texts_for.is_some_and(|t| !t.contains(&status)) {
+        return None;
+    }
+    text(b?)
 }
 
 /// The format most of the first non-blank lines parse as; JSON lines when none do (every
@@ -82,7 +117,7 @@ pub fn detect(sample: &[u8], names: &FieldNames) -> Format {
     for f in [Format::JsonLines, Format::Clf, Format::Uvicorn] {
         let n = lines
             .iter()
-            .filter(|l| parse_line(f, l, names).is_some())
+            .filter(|l| parse_line(f, l, names, None).is_some())
             .count();
         if n > best.1 {
             best = (f, n);
@@ -118,7 +153,7 @@ fn text(b: &[u8]) -> Option<Cow<'_, str>> {
 
 /// `$remote_addr - $remote_user [$time_local] "$request" $status $bytes ["$referer" "$ua"]`.
 /// Gateways that log the key id as `$remote_user` get it reported as the key.
-fn parse_clf(line: &[u8]) -> Option<Record<'_>> {
+fn parse_clf<'a>(line: &'a [u8], texts_for: Option<&[u16]>) -> Option<Record<'a>> {
     let sp = memchr::memchr(b' ', line)?;
     let ip = &line[..sp];
     let rest = &line[sp + 1..];
@@ -130,26 +165,27 @@ fn parse_clf(line: &[u8]) -> Option<Record<'_>> {
     let close = memchr::memchr(b']', rest)?;
     let ts = clf_time(&rest[..close])?;
     let rest = rest[close + 1..].strip_prefix(b" \"")?;
-    let (method, path, rest) = request_and_rest(rest)?;
+    let (words, rest) = request_and_rest(rest)?;
     let rest = rest.strip_prefix(b" ")?;
     let status = status3(rest)?;
     let rest = &rest[3..];
     if !(rest.is_empty() || rest[0] == b' ') {
         return None;
     }
+    let text = |b| text_for(b, status, texts_for);
     Some(Record {
         status,
-        key: (user != b"-").then(|| text(user)).flatten(),
-        ip: text(ip),
-        path,
-        method,
+        key: text((user != b"-").then_some(user)),
+        ip: text(Some(ip)),
+        path: text(words.map(|w| w.1)),
+        method: text(words.map(|w| w.0)),
         ts: Some(ts),
         latency_ms: None,
     })
 }
 
 /// `INFO:     172.26.0.3:37290 - "GET /api/v1/auth/validate HTTP/1.1" 401 Unauthorized`
-fn parse_uvicorn(line: &[u8]) -> Option<Record<'_>> {
+fn parse_uvicorn<'a>(line: &'a [u8], texts_for: Option<&[u16]>) -> Option<Record<'a>> {
     let mut rest = line;
     // A `LEVEL:` prefix, then padding.
     if let Some(colon) = memchr::memchr(b':', rest)
@@ -165,35 +201,42 @@ fn parse_uvicorn(line: &[u8]) -> Option<Record<'_>> {
         return None;
     }
     let rest = rest[sp..].strip_prefix(b" - \"")?;
-    let (method, path, rest) = request_and_rest(rest)?;
+    let (words, rest) = request_and_rest(rest)?;
     let rest = rest.strip_prefix(b" ")?;
     let status = status3(rest)?;
     if !(rest.len() == 3 || rest[3] == b' ') {
         return None;
     }
+    let text = |b| text_for(b, status, texts_for);
     Some(Record {
         status,
-        ip: text(&addr[..colon]),
-        path,
-        method,
+        ip: text(Some(&addr[..colon])),
+        path: text(words.map(|w| w.1)),
+        method: text(words.map(|w| w.0)),
         ..Record::default()
     })
 }
 
-type RequestParts<'a> = (Option<Cow<'a, str>>, Option<Cow<'a, str>>, &'a [u8]);
+/// A request line's method and path.
+type Words<'a> = Option<(&'a [u8], &'a [u8])>;
 
-/// `METHOD PATH PROTO"` up to the closing quote. A request line that is not three words
-/// (`"-"`, garbage from scanners) still makes a record, without method and path.
-fn request_and_rest(rest: &[u8]) -> Option<RequestParts<'_>> {
+/// `METHOD PATH PROTO"` up to the closing quote, and what follows it. A request line that
+/// is not three words (`"-"`, garbage from scanners) still makes a record, without method
+/// and path.
+fn request_and_rest(rest: &[u8]) -> Option<(Words<'_>, &[u8])> {
     let close = memchr::memchr(b'"', rest)?;
     let request = &rest[..close];
-    let mut words = request.split(|b| *b == b' ');
-    let (m, p, v) = (words.next(), words.next(), words.next());
-    let (method, path) = match (m, p, v, words.next()) {
-        (Some(m), Some(p), Some(_), None) if !m.is_empty() => (text(m), text(p)),
-        _ => (None, None),
+    let words = match memchr::memchr(b' ', request) {
+        Some(a) if a > 0 => {
+            let tail = &request[a + 1..];
+            match memchr::memchr(b' ', tail) {
+                Some(b) if !tail[b + 1..].contains(&b' ') => Some((&request[..a], &tail[..b])),
+                _ => None,
+            }
+        }
+        _ => None,
     };
-    Some((method, path, &rest[close + 1..]))
+    Some((words, &rest[close + 1..]))
 }
 
 fn status3(b: &[u8]) -> Option<u16> {
@@ -212,7 +255,7 @@ mod tests {
 
     #[test]
     fn combined_line() {
-        let r = parse_clf(COMBINED).unwrap();
+        let r = parse_clf(COMBINED, None).unwrap();
         assert_eq!(r.status, 401);
         assert_eq!(r.ip.as_deref(), Some("203.0.113.9"));
         assert_eq!(r.key.as_deref(), Some("key_live_42"));
@@ -222,26 +265,42 @@ mod tests {
 
     #[test]
     fn common_line_and_garbage_request() {
-        let r = parse_clf(br#"10.0.0.1 - - [22/Nov/2026:10:00:07 +0000] "-" 400 0"#).unwrap();
+        let r = parse_clf(
+            br#"10.0.0.1 - - [22/Nov/2026:10:00:07 +0000] "-" 400 0"#,
+            None,
+        )
+        .unwrap();
         assert_eq!((r.status, r.key, r.path), (400, None, None));
-        assert!(
-            parse_clf(br#"10.0.0.1 - - [22/Nov/2026:10:00:07 +0000] "GET / HTTP/1.1" 4"#).is_none()
+        let r = parse_clf(COMBINED, Some(&[403])).unwrap();
+        assert_eq!(
+            (r.status, r.ip, r.path, r.ts),
+            (401, None, None, Some(1_795_338_007))
         );
         assert!(
-            parse_clf(br#"10.0.0.1 - - [22/Foo/2026:10:00:07 +0000] "GET / HTTP/1.1" 200 1"#)
-                .is_none()
+            parse_clf(
+                br#"10.0.0.1 - - [22/Nov/2026:10:00:07 +0000] "GET / HTTP/1.1" 4"#,
+                None
+            )
+            .is_none()
+        );
+        assert!(
+            parse_clf(
+                br#"10.0.0.1 - - [22/Foo/2026:10:00:07 +0000] "GET / HTTP/1.1" 200 1"#,
+                None
+            )
+            .is_none()
         );
     }
 
     #[test]
     fn uvicorn_line() {
-        let r = parse_uvicorn(br#"INFO:     172.26.0.3:37290 - "GET /api/v1/auth/validate HTTP/1.1" 401 Unauthorized"#).unwrap();
+        let r = parse_uvicorn(br#"INFO:     172.26.0.3:37290 - "GET /api/v1/auth/validate HTTP/1.1" 401 Unauthorized"#, None).unwrap();
         assert_eq!(r.status, 401);
         assert_eq!(r.ip.as_deref(), Some("172.26.0.3"));
         assert_eq!(r.path.as_deref(), Some("/api/v1/auth/validate"));
         assert_eq!(r.ts, None);
-        assert!(parse_uvicorn(br#"172.26.0.3:37290 - "GET / HTTP/1.1" 200"#).is_some());
-        assert!(parse_uvicorn(b"INFO:     Application startup complete.").is_none());
+        assert!(parse_uvicorn(br#"172.26.0.3:37290 - "GET / HTTP/1.1" 200"#, None).is_some());
+        assert!(parse_uvicorn(b"INFO:     Application startup complete.", None).is_none());
     }
 
     #[test]

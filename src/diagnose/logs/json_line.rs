@@ -1,18 +1,25 @@
-//! One JSON-lines record, read fast: a single pass over a flat object that picks out the
-//! configured fields without building a document. Anything the fast path does not handle
-//! (escapes in strings, nested values) goes to serde_json, which is authoritative; the fast
-//! path only answers for lines it fully understood.
+//! One JSON-lines record, read fast: a single pass over the line that checks it as strictly
+//! as serde_json does and picks out the configured fields without building a document.
+//! Nested objects and arrays are skipped unless a configured dotted name (`http.response.
+//! status_code`) leads into them. A field's value is the last string, number, boolean or
+//! null in the line whose path (its keys joined by `.`) is the configured name;
+//! [`super::json_ref`] defines the same with serde_json, and only a line with an escaped
+//! key on the way to a field is left to it.
 
 use super::formats::{FieldNames, Record};
-use super::json_scan::{Name, Seen, quote_or_backslash, window};
-use super::number::{epoch_number, full, scan, status_number, status_text};
-use super::times::{IsoMinute, iso_time};
-use serde_json::Value;
+use super::json_ref;
+use super::json_scan::{
+    MAX_DEPTH, Name, Seen, skip_value, skip_ws, string_end, string_stop, unescape, window,
+};
+use super::number::{epoch_number, number, status_number, status_text};
+use super::times::IsoMinute;
 use std::borrow::Cow;
 
-enum Fast<'a> {
-    Done(Option<Record<'a>>),
-    /// Valid-looking but beyond the fast path: ask serde_json.
+/// Why the fast path stopped early.
+enum Stop {
+    /// Not valid JSON, or not an object.
+    Malformed,
+    /// A key with escapes where a field could be: serde_json decides.
     Fallback,
 }
 
@@ -32,27 +39,37 @@ const LATENCY: usize = 6;
 
 #[derive(Clone, Copy)]
 enum Val {
-    /// A string's contents, without escapes, as a byte range of the line.
-    Str(usize, usize),
-    /// A number's range, and its value when reading it was cheap.
-    Num(usize, usize, Option<f64>),
+    /// A string's contents as a byte range of the line, and whether it holds escapes.
+    Str(usize, usize, bool),
+    Num(f64),
+    /// `true`, `false`, `null`.
     Other,
 }
 
-/// Past JSON whitespace from `i`. Compact lines have none, and every byte that could be
-/// whitespace is at most a space, so one compare settles the usual case.
-fn skip_ws(b: &[u8], i: usize) -> usize {
-    match b.get(i) {
-        Some(c) if *c <= b' ' => skip_ws_from(b, i),
-        _ => i,
-    }
+/// A field's value as the conversions below read it, from either path.
+pub enum Leaf<'x> {
+    Str(&'x [u8]),
+    Num(f64),
+    Other,
 }
 
-fn skip_ws_from(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
-        i += 1;
+/// The configured names that may still be reached inside an object: slot and how much of
+/// the name the keys on the way have matched (up to and including a `.`).
+#[derive(Clone, Copy, Default)]
+struct Alive {
+    at: [(usize, usize); 7],
+    len: usize,
+}
+
+impl Alive {
+    fn iter(&self) -> impl Iterator<Item = &(usize, usize)> {
+        self.at[..self.len].iter()
     }
-    i
+
+    fn push(&mut self, slot: usize, off: usize) {
+        self.at[self.len] = (slot, off);
+        self.len += 1;
+    }
 }
 
 /// The configured fields, prepared once per worker, and what the last line looked like:
@@ -60,6 +77,10 @@ fn skip_ws_from(b: &[u8], mut i: usize) -> usize {
 pub struct Picker {
     fields: FieldNames,
     names: [Name; 7],
+    /// Names holding a `.`, each at most once (a repeated name belongs to its first field):
+    /// the ones an object value can lead to.
+    dotted: Alive,
+    bytes: [Box<[u8]>; 7],
     /// The n-th key of the last line. One producer writes the same keys in the same order
     /// on every line, so this one is tried first and usually is the one.
     seen: [Seen; 16],
@@ -69,22 +90,18 @@ pub struct Picker {
 
 impl Picker {
     pub fn new(fields: &FieldNames) -> Self {
-        let names = [
-            &fields.status,
-            &fields.key,
-            &fields.ip,
-            &fields.path,
-            &fields.method,
-            &fields.ts,
-            &fields.latency,
-        ];
-        let names = std::array::from_fn(|k| {
-            let earlier: Vec<&str> = names[..k].iter().map(|n| n.as_str()).collect();
-            Name::new(names[k], &earlier)
-        });
+        let names = fields.in_slot_order();
+        let mut dotted = Alive::default();
+        for (slot, name) in names.iter().enumerate() {
+            if name.contains('.') && !names[..slot].contains(name) {
+                dotted.push(slot, 0);
+            }
+        }
         Self {
             fields: fields.clone(),
-            names,
+            names: std::array::from_fn(|k| Name::new(names[k], &names[..k])),
+            dotted,
+            bytes: std::array::from_fn(|k| names[k].as_bytes().into()),
             seen: [Seen::NONE; 16],
             texts_for: None,
             minute: IsoMinute::default(),
@@ -100,15 +117,15 @@ impl Picker {
 
     pub fn parse<'a>(&mut self, line: &'a [u8]) -> Option<Record<'a>> {
         match self.fast(line) {
-            Fast::Done(r) => r,
-            Fast::Fallback => slow(line, &self.fields),
+            Ok(got) => self.record(line, &got),
+            Err(Stop::Malformed) => None,
+            Err(Stop::Fallback) => json_ref::read(line, &self.fields),
         }
     }
 
-    /// The slot of the key whose opening quote is at `i`, and where the key ends.
-    /// `Err(true)` when the key holds an escape, `Err(false)` when it is not closed.
+    /// The slot of the top-level key whose opening quote is at `i`, and where the key ends.
     /// `nth`: the key's place in the line.
-    fn key(&mut self, b: &[u8], i: usize, nth: usize) -> Result<(Option<usize>, usize), bool> {
+    fn key(&mut self, b: &[u8], i: usize, nth: usize) -> Result<(Option<usize>, usize), Stop> {
         let s = i + 1;
         let w = window(b, s);
         if let Some(seen) = self.seen.get(nth)
@@ -119,10 +136,10 @@ impl Picker {
         let slot = self.names.iter().position(|n| n.is_key_at(b, s, w));
         let end = match slot {
             Some(slot) => s + self.names[slot].len(),
-            None => match quote_or_backslash(b, s) {
+            None => match string_stop(b, s) {
                 Some(q) if b[q] == b'"' => q,
-                Some(_) => return Err(true),
-                None => return Err(false),
+                Some(q) if b[q] == b'\\' => return Err(Stop::Fallback),
+                _ => return Err(Stop::Malformed),
             },
         };
         if let Some(seen) = self.seen.get_mut(nth) {
@@ -131,12 +148,12 @@ impl Picker {
         Ok((slot, end))
     }
 
-    fn fast<'a>(&mut self, b: &'a [u8]) -> Fast<'a> {
+    fn fast(&mut self, b: &[u8]) -> Result<[Option<Val>; 7], Stop> {
         let mut got: [Option<Val>; 7] = [None; 7];
         let mut nth = 0;
         let mut i = skip_ws(b, 0);
         if b.get(i) != Some(&b'{') {
-            return Fast::Done(None);
+            return Err(Stop::Malformed);
         }
         i = skip_ws(b, i + 1);
         if b.get(i) == Some(&b'}') {
@@ -144,62 +161,116 @@ impl Picker {
         } else {
             loop {
                 if b.get(i) != Some(&b'"') {
-                    return Fast::Done(None);
+                    return Err(Stop::Malformed);
                 }
-                let (slot, key_end) = match self.key(b, i, nth) {
-                    Ok(k) => k,
-                    Err(true) => return Fast::Fallback,
-                    Err(false) => return Fast::Done(None),
+                let (slot, key_end) = self.key(b, i, nth)?;
+                let key = &b[i + 1..key_end];
+                i = colon(b, key_end + 1)?;
+                let child = match b.get(i) {
+                    Some(b'{') => self.dotted.step(&self.bytes, key).1,
+                    _ => Alive::default(),
                 };
-                i = skip_ws(b, key_end + 1);
-                if b.get(i) != Some(&b':') {
-                    return Fast::Done(None);
-                }
-                i = skip_ws(b, i + 1);
-                let (val, end) = match b.get(i) {
-                    Some(b'"') => match quote_or_backslash(b, i + 1) {
-                        Some(q) if b[q] == b'"' => (Val::Str(i + 1, q), q + 1),
-                        Some(_) => return Fast::Fallback,
-                        None => return Fast::Done(None),
-                    },
-                    Some(b'-' | b'0'..=b'9') => match scan(b, i) {
-                        Some((e, plain)) => (Val::Num(i, e, plain), e),
-                        None => return Fast::Done(None),
-                    },
-                    Some(b't') if b[i..].starts_with(b"true") => (Val::Other, i + 4),
-                    Some(b'f') if b[i..].starts_with(b"false") => (Val::Other, i + 5),
-                    Some(b'n') if b[i..].starts_with(b"null") => (Val::Other, i + 4),
-                    Some(b'{' | b'[') => return Fast::Fallback,
-                    _ => return Fast::Done(None),
-                };
-                if let Some(slot) = slot {
-                    got[slot] = Some(val);
-                }
+                i = self.value(b, i, 1, slot, child, &mut got)?;
                 nth += 1;
-                i = skip_ws(b, end);
                 match b.get(i) {
                     Some(b',') => i = skip_ws(b, i + 1),
                     Some(b'}') => {
                         i += 1;
                         break;
                     }
-                    _ => return Fast::Done(None),
+                    _ => return Err(Stop::Malformed),
                 }
             }
         }
         if skip_ws(b, i) != b.len() {
-            return Fast::Done(None);
+            return Err(Stop::Malformed);
         }
-        Fast::Done(self.record(b, &got))
+        Ok(got)
+    }
+
+    /// Reads the value at `i` (`depth` containers around it) into `leaf`'s slot, or into
+    /// the fields `child` leads to inside it; returns where the next token starts.
+    fn value(
+        &self,
+        b: &[u8],
+        i: usize,
+        depth: usize,
+        leaf: Option<usize>,
+        child: Alive,
+        got: &mut [Option<Val>; 7],
+    ) -> Result<usize, Stop> {
+        let (val, end) = match b.get(i) {
+            Some(b'"') => match string_end(b, i + 1) {
+                Some((q, escaped)) => (Val::Str(i + 1, q, escaped), q + 1),
+                None => return Err(Stop::Malformed),
+            },
+            Some(b'-' | b'0'..=b'9') => match number(b, i) {
+                Some((e, v)) => (Val::Num(v), e),
+                None => return Err(Stop::Malformed),
+            },
+            Some(b'{') if child.len > 0 && depth < MAX_DEPTH => {
+                return Ok(skip_ws(b, self.object(b, i + 1, depth + 1, child, got)?));
+            }
+            Some(b'{' | b'[') => {
+                let end = skip_value(b, i, depth).ok_or(Stop::Malformed)?;
+                return Ok(skip_ws(b, end));
+            }
+            Some(b't') if b[i..].starts_with(b"true") => (Val::Other, i + 4),
+            Some(b'f') if b[i..].starts_with(b"false") => (Val::Other, i + 5),
+            Some(b'n') if b[i..].starts_with(b"null") => (Val::Other, i + 4),
+            _ => return Err(Stop::Malformed),
+        };
+        if let Some(slot) = leaf {
+            got[slot] = Some(val);
+        }
+        Ok(skip_ws(b, end))
+    }
+
+    /// A nested object from just after its `{`, where the names in `alive` may lead;
+    /// returns where it ends.
+    fn object(
+        &self,
+        b: &[u8],
+        i: usize,
+        depth: usize,
+        alive: Alive,
+        got: &mut [Option<Val>; 7],
+    ) -> Result<usize, Stop> {
+        let mut i = skip_ws(b, i);
+        if b.get(i) == Some(&b'}') {
+            return Ok(i + 1);
+        }
+        loop {
+            if b.get(i) != Some(&b'"') {
+                return Err(Stop::Malformed);
+            }
+            let (q, escaped) = string_end(b, i + 1).ok_or(Stop::Malformed)?;
+            if escaped {
+                return Err(Stop::Fallback);
+            }
+            let (leaf, child) = alive.step(&self.bytes, &b[i + 1..q]);
+            i = colon(b, q + 1)?;
+            i = self.value(b, i, depth, leaf, child, got)?;
+            match b.get(i) {
+                Some(b',') => i = skip_ws(b, i + 1),
+                Some(b'}') => return Ok(i + 1),
+                _ => return Err(Stop::Malformed),
+            }
+        }
     }
 
     /// The record from the values found; `None` without a valid status.
     fn record<'a>(&mut self, b: &'a [u8], got: &[Option<Val>; 7]) -> Option<Record<'a>> {
-        let status = match got[STATUS] {
-            Some(Val::Num(s, e, v)) => status_number(v.or_else(|| full(&b[s..e]))),
-            Some(Val::Str(s, e)) => status_text(&b[s..e]),
-            _ => None,
-        }?;
+        // Escaped strings are decoded only for the fields that are read.
+        let bytes = |v: Option<Val>| -> Option<Cow<'a, [u8]>> {
+            match v? {
+                Val::Str(s, e, false) => Some(Cow::Borrowed(&b[s..e])),
+                Val::Str(s, e, true) => unescape(b, s - 1, e).map(|t| Cow::Owned(t.into_bytes())),
+                _ => None,
+            }
+        };
+        let status_text = bytes(got[STATUS]);
+        let status = status_of(leaf(got[STATUS], &status_text)?)?;
         let wanted = self.texts_for.as_ref().is_none_or(|w| w.contains(&status));
         // One UTF-8 check of the whole line is cheaper than one per field; when it fails,
         // each field is checked alone, so a bad byte elsewhere costs no field.
@@ -210,22 +281,19 @@ impl Picker {
         };
         let text = |v: Option<Val>| match v {
             _ if !wanted => None,
-            Some(Val::Str(s, e)) => match line {
+            Some(Val::Str(s, e, false)) => match line {
                 Some(line) => line.get(s..e),
                 None => std::str::from_utf8(&b[s..e]).ok(),
             }
             .map(Cow::Borrowed),
+            Some(Val::Str(s, e, true)) => unescape(b, s - 1, e).map(Cow::Owned),
             _ => None,
         };
-        let ts = match got[TS] {
-            Some(Val::Str(s, e)) => self.minute.iso_time(&b[s..e]),
-            Some(Val::Num(s, e, v)) => v.or_else(|| full(&b[s..e])).and_then(epoch_number),
-            _ => None,
-        };
-        let latency_ms = match got[LATENCY] {
-            Some(Val::Num(s, e, v)) => v.or_else(|| full(&b[s..e])).filter(|v| *v >= 0.0),
-            _ => None,
-        };
+        let ts_text = bytes(got[TS]);
+        let minute = &mut self.minute;
+        let ts = leaf(got[TS], &ts_text).and_then(|l| ts_of(l, |t| minute.iso_time(t)));
+        let latency_text = bytes(got[LATENCY]);
+        let latency_ms = leaf(got[LATENCY], &latency_text).and_then(latency_of);
         Some(Record {
             status,
             key: text(got[KEY]),
@@ -238,170 +306,69 @@ impl Picker {
     }
 }
 
-fn slow<'a>(line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
-    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(line) else {
-        return None;
+impl Alive {
+    /// Past the key `key`: the slot it completes, and the names still alive inside it.
+    fn step(&self, names: &[Box<[u8]>; 7], key: &[u8]) -> (Option<usize>, Alive) {
+        let mut leaf = None;
+        let mut child = Alive::default();
+        for &(slot, off) in self.iter() {
+            let rest = &names[slot][off..];
+            if rest == key {
+                leaf = leaf.or(Some(slot));
+            } else if rest.len() > key.len() && rest.starts_with(key) && rest[key.len()] == b'.' {
+                child.push(slot, off + key.len() + 1);
+            }
+        }
+        (leaf, child)
+    }
+}
+
+/// A value found by the fast path, with its string contents decoded in `text`.
+fn leaf<'x>(v: Option<Val>, text: &'x Option<Cow<'_, [u8]>>) -> Option<Leaf<'x>> {
+    match (v?, text) {
+        (Val::Num(n), _) => Some(Leaf::Num(n)),
+        (Val::Other, _) => Some(Leaf::Other),
+        (Val::Str(..), Some(t)) => Some(Leaf::Str(t)),
+        (Val::Str(..), None) => None,
+    }
+}
+
+/// Past the `:` after a key that ends before `i`, and the whitespace after it.
+fn colon(b: &[u8], i: usize) -> Result<usize, Stop> {
+    let i = skip_ws(b, i);
+    if b.get(i) != Some(&b':') {
+        return Err(Stop::Malformed);
+    }
+    Ok(skip_ws(b, i + 1))
+}
+
+/// A status is an integer 100..=999, as a JSON number or a three-digit string.
+pub fn status_of(v: Leaf) -> Option<u16> {
+    match v {
+        Leaf::Num(n) => status_number(Some(n)),
+        Leaf::Str(s) => status_text(s),
+        Leaf::Other => None,
+    }
+}
+
+/// A time is ISO 8601 text, or epoch seconds or milliseconds as a number.
+pub fn ts_of(v: Leaf, iso: impl FnOnce(&[u8]) -> Option<i64>) -> Option<i64> {
+    match v {
+        Leaf::Str(s) => iso(s),
+        Leaf::Num(n) => epoch_number(n),
+        Leaf::Other => None,
+    }
+}
+
+/// A latency in milliseconds, as a number or a number sent as a string; never negative.
+pub fn latency_of(v: Leaf) -> Option<f64> {
+    let n = match v {
+        Leaf::Num(n) => n,
+        Leaf::Str(s) => number(s, 0).filter(|(end, _)| *end == s.len())?.1,
+        Leaf::Other => return None,
     };
-    let text = |k: &str| match obj.get(k) {
-        Some(Value::String(s)) => Some(Cow::Owned(s.clone())),
-        _ => None,
-    };
-    let status = match obj.get(&names.status)? {
-        Value::Number(n) if n.is_i64() || n.is_u64() || n.is_f64() => status_number(n.as_f64()),
-        Value::String(s) => status_text(s.as_bytes()),
-        _ => None,
-    }?;
-    let ts = match obj.get(&names.ts) {
-        Some(Value::String(s)) => iso_time(s.as_bytes()),
-        Some(Value::Number(n)) => n.as_f64().and_then(epoch_number),
-        _ => None,
-    };
-    let latency_ms = match obj.get(&names.latency) {
-        Some(Value::Number(n)) => n.as_f64().filter(|v| *v >= 0.0),
-        _ => None,
-    };
-    Some(Record {
-        status,
-        key: text(&names.key),
-        ip: text(&names.ip),
-        path: text(&names.path),
-        method: text(&names.method),
-        ts,
-        latency_ms,
-    })
+    (n >= 0.0).then_some(n)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn p(line: &str) -> Option<Record<'_>> {
-        parse(line.as_bytes(), &FieldNames::default())
-    }
-
-    #[test]
-    fn typical_gateway_line() {
-        let r = p(r#"{"ts":"2026-11-22T10:00:00.120Z","method":"GET","path":"/v1/orders/9","status":401,"key_id":"key_42","ip":"203.0.113.9","latency_ms":12.5,"ua":"x","ok":false,"n":null}"#).unwrap();
-        assert_eq!(r.status, 401);
-        assert_eq!(r.key.as_deref(), Some("key_42"));
-        assert_eq!(r.ts, Some(1_795_341_600));
-        assert_eq!(r.latency_ms, Some(12.5));
-    }
-
-    #[test]
-    fn escapes_and_nesting_go_through_serde() {
-        let r = p(r#"{"status":"403","path":"/v1/a\"b","meta":{"x":[1,2]},"ts":1795341600123}"#)
-            .unwrap();
-        assert_eq!(r.status, 403);
-        assert_eq!(r.path.as_deref(), Some("/v1/a\"b"));
-        assert_eq!(r.ts, Some(1_795_341_600));
-    }
-
-    #[test]
-    fn malformed_lines() {
-        for bad in [
-            r#"{"status":401"#,
-            r#"{"status":401} x"#,
-            r#"{"status":01}"#,
-            r#"{"status":4.5}"#,
-            r#"{"path":"/"}"#,
-            r#"[401]"#,
-            r#"{"status":401,}"#,
-            r#"{"status":"4x1"}"#,
-            r#"{"status": 401, "a": tru}"#,
-        ] {
-            assert!(p(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn fast_and_slow_paths_agree() {
-        let line = r#"{ "status" : 429 , "key_id":"k", "ip":"1.2.3.4","path":"/x","method":"POST","ts":"2026-11-22 10:00:00+01:00","latency_ms":3e2 }"#;
-        let names = FieldNames::default();
-        let Fast::Done(Some(fast_r)) = Picker::new(&names).fast(line.as_bytes()) else {
-            panic!()
-        };
-        assert_eq!(Some(fast_r), slow(line.as_bytes(), &names));
-    }
-
-    #[test]
-    fn names_longer_than_a_window_and_odd_names() {
-        let names = FieldNames {
-            status: "http_response_status_code".into(),
-            key: "k\\q".into(),
-            ip: String::new(),
-            ..FieldNames::default()
-        };
-        let line = br#"{"http_response_status_code":404,"http_response_status_cod":500,"":"9.9.9.9","k\\q":"x"}"#;
-        let r = Picker::new(&names).parse(line).unwrap();
-        assert_eq!(r.status, 404);
-        assert_eq!(r.ip.as_deref(), Some("9.9.9.9"));
-        assert_eq!(r.key.as_deref(), Some("x"));
-    }
-
-    #[test]
-    fn invalid_utf8_costs_only_its_field() {
-        let mut line = br#"{"status":401,"path":"/a","key_id":"k","ua":"?"}"#.to_vec();
-        let q = line.iter().position(|c| *c == b'?').unwrap();
-        line[q] = 0xff;
-        let r = p_bytes(&line).unwrap();
-        assert_eq!(
-            (r.path.as_deref(), r.key.as_deref()),
-            (Some("/a"), Some("k"))
-        );
-        line = br#"{"status":401,"path":"/?","key_id":"k"}"#.to_vec();
-        let q = line.iter().position(|c| *c == b'?').unwrap();
-        line[q] = 0xff;
-        let r = p_bytes(&line).unwrap();
-        assert_eq!((r.path.as_deref(), r.key.as_deref()), (None, Some("k")));
-    }
-
-    fn p_bytes(line: &[u8]) -> Option<Record<'_>> {
-        parse(line, &FieldNames::default())
-    }
-
-    fn json_value() -> impl Strategy<Value = String> {
-        prop_oneof![
-            "\"[ -!#-\\[\\]-~]{0,30}\"",
-            "-?(0|[1-9][0-9]{0,5})(\\.[0-9]{1,4})?([eE][+-]?[0-9])?",
-            "[1-5][0-9][0-9]",
-            "\"[1-5][0-9]{2}\"",
-            "\"20[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-5][0-9]:[0-6][0-9](\\.[0-9]{1,3})?(Z|[+-]0[0-9]:?[0-5][0-9])?\"",
-            Just("true".to_string()),
-            Just("null".to_string()),
-            Just("{\"a\":[1]}".to_string()),
-            Just("\"a\\\"b\"".to_string()),
-        ]
-    }
-
-    proptest! {
-        #[test]
-        fn fast_path_agrees_with_serde(lines in prop::collection::vec(
-            prop::collection::vec(
-                (prop_oneof![
-                    Just("status"), Just("key_id"), Just("ip"), Just("path"), Just("method"),
-                    Just("ts"), Just("latency_ms"), Just("ua"), Just("stat"), Just("tss"),
-                ], json_value(), "[ ]{0,1}"),
-                0..10,
-            ),
-            1..6,
-        )) {
-            // One picker for all lines, as a worker has: what it remembers from one line
-            // (key order, minute) must never change how it reads the next.
-            let names = FieldNames::default();
-            let mut picker = Picker::new(&names);
-            for fields in &lines {
-                let body: Vec<String> = fields
-                    .iter()
-                    .map(|(k, v, ws)| format!("{ws}\"{k}\"{ws}:{ws}{v}{ws}"))
-                    .collect();
-                let line = format!("{{{}}}", body.join(","));
-                match picker.fast(line.as_bytes()) {
-                    Fast::Done(r) => prop_assert_eq!(r, slow(line.as_bytes(), &names), "{}", line),
-                    Fast::Fallback => prop_assert!(line.contains('\\') || line.contains('[')),
-                }
-            }
-        }
-    }
-}
+mod tests;

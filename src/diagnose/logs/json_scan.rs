@@ -103,9 +103,10 @@ pub fn window(b: &[u8], s: usize) -> u128 {
     }
 }
 
-/// The first `"` or `\` at or after `i`, eight bytes at a time: string values are mostly
-/// 5 to 30 bytes, too short for memchr's vector loop to pay off.
-pub fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
+/// The first `"`, `\` or control character (which JSON forbids raw in a string) at or after
+/// `i`, eight bytes at a time: string values are mostly 5 to 30 bytes, too short for
+/// memchr's vector loop to pay off.
+pub fn string_stop(b: &[u8], i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
@@ -115,9 +116,10 @@ pub fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
         // Every chunk is eight bytes; the zero fallback is never taken.
         let w = w.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
         // Only the lowest flagged byte is exact (borrows can flag bytes above it), and the
-        // lowest is the one wanted.
-        let hits =
-            zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')));
+        // lowest is the one wanted. The last term flags bytes below 0x20.
+        let hits = zero_byte(w ^ (ONES * u64::from(b'"')))
+            | zero_byte(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS);
         if hits != 0 {
             return Some(i + 8 * k + hits.trailing_zeros() as usize / 8);
         }
@@ -126,8 +128,121 @@ pub fn quote_or_backslash(b: &[u8], i: usize) -> Option<usize> {
     words
         .remainder()
         .iter()
-        .position(|c| matches!(c, b'"' | b'\\'))
+        .position(|c| matches!(c, b'"' | b'\\' | 0..0x20))
         .map(|p| i + done + p)
+}
+
+/// The closing quote of the string whose contents start at `s`, and whether it holds
+/// escapes; `None` when it is not valid JSON (unclosed, a raw control character, a bad
+/// escape or an unpaired surrogate, which serde_json refuses too).
+pub fn string_end(b: &[u8], s: usize) -> Option<(usize, bool)> {
+    let mut i = s;
+    let mut escaped = false;
+    loop {
+        let q = string_stop(b, i)?;
+        match b[q] {
+            b'"' => return Some((q, escaped)),
+            b'\\' => {
+                i = escape_end(b, q)?;
+                escaped = true;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Past the escape starting with the backslash at `q`.
+fn escape_end(b: &[u8], q: usize) -> Option<usize> {
+    match b.get(q + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(q + 2),
+        b'u' => match hex4(b, q + 2)? {
+            0xD800..=0xDBFF => {
+                let low = b.get(q + 6..q + 8) == Some(&b"\\u"[..]);
+                (low && matches!(hex4(b, q + 8)?, 0xDC00..=0xDFFF)).then_some(q + 12)
+            }
+            0xDC00..=0xDFFF => None,
+            _ => Some(q + 6),
+        },
+        _ => None,
+    }
+}
+
+fn hex4(b: &[u8], i: usize) -> Option<u16> {
+    let digits = b.get(i..i + 4)?;
+    let text = std::str::from_utf8(digits).ok()?;
+    // from_str_radix takes a sign; JSON does not.
+    if !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u16::from_str_radix(text, 16).ok()
+}
+
+/// The contents of a string with escapes, from its opening quote at `q0` to its closing
+/// quote at `q1`; `None` when they are not UTF-8.
+pub fn unescape(b: &[u8], q0: usize, q1: usize) -> Option<String> {
+    serde_json::from_slice(&b[q0..=q1]).ok()
+}
+
+/// Containers serde_json lets a line nest (its recursion limit): a deeper line is malformed.
+pub const MAX_DEPTH: usize = 127;
+
+/// Past the JSON value at `i`, checked as strictly as serde_json checks it, without
+/// building it. `depth`: containers around `i`.
+pub fn skip_value(b: &[u8], i: usize, depth: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => string_end(b, i + 1).map(|(q, _)| q + 1),
+        b'-' | b'0'..=b'9' => super::number::number(b, i).map(|(end, _)| end),
+        b't' => literal(b, i, b"true"),
+        b'f' => literal(b, i, b"false"),
+        b'n' => literal(b, i, b"null"),
+        open @ (b'{' | b'[') if depth < MAX_DEPTH => {
+            let close = if open == b'{' { b'}' } else { b']' };
+            let mut i = skip_ws(b, i + 1);
+            if b.get(i) == Some(&close) {
+                return Some(i + 1);
+            }
+            loop {
+                if open == b'{' {
+                    if b.get(i) != Some(&b'"') {
+                        return None;
+                    }
+                    let (q, _) = string_end(b, i + 1)?;
+                    i = skip_ws(b, q + 1);
+                    if b.get(i) != Some(&b':') {
+                        return None;
+                    }
+                    i = skip_ws(b, i + 1);
+                }
+                i = skip_ws(b, skip_value(b, i, depth + 1)?);
+                match *b.get(i)? {
+                    b',' => i = skip_ws(b, i + 1),
+                    c if c == close => return Some(i + 1),
+                    _ => return None,
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+fn literal(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    b[i..].starts_with(word).then_some(i + word.len())
+}
+
+/// Past JSON whitespace from `i`. Compact lines have none, and every byte that could be
+/// whitespace is at most a space, so one compare settles the usual case.
+pub fn skip_ws(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(c) if *c <= b' ' => skip_ws_from(b, i),
+        _ => i,
+    }
+}
+
+fn skip_ws_from(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -137,10 +252,10 @@ mod tests {
 
     proptest! {
         #[test]
-        fn finds_the_first_quote_or_backslash(s in "[a-z\"\\\\]{0,40}", from in 0usize..45) {
+        fn finds_the_first_quote_backslash_or_control(s in "[a-z\"\\\\\t\u{1f}\u{7f}é]{0,40}", from in 0usize..45) {
             let b = s.as_bytes();
-            let want = b.iter().enumerate().skip(from).find(|(_, c)| matches!(c, b'"' | b'\\')).map(|(i, _)| i);
-            prop_assert_eq!(quote_or_backslash(b, from), want);
+            let want = b.iter().enumerate().skip(from).find(|(_, c)| matches!(c, b'"' | b'\\' | 0..0x20)).map(|(i, _)| i);
+            prop_assert_eq!(string_stop(b, from), want);
         }
 
         #[test]

@@ -3,8 +3,10 @@
 //! threads parse chunks into per-thread tallies that merge at the end, so memory stays
 //! bounded by the chunk queue and the tallies, not by the file.
 
+mod chunks;
 mod formats;
 mod json_line;
+mod json_ref;
 mod json_scan;
 mod number;
 mod report;
@@ -117,6 +119,8 @@ pub fn triage_reader(
 struct Chunk {
     seq: u64,
     data: Vec<u8>,
+    /// The head of a line cut after the chunk's lines.
+    cut: Option<Vec<u8>>,
 }
 
 fn triage_one<'r>(
@@ -131,27 +135,31 @@ fn triage_one<'r>(
         .fill_buf()
         .map_err(|e| DiagnoseError::read(path, 0, e))?
         .starts_with(&[0x1f, 0x8b]);
-    let mut reader: Box<dyn Read + 'r> = if is_gzip {
+    let reader: Box<dyn Read + 'r> = if is_gzip {
         Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
     };
-    let chunk_size = cfg.chunk_size.max(1);
-    let mut carry = Vec::new();
-    let mut first = Vec::with_capacity(chunk_size + 1024);
-    let mut eof = fill(&mut reader, &mut first, &mut carry, chunk_size);
+    let mut chunker = chunks::Chunker::new(reader, cfg.chunk_size);
     // The format is decided on the first lines (within the first few MiB) however small the
     // chunks are, so the report never depends on where the input was cut (found by the
-    // `log_line` fuzz property).
-    let mut more = Vec::new();
-    while matches!(eof, Ok(false))
-        && first.len() < formats::DETECT_BYTES
-        && formats::non_blank_lines(&first)
-            .nth(formats::DETECT_LINES - 1)
-            .is_none()
-    {
-        eof = fill(&mut reader, &mut more, &mut carry, chunk_size);
-        first.extend_from_slice(&more);
+    // `log_line` fuzz property). The chunks read for it are then triaged in order.
+    let mut head = Vec::new();
+    let mut first = Vec::new();
+    loop {
+        let mut data = Vec::new();
+        let filled = chunker.fill(&mut data);
+        let more = matches!(&filled, Ok(f) if !f.eof);
+        first.extend_from_slice(&data);
+        head.push((data, filled));
+        if !more
+            || first.len() >= formats::DETECT_BYTES
+            || formats::non_blank_lines(&first)
+                .nth(formats::DETECT_LINES - 1)
+                .is_some()
+        {
+            break;
+        }
     }
     let format = formats::detect(&first, &cfg.fields);
     let threads = match cfg.threads {
@@ -159,8 +167,8 @@ fn triage_one<'r>(
         n => n,
     };
     let mut read_error = None;
-    // A bounded queue: the reader never gets more than a few chunks ahead of the workers.
-    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+    // A bounded queue: the reader never gets more than one chunk per worker ahead of them.
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(threads);
     let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
     let work_rx = Mutex::new(work_rx);
     let per_worker: Vec<Stats> = std::thread::scope(|s| {
@@ -181,27 +189,28 @@ fn triage_one<'r>(
                 })
             })
             .collect();
+        let mut head = head.into_iter();
         let mut seq = 0;
-        let mut data = first;
         loop {
-            let done = match eof {
-                Ok(done) => done,
+            let (data, filled) = head.next().unwrap_or_else(|| {
+                let mut data = free_rx.try_recv().unwrap_or_default();
+                let filled = chunker.fill(&mut data);
+                (data, filled)
+            });
+            let (done, cut) = match filled {
+                Ok(f) => (f.eof, f.cut),
                 Err(e) => {
                     read_error = Some(e);
-                    true
+                    (true, None)
                 }
             };
-            if work_tx.send(Chunk { seq, data }).is_err() {
+            if work_tx.send(Chunk { seq, data, cut }).is_err() {
                 break;
             }
             if done {
                 break;
             }
             seq += 1;
-            data = free_rx
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(chunk_size + 1024));
-            eof = fill(&mut reader, &mut data, &mut carry, chunk_size);
         }
         drop(work_tx);
         workers
@@ -223,39 +232,6 @@ fn triage_one<'r>(
     }
 }
 
-/// A line longer than this (beyond the chunk) is cut, and its pieces count as malformed:
-/// memory stays bounded whatever the input.
-const MAX_LINE: usize = 1 << 20;
-
-/// Fills `buf` with the carried-over partial line plus about `chunk_size` new bytes, ending
-/// at a line break, and moves the bytes after the last line break into `carry`. `Ok(true)`
-/// at end of input.
-fn fill(
-    reader: &mut dyn Read,
-    buf: &mut Vec<u8>,
-    carry: &mut Vec<u8>,
-    chunk_size: usize,
-) -> std::io::Result<bool> {
-    buf.clear();
-    buf.append(carry);
-    let limit = buf.len() + chunk_size + MAX_LINE;
-    loop {
-        let want = chunk_size.saturating_sub(buf.len()).max(1) as u64;
-        let got = reader.take(want).read_to_end(buf)?;
-        if (got as u64) < want {
-            return Ok(true);
-        }
-        if let Some(nl) = memchr::memrchr(b'\n', buf) {
-            carry.extend_from_slice(&buf[nl + 1..]);
-            buf.truncate(nl + 1);
-            return Ok(false);
-        }
-        if buf.len() >= limit {
-            return Ok(false);
-        }
-    }
-}
-
 fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mut Stats) {
     let data = chunk.data.as_slice();
     let since = cfg.since.map(|t| t.timestamp());
@@ -263,8 +239,9 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
     let timed = since.is_some() || until.is_some();
     let mut json = json_line::Picker::new(&cfg.fields);
     // The tallies read keys, IPs and paths of failures only; the key filter reads every key.
-    if cfg.key.is_none() {
-        json = json.texts_only_for(&stats::FAILURE_STATUSES);
+    let texts_for = cfg.key.is_none().then_some(&stats::FAILURE_STATUSES[..]);
+    if let Some(statuses) = texts_for {
+        json = json.texts_only_for(statuses);
     }
     let mut n = 0u64;
     let mut start = 0;
@@ -280,8 +257,10 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
         }
         st.lines += 1;
         let parsed = match format {
+            // Judged cut wherever it lies, so a line's fate never depends on chunk bounds.
+            _ if line.len() > chunks::MAX_LINE => None,
             Format::JsonLines => json.parse(line),
-            _ => formats::parse_line(format, line, &cfg.fields),
+            _ => formats::parse_line(format, line, &cfg.fields, texts_for),
         };
         match parsed {
             Some(r) => {
@@ -299,25 +278,32 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
                     st.add(&r);
                 }
             }
-            None => {
-                st.malformed += 1;
-                if st.samples.len() < stats::SAMPLES {
-                    let text = String::from_utf8_lossy(line);
-                    let text: String = crate::diagnose::redact::redact(&text)
-                        .chars()
-                        .take(200)
-                        .collect();
-                    st.sample(Sample {
-                        file,
-                        chunk: chunk.seq,
-                        line_in_chunk: n,
-                        text,
-                    });
-                }
-            }
+            None => malformed(st, file, chunk.seq, n, line),
         }
     }
+    if let Some(head) = &chunk.cut {
+        n += 1;
+        st.lines += 1;
+        malformed(st, file, chunk.seq, n, head);
+    }
     st.chunk_lines.push((file, chunk.seq, n));
+}
+
+fn malformed(st: &mut Stats, file: usize, chunk: u64, line_in_chunk: u64, line: &[u8]) {
+    st.malformed += 1;
+    if st.samples.len() < stats::SAMPLES {
+        let text = String::from_utf8_lossy(line);
+        let text: String = crate::diagnose::redact::redact(&text)
+            .chars()
+            .take(200)
+            .collect();
+        st.sample(Sample {
+            file,
+            chunk,
+            line_in_chunk,
+            text,
+        });
+    }
 }
 
 /// Where the last line starts when the chunk does not end with a line break.

@@ -51,6 +51,14 @@ pub fn scan(b: &[u8], start: usize) -> Option<(usize, Option<f64>)> {
     Some((i, plain))
 }
 
+/// The JSON number at `start`: where it ends and its value. `None` when it breaks the
+/// grammar or, as serde_json has it, when it is too large for an `f64`.
+pub fn number(b: &[u8], start: usize) -> Option<(usize, f64)> {
+    let (end, plain) = scan(b, start)?;
+    let v = plain.or_else(|| full(&b[start..end]))?;
+    v.is_finite().then_some((end, v))
+}
+
 /// The value of a number that passed [`scan`] without one.
 pub fn full(n: &[u8]) -> Option<f64> {
     std::str::from_utf8(n).ok()?.parse().ok()

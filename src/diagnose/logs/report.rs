@@ -274,7 +274,12 @@ fn format_ts(t: i64) -> String {
 }
 
 impl LogsReport {
+    /// The facts the logs establish; none when no line was counted, since rates of nothing
+    /// would read as "no failures".
     pub fn facts(&self) -> Vec<(&'static str, FactValue)> {
+        if self.requests == 0 {
+            return Vec::new();
+        }
         let mut facts = vec![
             ("logs.rate_401", FactValue::Number(self.rate_401)),
             ("logs.rate_403", FactValue::Number(self.rate_403)),

@@ -193,3 +193,84 @@ fn empty_input_is_a_quiet_report() {
     assert_eq!((r.requests, r.rate_401, r.band_401), (0, 0.0, Band::Normal));
     assert!(r.latency_ms.is_none());
 }
+
+#[test]
+fn nothing_parsed_sets_no_facts() {
+    let r = run("not json\n{\"status\":\n", &LogsConfig::default());
+    assert_eq!((r.requests, r.malformed), (0, 2));
+    assert_eq!(r.facts(), []);
+    assert!(
+        !run(&sample_log(), &LogsConfig::default())
+            .facts()
+            .is_empty()
+    );
+}
+
+/// A line `len` bytes long, of JSON that never closes, as a runaway logger writes.
+fn runaway(len: usize) -> String {
+    let mut s = String::from("{\"status\":401,\"msg\":\"");
+    s.extend(std::iter::repeat_n('x', len - s.len()));
+    s
+}
+
+#[test]
+fn a_line_over_the_cap_counts_as_one_malformed_line() {
+    let ok = line("2026-11-22T10:00:00Z", 401, "k", "/", 1);
+    let long = runaway(3 * chunks::MAX_LINE);
+    // Between lines, at the end without a line break, and as long as a chunk allows.
+    for log in [
+        format!("{ok}{long}\n{ok}"),
+        format!("{ok}{ok}{long}"),
+        format!("{ok}{}\n{ok}", runaway(chunks::MAX_LINE + 1)),
+    ] {
+        for chunk_size in [1000, 1 << 16, 4 << 20] {
+            let cfg = LogsConfig {
+                chunk_size,
+                ..LogsConfig::default()
+            };
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(log.as_bytes()).unwrap();
+            let packed = gz.finish().unwrap();
+            for r in [
+                run(&log, &cfg),
+                triage_reader(packed.as_slice(), "t.gz", &cfg).unwrap(),
+            ] {
+                assert_eq!(
+                    (r.lines, r.requests, r.malformed),
+                    (3, 2, 1),
+                    "chunk {chunk_size}"
+                );
+                assert!(
+                    r.malformed_samples[0]
+                        .text
+                        .starts_with("{\"status\":401,\"msg\":\"xxx")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_ten_mib_line_takes_time_linear_in_its_length() {
+    const SIZE: usize = 10 << 20;
+    let one_line = runaway(SIZE);
+    let ok = line("2026-11-22T10:00:00Z", 401, "k", "/", 1);
+    let short_lines = ok.repeat(SIZE / ok.len());
+    // The best of three runs each, so a busy machine skews neither side much.
+    let time = |log: &str| {
+        (0..3)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let r = run(log, &LogsConfig::default());
+                (start.elapsed(), r.lines)
+            })
+            .min()
+            .unwrap()
+    };
+    let (long, lines) = time(&one_line);
+    let (short, _) = time(&short_lines);
+    assert_eq!(lines, 1);
+    // Parsing short lines does far more work per byte than skipping a cut line; quadratic
+    // handling of the long line took minutes.
+    assert!(long < short * 2, "one line {long:?}, short lines {short:?}");
+}
