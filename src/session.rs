@@ -3,6 +3,14 @@
 //!
 //! This module is plain data and file I/O: it knows nothing of terminals. What the agent typed
 //! at intake is kept as text, except secrets, which are kept only masked.
+//!
+//! A session is named by its id, never by a path: only ids of the form [`new_id`] makes are
+//! accepted, and only the data folder is looked in, so a resumed case is saved where it was
+//! found. [`CaseLock`] keeps a case to one authdesk at a time.
+
+mod lock;
+
+pub use lock::CaseLock;
 
 use crate::facts::{FactType, FactValue};
 use crate::secret::MaskedSecret;
@@ -12,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// Bumped when a saved session can no longer be read by older code.
 pub const FORMAT_VERSION: u32 = 1;
@@ -90,6 +99,26 @@ pub enum SessionError {
     },
     #[error("no session `{id}` in {dir}")]
     NotFound { id: String, dir: PathBuf },
+    #[error(
+        "{id:?} is not a session id: sessions are named like 20261122-100000-abcd and are \
+         looked for in the data folder only"
+    )]
+    BadId { id: String },
+    #[error("session {path} holds case `{id}`, not the one its file name says")]
+    WrongId { path: PathBuf, id: String },
+    #[error(
+        "session {path} was written by a newer authdesk (session format {version}, this one \
+         reads up to {FORMAT_VERSION}); resume it there"
+    )]
+    Newer { path: PathBuf, version: u32 },
+    #[error("case {id} is open in another authdesk{}", pid.map_or_else(String::new, |p| format!(" (pid {p})")))]
+    OpenElsewhere { id: String, pid: Option<u32> },
+    #[error("cannot lock session {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl Session {
@@ -123,6 +152,7 @@ impl Session {
 
     /// Writes the session atomically over its previous save.
     pub fn save(&self, data_dir: &Path) -> Result<PathBuf, SessionError> {
+        check_id(&self.id)?;
         let dir = sessions_dir(data_dir);
         let path = dir.join(format!("{}.json", self.id));
         let write_err = |source| SessionError::Write {
@@ -136,15 +166,39 @@ impl Session {
         Ok(path)
     }
 
+    /// Reads a session file, refusing one written by a newer format or holding a case other
+    /// than the one its name says (it would be saved somewhere else).
     pub fn read(path: &Path) -> Result<Session, SessionError> {
         let bytes = std::fs::read(path).map_err(|source| SessionError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        serde_json::from_slice(&bytes).map_err(|source| SessionError::Damaged {
+        let damaged = |source| SessionError::Damaged {
             path: path.to_path_buf(),
             source,
-        })
+        };
+        // The version is read on its own first: a newer format may have fields this code
+        // does not know, and "damaged" would be the wrong thing to tell the agent.
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let Version { format_version } = serde_json::from_slice(&bytes).map_err(damaged)?;
+        if format_version > FORMAT_VERSION {
+            return Err(SessionError::Newer {
+                path: path.to_path_buf(),
+                version: format_version,
+            });
+        }
+        let session: Session = serde_json::from_slice(&bytes).map_err(damaged)?;
+        let named = path.file_stem().and_then(|s| s.to_str());
+        if !is_id(&session.id) || named != Some(session.id.as_str()) {
+            return Err(SessionError::WrongId {
+                path: path.to_path_buf(),
+                id: session.id,
+            });
+        }
+        Ok(session)
     }
 
     /// The session with this id, or the most recent unfinished one when `id` is `None`.
@@ -156,6 +210,7 @@ impl Session {
         };
         match id {
             Some(id) => {
+                check_id(id)?;
                 let path = dir.join(format!("{id}.json"));
                 if !path.exists() {
                     return Err(not_found());
@@ -179,6 +234,54 @@ pub fn sessions_dir(data_dir: &Path) -> PathBuf {
 /// A new session id for a case started at `now`.
 pub fn new_id(now: DateTime<Utc>) -> String {
     format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), fastrand::u16(..))
+}
+
+/// Whether `id` has the form [`new_id`] gives: `YYYYMMDD-HHMMSS-xxxx`, lowercase hex. Such an
+/// id is a plain file name, never a path.
+pub fn is_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 15 => *c == b'-',
+            0..15 => c.is_ascii_digit(),
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+        })
+}
+
+fn check_id(id: &str) -> Result<(), SessionError> {
+    if is_id(id) {
+        Ok(())
+    } else {
+        Err(SessionError::BadId {
+            id: crate::secret::redact(id, &[]),
+        })
+    }
+}
+
+/// How old a save's temporary file must be to count as left by a crash: a save takes
+/// milliseconds, and another authdesk may be saving right now.
+const STALE_TEMP: Duration = Duration::from_secs(60);
+
+/// Removes temporary files that an interrupted save left in the sessions folder; returns how
+/// many. Failures are left for the next start.
+pub fn clean_temp_files(data_dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(sessions_dir(data_dir)) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with('.') && name.ends_with(".tmp")
+        })
+        .filter(|e| {
+            let modified = e.metadata().and_then(|m| m.modified());
+            modified.is_ok_and(|m| now.duration_since(m).unwrap_or_default() > STALE_TEMP)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// Unfinished sessions, and the files that could not be read (reported, not fatal).
@@ -315,10 +418,117 @@ mod tests {
     fn missing_session_names_the_folder() {
         let dir = tempfile::tempdir().unwrap();
         assert!(unfinished(dir.path()).sessions.is_empty());
-        let err = Session::load(dir.path(), Some("nope"))
+        let err = Session::load(dir.path(), Some("20261122-100000-0000"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no session `nope`"), "{err}");
+        assert!(err.contains("no session `20261122-100000-0000`"), "{err}");
+    }
+
+    #[test]
+    fn only_ids_of_the_generated_form_are_sessions() {
+        assert!(is_id(&new_id(now())));
+        assert!(is_id("20261122-100000-abcd"));
+        for bad in [
+            "",
+            "/tmp/x",
+            "../20261122-100000-abcd",
+            "20261122-100000-abcd.json",
+            "20261122-100000-ABCD",
+            "20261122-100000-abcg",
+            "20261122_100000-abcd",
+            "2026112a-100000-abcd",
+            "20261122-100000-abc\n",
+        ] {
+            assert!(!is_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_path_is_refused_and_nothing_outside_the_data_folder_is_read() {
+        let data = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let s = walked_session();
+        s.save(elsewhere.path()).unwrap();
+        let outside = sessions_dir(elsewhere.path()).join("20261122-100000-abcd");
+        let err = Session::load(data.path(), Some(outside.to_str().unwrap())).unwrap_err();
+        assert!(matches!(err, SessionError::BadId { .. }), "{err}");
+        assert!(err.to_string().contains("not a session id"), "{err}");
+    }
+
+    #[test]
+    fn a_session_naming_another_case_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = walked_session().save(dir.path()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let renamed = sessions_dir(dir.path()).join("20261122-100000-0001.json");
+        std::fs::write(&renamed, text.replace("20261122-100000-abcd", "../../x")).unwrap();
+        let err = Session::load(dir.path(), Some("20261122-100000-0001")).unwrap_err();
+        assert!(matches!(err, SessionError::WrongId { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_session_from_a_newer_format_is_refused_not_called_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = walked_session().save(dir.path()).unwrap();
+        let mut value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        value["format_version"] = (FORMAT_VERSION + 1).into();
+        value["a_field_from_the_future"] = true.into();
+        std::fs::write(&path, value.to_string()).unwrap();
+        let err = Session::load(dir.path(), Some("20261122-100000-abcd"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("written by a newer authdesk"), "{err}");
+        assert!(
+            err.contains(&format!("format {}", FORMAT_VERSION + 1)),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn stale_temp_files_are_cleaned_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = walked_session().save(dir.path()).unwrap();
+        let sessions = sessions_dir(dir.path());
+        let stale = sessions.join(".20261122-100000-abcd.json.77.1.tmp");
+        let fresh = sessions.join(".20261122-100000-abcd.json.78.2.tmp");
+        for p in [&stale, &fresh] {
+            std::fs::write(p, "{").unwrap();
+        }
+        let old = SystemTime::now() - STALE_TEMP - Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_eq!(clean_temp_files(dir.path()), 1);
+        assert!(!stale.exists());
+        assert!(fresh.exists(), "another authdesk may be saving it");
+        assert!(path.exists());
+    }
+
+    #[test]
+    fn a_held_case_names_its_holder_and_is_free_once_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = CaseLock::acquire(dir.path(), "20261122-100000-abcd").unwrap();
+        let err = CaseLock::acquire(dir.path(), "20261122-100000-abcd").unwrap_err();
+        let want = format!("open in another authdesk (pid {})", std::process::id());
+        assert!(err.to_string().contains(&want), "{err}");
+        assert!(CaseLock::acquire(dir.path(), "20261122-100000-0001").is_ok());
+        drop(held);
+        assert!(CaseLock::acquire(dir.path(), "20261122-100000-abcd").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lock_file_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let _held = CaseLock::acquire(dir.path(), "20261122-100000-abcd").unwrap();
+        let path = sessions_dir(dir.path()).join("20261122-100000-abcd.lock");
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

@@ -417,8 +417,56 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
     p.wait_for("Resumed session");
     let sessions = std::fs::read_dir(p.data().join("sessions"))
         .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().unwrap() == "json")
         .count();
     assert_eq!(sessions, 1, "one case, saved over and over");
+}
+
+/// `authdesk resume ID` without a terminal, as a second authdesk beside the pane's.
+fn resume_elsewhere(p: &Pane, id: &str) -> (i32, String) {
+    let out = Command::new(BIN)
+        .args(["resume", id])
+        .env("AUTHDESK_DATA_DIR", p.data())
+        .env("AUTHDESK_TICKETS_DIR", p.tickets())
+        .env("XDG_CONFIG_HOME", p.dir.path().join("config"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_case_open_in_one_authdesk_is_refused_by_another_until_its_holder_dies() {
+    if !tmux_available() {
+        return;
+    }
+    let p = Pane::new(80, 24);
+    p.run(&["walk", "401", "--input", "customer_id=cus_1001"], &[]);
+    p.wait_for("Intake");
+    p.keys(&["C-s"]);
+    p.wait_walking();
+    let holder = p.app_pid();
+    let saved = std::fs::read_dir(p.data().join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|path| path.extension().is_some_and(|x| x == "json"))
+        .expect("the walk was saved");
+    let id = saved.file_stem().unwrap().to_string_lossy().into_owned();
+
+    let (code, stderr) = resume_elsewhere(&p, &id);
+    assert_eq!(code, 2, "{stderr}");
+    let want = format!("case {id} is open in another authdesk (pid {holder})");
+    assert!(stderr.contains(&want), "expected {want:?} in {stderr}");
+
+    Command::new("kill")
+        .args(["-KILL", &holder])
+        .status()
+        .unwrap();
+    assert_eq!(p.exit_status(), "137");
+    let (_, stderr) = resume_elsewhere(&p, &id);
+    assert!(!stderr.contains("open in another"), "{stderr}");
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
 }
 
 #[test]
