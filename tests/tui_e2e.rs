@@ -413,6 +413,12 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
         log.contains("leaving on signal signal=\"SIGTERM\""),
         "{log}"
     );
+    let mode = |path: PathBuf| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    };
+    assert_eq!(mode(p.data().join("logs")), 0o700);
+    assert_eq!(mode(p.data().join("logs/authdesk.log")), 0o600);
     p.run(&["resume"], &[]);
     p.wait_for("Resumed session");
     let sessions = std::fs::read_dir(p.data().join("sessions"))

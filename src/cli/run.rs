@@ -246,7 +246,8 @@ fn check_answers(rb: &Runbook, answers: &BTreeMap<String, String>) -> Result<()>
 
 fn write_out(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::store::private_dir(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
     }
     crate::store::write_new(path, text.as_bytes())
         .with_context(|| format!("cannot write ticket {}", path.display()))
