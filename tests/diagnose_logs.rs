@@ -169,3 +169,12 @@ fn unreadable_file_exits_2_but_reports_the_rest() {
     assert_eq!(code, 2);
     assert!(err.contains("cut.log.gz, line "), "{err}");
 }
+
+#[test]
+fn threads_above_the_cap_are_an_input_error() {
+    let (code, out, err) = logs(&["--threads", "100000", &fixture("uvicorn.log")], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("more than 256 threads"), "{err}");
+    let (code, _, err) = logs(&["--threads", "256", &fixture("uvicorn.log")], None);
+    assert_eq!(code, 0, "{err}");
+}

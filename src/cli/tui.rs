@@ -74,7 +74,7 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Re
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::load(&config.tui.theme.value, &config.tui.colors, no_color)
         .with_context(|| format!("colours{from}"))?;
-    let catalog = catalog::load(config)?;
+    let catalog = catalog::load(config);
     let _log = crate::tui::log::init(&config.data_dir.value).with_context(|| {
         format!(
             "cannot write logs in {}",
