@@ -37,15 +37,15 @@ fn value(ty: FactType, pick: usize) -> Option<FactValue> {
     Some(match ty {
         FactType::Text => FactValue::Text(TEXTS[pick % TEXTS.len()].into()),
         FactType::Number => FactValue::Number([0.0, 1.0, 3.0, 50.0, 150.0][pick % 5]),
-        FactType::Bool => FactValue::Bool(pick % 2 == 0),
+        FactType::Bool => FactValue::Bool(pick.is_multiple_of(2)),
         FactType::Time => FactValue::Time(now() + Duration::hours([-720, -1, 1][pick % 3])),
         FactType::Ip => FactValue::Ip("203.0.113.7".parse().unwrap()),
-        FactType::CidrList => FactValue::CidrList(if pick % 2 == 0 {
+        FactType::CidrList => FactValue::CidrList(if pick.is_multiple_of(2) {
             vec![]
         } else {
             vec!["203.0.113.0/24".parse().unwrap()]
         }),
-        FactType::TextList => FactValue::TextList(if pick % 2 == 0 {
+        FactType::TextList => FactValue::TextList(if pick.is_multiple_of(2) {
             vec![]
         } else {
             vec!["orders:read".into()]
