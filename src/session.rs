@@ -3,6 +3,14 @@
 //!
 //! This module is plain data and file I/O: it knows nothing of terminals. What the agent typed
 //! at intake is kept as text, except secrets, which are kept only masked.
+//!
+//! A session is named by its id, never by a path: only ids of the form [`new_id`] makes are
+//! accepted, and only the data folder is looked in, so a resumed case is saved where it was
+//! found. [`CaseLock`] keeps a case to one authdesk at a time.
+
+mod lock;
+
+pub use lock::CaseLock;
 
 use crate::facts::{FactType, FactValue};
 use crate::secret::MaskedSecret;
@@ -12,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// Bumped when a saved session can no longer be read by older code.
 pub const FORMAT_VERSION: u32 = 1;
@@ -90,6 +99,26 @@ pub enum SessionError {
     },
     #[error("no session `{id}` in {dir}")]
     NotFound { id: String, dir: PathBuf },
+    #[error(
+        "{id:?} is not a session id: sessions are named like 20261122-100000-abcd and are \
+         looked for in the data folder only"
+    )]
+    BadId { id: String },
+    #[error("session {path} holds case `{id}`, not the one its file name says")]
+    WrongId { path: PathBuf, id: String },
+    #[error(
+        "session {path} was written by a newer authdesk (session format {version}, this one \
+         reads up to {FORMAT_VERSION}); resume it there"
+    )]
+    Newer { path: PathBuf, version: u32 },
+    #[error("case {id} is open in another authdesk{}", pid.map_or_else(String::new, |p| format!(" (pid {p})")))]
+    OpenElsewhere { id: String, pid: Option<u32> },
+    #[error("cannot lock session {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl Session {
@@ -123,6 +152,7 @@ impl Session {
 
     /// Writes the session atomically over its previous save.
     pub fn save(&self, data_dir: &Path) -> Result<PathBuf, SessionError> {
+        check_id(&self.id)?;
         let dir = sessions_dir(data_dir);
         let path = dir.join(format!("{}.json", self.id));
         let write_err = |source| SessionError::Write {
@@ -136,15 +166,39 @@ impl Session {
         Ok(path)
     }
 
+    /// Reads a session file, refusing one written by a newer format or holding a case other
+    /// than the one its name says (it would be saved somewhere else).
     pub fn read(path: &Path) -> Result<Session, SessionError> {
         let bytes = std::fs::read(path).map_err(|source| SessionError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        serde_json::from_slice(&bytes).map_err(|source| SessionError::Damaged {
+        let damaged = |source| SessionError::Damaged {
             path: path.to_path_buf(),
             source,
-        })
+        };
+        // The version is read on its own first: a newer format may have fields this code
+        // does not know, and "damaged" would be the wrong thing to tell the agent.
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let Version { format_version } = serde_json::from_slice(&bytes).map_err(damaged)?;
+        if format_version > FORMAT_VERSION {
+            return Err(SessionError::Newer {
+                path: path.to_path_buf(),
+                version: format_version,
+            });
+        }
+        let session: Session = serde_json::from_slice(&bytes).map_err(damaged)?;
+        let named = path.file_stem().and_then(|s| s.to_str());
+        if !is_id(&session.id) || named != Some(session.id.as_str()) {
+            return Err(SessionError::WrongId {
+                path: path.to_path_buf(),
+                id: session.id,
+            });
+        }
+        Ok(session)
     }
 
     /// The session with this id, or the most recent unfinished one when `id` is `None`.
@@ -156,6 +210,7 @@ impl Session {
         };
         match id {
             Some(id) => {
+                check_id(id)?;
                 let path = dir.join(format!("{id}.json"));
                 if !path.exists() {
                     return Err(not_found());
@@ -179,6 +234,54 @@ pub fn sessions_dir(data_dir: &Path) -> PathBuf {
 /// A new session id for a case started at `now`.
 pub fn new_id(now: DateTime<Utc>) -> String {
     format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), fastrand::u16(..))
+}
+
+/// Whether `id` has the form [`new_id`] gives: `YYYYMMDD-HHMMSS-xxxx`, lowercase hex. Such an
+/// id is a plain file name, never a path.
+pub fn is_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 15 => *c == b'-',
+            0..15 => c.is_ascii_digit(),
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+        })
+}
+
+fn check_id(id: &str) -> Result<(), SessionError> {
+    if is_id(id) {
+        Ok(())
+    } else {
+        Err(SessionError::BadId {
+            id: crate::secret::redact(id, &[]),
+        })
+    }
+}
+
+/// How old a save's temporary file must be to count as left by a crash: a save takes
+/// milliseconds, and another authdesk may be saving right now.
+const STALE_TEMP: Duration = Duration::from_secs(60);
+
+/// Removes temporary files that an interrupted save left in the sessions folder; returns how
+/// many. Failures are left for the next start.
+pub fn clean_temp_files(data_dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(sessions_dir(data_dir)) else {
+        return 0;
+    };
+    let now = SystemTime::now();
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with('.') && name.ends_with(".tmp")
+        })
+        .filter(|e| {
+            let modified = e.metadata().and_then(|m| m.modified());
+            modified.is_ok_and(|m| now.duration_since(m).unwrap_or_default() > STALE_TEMP)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// Unfinished sessions, and the files that could not be read (reported, not fatal).
@@ -225,110 +328,4 @@ pub fn unfinished(data_dir: &Path) -> Listing {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::facts::{FactSource, Facts};
-    use crate::runbook::Catalog;
-    use crate::walk::Answerer;
-
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
-
-    fn walked_session() -> Session {
-        let catalog = Catalog::builtin();
-        let rb = catalog.find("401").unwrap();
-        let mut facts = Facts::new();
-        facts
-            .insert_text("customer_id", "cus_1001", FactSource::Intake, now())
-            .unwrap();
-        let mut walk = Walk::start(rb, facts, now()).unwrap();
-        let at = walk.current().to_string();
-        walk.answer(
-            rb,
-            &at,
-            "just-this-customer",
-            Answerer::Agent {
-                name: "alice".into(),
-            },
-            now(),
-        )
-        .unwrap();
-        let mut s = Session::new(
-            "20261122-100000-abcd".into(),
-            RunbookRef::of(rb),
-            "alice",
-            now(),
-        );
-        s.intake
-            .insert("customer_id".into(), IntakeValue::Text("cus_1001".into()));
-        s.intake.insert(
-            "key".into(),
-            IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123"),
-        );
-        s.walk = Some(walk);
-        s
-    }
-
-    #[test]
-    fn saved_session_reads_back_exactly() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = walked_session();
-        let path = s.save(dir.path()).unwrap();
-        assert_eq!(path, dir.path().join("sessions/20261122-100000-abcd.json"));
-        assert_eq!(Session::load(dir.path(), Some(&s.id)).unwrap(), s);
-    }
-
-    #[test]
-    fn pasted_key_is_never_written_in_clear() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = walked_session().save(dir.path()).unwrap();
-        let text = std::fs::read_to_string(path).unwrap();
-        assert!(!text.contains("sk_live_0123456789abcdef0123"), "{text}");
-        assert!(text.contains("sk_live_"), "the mask is kept: {text}");
-    }
-
-    #[test]
-    fn listing_skips_finished_and_reports_damaged_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut older = walked_session();
-        older.id = "20261122-090000-0001".into();
-        older.updated_at = now() - chrono::Duration::hours(1);
-        older.save(dir.path()).unwrap();
-        let newer = walked_session();
-        newer.save(dir.path()).unwrap();
-        let mut done = walked_session();
-        done.id = "20261122-110000-0002".into();
-        done.ticket_files = vec!["ESC-1.md".into()];
-        done.save(dir.path()).unwrap();
-        std::fs::write(sessions_dir(dir.path()).join("bad.json"), "{").unwrap();
-
-        let listing = unfinished(dir.path());
-        let ids: Vec<&str> = listing.sessions.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["20261122-100000-abcd", "20261122-090000-0001"]);
-        assert_eq!(listing.problems.len(), 1);
-        assert!(listing.problems[0].to_string().contains("bad.json"));
-        assert_eq!(Session::load(dir.path(), None).unwrap().id, newer.id);
-    }
-
-    #[test]
-    fn missing_session_names_the_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(unfinished(dir.path()).sessions.is_empty());
-        let err = Session::load(dir.path(), Some("nope"))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("no session `nope`"), "{err}");
-    }
-
-    #[test]
-    fn masked_intake_value_still_gives_the_fact() {
-        let kept = IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123");
-        assert!(matches!(
-            kept.to_value(FactType::Secret),
-            Ok(FactValue::Secret(_))
-        ));
-        let ip = IntakeValue::keep(FactType::Ip, "nope");
-        assert!(ip.to_value(FactType::Ip).is_err());
-    }
-}
+mod tests;

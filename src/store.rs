@@ -5,15 +5,30 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Creates `dir` (and parents) readable by the owner only.
+/// Creates `dir` and any missing parents readable by the owner only. A folder that already
+/// exists is left as it is: it may be a team's shared tickets folder (2775, 1777) whose
+/// permissions are its owner's choice, and the files in it are owner-only anyway.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
     }
-    Ok(())
+    builder.create(dir)
+}
+
+/// Opens `path` for appending, creating it owner-only (for a log file).
+pub fn private_append(path: &Path) -> io::Result<fs::File> {
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// Writes `bytes` to a new owner-only temporary file beside `path`, flushed to disk.
@@ -71,6 +86,42 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(fs::read(&path).unwrap(), b"first");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_folders_are_owner_only_and_existing_ones_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        for shared in [0o2775, 0o1777, 0o755] {
+            let dir = root.path().join(format!("shared-{shared:o}"));
+            fs::create_dir(&dir).unwrap();
+            fs::set_permissions(&dir, fs::Permissions::from_mode(shared)).unwrap();
+            private_dir(&dir).unwrap();
+            assert_eq!(mode(&dir), shared, "{}", dir.display());
+            private_dir(&dir.join("a/b")).unwrap();
+            assert_eq!(mode(&dir), shared);
+            // A setgid parent passes its setgid bit on (Linux does that, not authdesk).
+            assert_eq!(mode(&dir.join("a")) & 0o777, 0o700);
+            assert_eq!(mode(&dir.join("a/b")) & 0o777, 0o700);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn appended_files_are_created_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authdesk.log");
+        private_append(&path).unwrap().write_all(b"one\n").unwrap();
+        private_append(&path).unwrap().write_all(b"two\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"one\ntwo\n");
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[cfg(unix)]

@@ -96,7 +96,7 @@ fn demo_keys_reach_every_outcome_of_both_trees() {
     let desk = Desk::new();
     let mut failures = Vec::new();
     for (runbook, key, answers, want) in CASES {
-        let mut args = vec![*runbook, "--input"];
+        let mut args = vec![*runbook, "--demo", "--input"];
         let input = format!("key_id={key}");
         args.push(&input);
         for a in *answers {
@@ -149,7 +149,8 @@ fn every_outcome_id_of_the_trees_is_covered() {
 
 #[test]
 fn revoked_key_ticket_cites_who_when_and_the_request_id() {
-    let (_, ticket, out) = Desk::new().run(&["401", "--input", "key_id=key_revoked"], &[]);
+    let (_, ticket, out) =
+        Desk::new().run(&["401", "--demo", "--input", "key_id=key_revoked"], &[]);
     let summary = ticket["summary"].as_str().unwrap_or_default();
     assert!(summary.contains("revoked by ops@authdesk.example"), "{out}");
     assert!(

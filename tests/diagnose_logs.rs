@@ -209,3 +209,12 @@ fn dotted_field_names_read_nested_ecs_lines() {
     assert_eq!(j["failures"]["401"]["top_paths"][0][0], "/v1/orders/{id}");
     assert_eq!(j["failures"]["401"]["top_keys"][0][0], "key_7");
 }
+
+#[test]
+fn threads_above_the_cap_are_an_input_error() {
+    let (code, out, err) = logs(&["--threads", "100000", &fixture("uvicorn.log")], None);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("more than 256 threads"), "{err}");
+    let (code, _, err) = logs(&["--threads", "256", &fixture("uvicorn.log")], None);
+    assert_eq!(code, 0, "{err}");
+}

@@ -138,3 +138,30 @@ fn runbook_docs_show_the_current_401_tree() {
         "docs/runbooks.md's Mermaid picture is stale: regenerate it with `authdesk graph 401`"
     );
 }
+
+#[test]
+fn unreadable_files_are_problems_and_the_readable_ones_still_linted() {
+    let sb = Sandbox::new();
+    let dir = sb.path().join("runbooks");
+    std::fs::create_dir(&dir).unwrap();
+    // Latin-1 text, as an editor on another machine might save it: not UTF-8.
+    std::fs::write(dir.join("a-latin1.toml"), b"id = \"caf\xe9\"\n").unwrap();
+    std::fs::copy(fixtures().join("cycle.toml"), dir.join("b-cycle.toml")).unwrap();
+    let missing = sb.path().join("missing.toml");
+    let b = fixtures().join("unknown-next.toml");
+    let out = sb.run(&[
+        "lint",
+        dir.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for needle in [
+        "a-latin1.toml:1:1: cannot read",
+        "missing.toml:1:1: cannot read",
+        "b-cycle.toml:6:6",
+        "unknown-next.toml:12:8",
+    ] {
+        assert!(out.stdout.contains(needle), "{needle}: {}", out.stdout);
+    }
+}

@@ -123,3 +123,22 @@ fn an_unreadable_paste_exits_2_naming_it() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/req.curl"), "{err}");
 }
+
+#[test]
+fn a_log_with_no_request_in_it_says_so_instead_of_a_normal_rate() {
+    let sb = Sandbox::new();
+    // Real files that are not access logs: a manifest and a few syslog lines.
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    let syslog = sb.write(
+        "syslog",
+        "Nov 22 10:00:01 host CRON[4242]: (root) CMD (run-parts /etc/cron.hourly)\n\
+         Nov 22 10:00:02 host kernel: [12.345] eth0: link up\n",
+    );
+    for log in [manifest, syslog.to_str().unwrap()] {
+        let (code, t, err) = run_json(&sb, &["403", "--log", log]);
+        assert_eq!(code, 2, "{log}: {t:#}\n{err}");
+        assert!(err.contains("no request found"), "{log}: {err}");
+        assert!(!err.contains("normal"), "{log}: {err}");
+        assert!(sb.tickets().is_empty(), "{log}: no ticket from no evidence");
+    }
+}

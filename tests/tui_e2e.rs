@@ -359,6 +359,12 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
         log.contains("leaving on signal signal=\"SIGTERM\""),
         "{log}"
     );
+    let mode = |path: std::path::PathBuf| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    };
+    assert_eq!(mode(p.sb.data_dir().join("logs")), 0o700);
+    assert_eq!(mode(p.sb.data_dir().join("logs/authdesk.log")), 0o600);
     p.run(&["resume"], &[]);
     p.wait_for("Resumed session");
     // Counted by their `.json` names: the resumed app may be mid-save, with a `.tmp` beside.
@@ -372,6 +378,49 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
         1,
         "one case, saved over and over: {sessions:?}"
     );
+}
+
+/// `authdesk resume ID` without a terminal, as a second authdesk beside the pane's.
+fn resume_elsewhere(p: &Pane, id: &str) -> (i32, String) {
+    let out = p
+        .sb
+        .process()
+        .args(["resume", id])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_case_open_in_one_authdesk_is_refused_by_another_until_its_holder_dies() {
+    let p = Pane::new(80, 24);
+    p.run(&["walk", "401", "--input", "customer_id=cus_1001"], &[]);
+    p.wait_for("Intake");
+    p.keys(&["C-s"]);
+    p.wait_walking();
+    let holder = p.app_pid();
+    let saved = std::fs::read_dir(p.sb.data_dir().join("sessions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|path| path.extension().is_some_and(|x| x == "json"))
+        .expect("the walk was saved");
+    let id = saved.file_stem().unwrap().to_string_lossy().into_owned();
+
+    let (code, stderr) = resume_elsewhere(&p, &id);
+    assert_eq!(code, 2, "{stderr}");
+    let want = format!("case {id} is open in another authdesk (pid {holder})");
+    assert!(stderr.contains(&want), "expected {want:?} in {stderr}");
+
+    Command::new("kill")
+        .args(["-KILL", &holder])
+        .status()
+        .unwrap();
+    assert_eq!(p.exit_status(), "137");
+    let (_, stderr) = resume_elsewhere(&p, &id);
+    assert!(!stderr.contains("open in another"), "{stderr}");
+    assert!(stderr.contains("needs a terminal"), "{stderr}");
 }
 
 #[test]

@@ -1,27 +1,61 @@
 //! Finding runbook files: the configured folders first, then the built-in runbooks.
 
 use crate::config::Config;
-use crate::runbook::{BUILTIN, Catalog, SourceFile};
-use anyhow::{Context, Result};
+use crate::runbook::{BUILTIN, Catalog, Diagnostic, SourceFile};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
-/// The `.toml` files in `dir`, sorted, or `dir` itself when it is a file.
-pub fn files_at(path: &Path) -> Result<Vec<SourceFile>> {
-    if path.is_file() {
-        return Ok(vec![
-            SourceFile::read(path).with_context(|| format!("cannot read {}", path.display()))?,
-        ]);
+/// Runbook files found, and those that could not be read, as problems of their own: one bad
+/// file never hides the others.
+#[derive(Default)]
+struct Found {
+    files: Vec<SourceFile>,
+    unreadable: Vec<Diagnostic>,
+}
+
+impl Found {
+    /// Adds the `.toml` files in the folder `path`, sorted, or `path` itself when not a folder.
+    fn add(&mut self, path: &Path) {
+        if !path.is_dir() {
+            self.read(path);
+            return;
+        }
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(e) => return self.problem(path, format!("cannot read runbook folder: {e}")),
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            self.read(&p);
+        }
     }
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot read runbook folder {}", path.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| SourceFile::read(p).with_context(|| format!("cannot read {}", p.display())))
-        .collect()
+
+    fn read(&mut self, path: &Path) {
+        match SourceFile::read(path) {
+            Ok(file) => self.files.push(file),
+            Err(e) => self.problem(path, format!("cannot read: {e}")),
+        }
+    }
+
+    fn problem(&mut self, path: &Path, message: String) {
+        self.unreadable.push(Diagnostic {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message,
+        });
+    }
+
+    /// The catalog of the files read, its problems after those of the files not read.
+    fn catalog(self) -> Catalog {
+        let mut catalog = Catalog::load(self.files);
+        catalog.diagnostics.splice(0..0, self.unreadable);
+        catalog
+    }
 }
 
 /// Built-in files not replaced by a file of the same name in `files`.
@@ -38,49 +72,59 @@ fn builtins_not_in(files: &[SourceFile]) -> Vec<SourceFile> {
 }
 
 /// Every runbook the agent can use: configured folders, then the built-ins.
-pub fn load(config: &Config) -> Result<Catalog> {
-    let mut files = Vec::new();
+pub fn load(config: &Config) -> Catalog {
+    let mut found = Found::default();
     for dir in &config.runbook_dirs.value {
-        files.extend(files_at(dir)?);
+        found.add(dir);
     }
-    files.extend(builtins_not_in(&files));
-    Ok(Catalog::load(files))
+    let builtins = builtins_not_in(&found.files);
+    found.files.extend(builtins);
+    found.catalog()
 }
 
 /// The catalog for the files named on the command line, with the built-in outcome library
 /// when none of them is a library, so a new runbook can reach the shared escalations.
-pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog> {
-    let mut files = Vec::new();
+pub fn load_paths(paths: &[PathBuf]) -> Catalog {
+    let mut found = Found::default();
     for p in paths {
-        files.extend(files_at(p)?);
+        found.add(p);
     }
+    let files = &mut found.files;
     let has_library = files.iter().any(|f| {
         f.text
             .lines()
             .any(|l| l.trim_start().starts_with("library"))
     });
     if !has_library {
-        files.extend(builtins_not_in(&files).into_iter().filter(|f| {
+        let libraries = builtins_not_in(files).into_iter().filter(|f| {
             f.text
                 .lines()
                 .any(|l| l.trim_start().starts_with("library"))
-        }));
+        });
+        files.extend(libraries);
     }
-    Ok(Catalog::load(files))
+    found.catalog()
 }
 
 /// The runbook named on the command line: an id (`401`, `403-forbidden`) or a file path.
 pub fn runbook(name: &str, config: &Config) -> Result<crate::runbook::Runbook> {
     let path = Path::new(name);
     let catalog = if path.is_file() {
-        let mut files = files_at(path)?;
+        let mut found = Found::default();
+        found.add(path);
         for dir in &config.runbook_dirs.value {
-            files.extend(files_at(dir)?.into_iter().filter(|f| f.path != path));
+            let mut more = Found::default();
+            more.add(dir);
+            found
+                .files
+                .extend(more.files.into_iter().filter(|f| f.path != path));
+            found.unreadable.extend(more.unreadable);
         }
-        files.extend(builtins_not_in(&files));
-        Catalog::load(files)
+        let builtins = builtins_not_in(&found.files);
+        found.files.extend(builtins);
+        found.catalog()
     } else {
-        load(config)?
+        load(config)
     };
     let found = if path.is_file() {
         catalog.runbooks.iter().find(|r| r.path == path)

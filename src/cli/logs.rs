@@ -1,7 +1,7 @@
 //! `authdesk logs FILE...`: prints the triage of access logs, or JSON with `--json`.
 
 use super::Exit;
-use crate::diagnose::logs::{FieldNames, LogsConfig, LogsReport};
+use crate::diagnose::logs::{FieldNames, LogsConfig, LogsReport, MAX_THREADS};
 use crate::diagnose::triage_files;
 use crate::escape::line;
 use anyhow::bail;
@@ -33,12 +33,20 @@ pub struct LogsArgs {
     /// Entries in each top list.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
-    /// Worker threads (0: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Worker threads (0: one per core; at most 256).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = threads)]
     pub threads: usize,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+fn threads(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if n > MAX_THREADS {
+        return Err(format!("{n} is more than {MAX_THREADS} threads"));
+    }
+    Ok(n)
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {

@@ -1,12 +1,13 @@
 //! `authdesk run`: walks a runbook without a terminal, for scripts handing off escalations.
 //!
-//! Answers come from `--answer NODE=CHOICE` and `--answers FILE.toml`; evidence from the admin
-//! API unless `--offline`. When the walk needs an answer it was not given, nothing is
-//! written and the exit code says so.
+//! Answers come from `--answer NODE=CHOICE` and `--answers FILE.toml`; evidence from the
+//! configured admin API, the built-in demo data with `--demo`, or none with `--offline`. A
+//! script must pick one: demo data is never used silently. When the walk needs an answer it
+//! was not given, nothing is written and the exit code says so.
 
 use super::{Exit, catalog};
 use crate::admin;
-use crate::config::Config;
+use crate::config::{AdminConfig, Config};
 use crate::escape::line;
 use crate::runbook::{NodeKind, Runbook};
 use crate::ticket::{Context, Ticket, trackers};
@@ -62,8 +63,36 @@ pub struct RunArgs {
     #[arg(long = "log", value_name = "FILE")]
     pub logs: Vec<PathBuf>,
     /// Do not query the admin API: every check without facts becomes a question.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "demo")]
     pub offline: bool,
+    /// Take evidence from the built-in demo data (dated today) instead of an admin API; the
+    /// ticket is marked as demo data.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Where a script's evidence comes from; there is no default, so a script that forgot to
+/// configure the admin API cannot file a ticket built from demo data.
+fn evidence_source(args: &RunArgs, config: &Config) -> Result<Option<AdminConfig>> {
+    if args.offline {
+        return Ok(None);
+    }
+    let mut admin = config.admin.clone();
+    if args.demo {
+        // No URL is how the admin layer is told to start its demo API.
+        admin.url.value = None;
+        return Ok(Some(admin));
+    }
+    if admin.url.value.is_none() {
+        bail!(
+            "no admin API configured: set AUTHDESK_ADMIN_URL or `[admin] url` in the config \
+             file, or pass --demo (the built-in demo data, dated today) or --offline (walk \
+             without evidence)"
+        );
+    }
+    // Refused before any connection: the admin token must not cross the network in clear.
+    admin.checked_url()?;
+    Ok(Some(admin))
 }
 
 pub(super) fn pair(s: &str) -> Result<(String, String), String> {
@@ -89,15 +118,12 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     let rb = catalog::runbook(&args.runbook, config)?;
     let AnswersFile { inputs, answers } = merged_inputs(&args)?;
     check_answers(&rb, &answers)?;
+    let admin = evidence_source(&args, config)?;
     let now = Utc::now();
     let inputs: Vec<(String, String)> = inputs.into_iter().collect();
     let mut facts = crate::intake::facts(&rb, &inputs, now)?;
 
-    if !args.offline {
-        // Refused before any connection: the admin token must not cross the network in clear.
-        config.admin.checked_url()?;
-    }
-    let gathered = (!args.offline).then(|| admin::gather_blocking(&config.admin, &facts, now));
+    let gathered = admin.map(|admin| admin::gather_blocking(&admin, &facts, now));
     let demo = gathered.as_ref().is_some_and(|g| g.demo);
     if let Some(g) = &gathered {
         facts.extend(&g.facts);
@@ -223,7 +249,8 @@ fn check_answers(rb: &Runbook, answers: &BTreeMap<String, String>) -> Result<()>
 
 fn write_out(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::store::private_dir(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
     }
     crate::store::write_new(path, text.as_bytes())
         .with_context(|| format!("cannot write ticket {}", path.display()))

@@ -1,10 +1,11 @@
 //! The terminal app's commands: `authdesk` (home), `authdesk walk RUNBOOK`, `authdesk resume`.
-//! They gather runbooks, keys and colours before the terminal is taken, so a bad config file
-//! is reported as plain text, not inside a half-drawn screen.
+//! They gather runbooks, keys and colours, and take the lock of a resumed case, before the
+//! terminal is taken, so a bad config file or a case open elsewhere is reported as plain text,
+//! not inside a half-drawn screen.
 
 use super::{Exit, catalog};
 use crate::config::Config;
-use crate::session::Session;
+use crate::session::{CaseLock, Session};
 use crate::tui::app::{self, Setup, Start};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::Theme;
@@ -22,35 +23,47 @@ pub struct WalkArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ResumeArgs {
-    /// The session to resume; the most recent unfinished one when left out.
+    /// The id of the session to resume (as listed on the home screen, e.g.
+    /// 20261122-100000-abcd); the most recent unfinished one when left out.
     pub id: Option<String>,
 }
 
 pub fn home(config: &Config) -> Result<Exit> {
-    launch(config, |_| Ok(Start::Home))
+    launch(config, |_| Ok((Start::Home, None)))
 }
 
 pub fn walk(args: WalkArgs, config: &Config) -> Result<Exit> {
     launch(config, |_| {
         let runbook = catalog::runbook(&args.runbook, config)?;
-        Ok(Start::Walk {
+        let start = Start::Walk {
             runbook: Box::new(runbook),
             inputs: args.inputs,
-        })
+        };
+        Ok((start, None))
     })
 }
 
 pub fn resume(args: ResumeArgs, config: &Config) -> Result<Exit> {
     launch(config, |config| {
-        let session = Session::load(&config.data_dir.value, args.id.as_deref())?;
-        Ok(Start::Resume(Box::new(session)))
+        let data = &config.data_dir.value;
+        let id = Session::load(data, args.id.as_deref())?.id;
+        let lock = CaseLock::acquire(data, &id)?;
+        // Read again now that it is ours: the other authdesk may have saved in between.
+        let session = Session::load(data, Some(&id))?;
+        Ok((Start::Resume(Box::new(session)), Some(lock)))
     })
 }
 
-fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Start>) -> Result<Exit> {
+/// What to show first, and the lock of the case it opens.
+type Opening = (Start, Option<CaseLock>);
+
+fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Result<Exit> {
+    // Before the terminal check: a case that cannot be opened says so even without one.
+    let (start, case_lock) = start(config)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("the terminal app needs a terminal; in scripts use `authdesk run`");
     }
+    let removed = crate::session::clean_temp_files(&config.data_dir.value);
     let from = config
         .file
         .as_ref()
@@ -61,8 +74,7 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Start>) -> Resu
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::load(&config.tui.theme.value, &config.tui.colors, no_color)
         .with_context(|| format!("colours{from}"))?;
-    let catalog = catalog::load(config)?;
-    let start = start(config)?;
+    let catalog = catalog::load(config);
     let _log = crate::tui::log::init(&config.data_dir.value).with_context(|| {
         format!(
             "cannot write logs in {}",
@@ -70,6 +82,12 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Start>) -> Resu
         )
     })?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "terminal app starting");
+    if removed > 0 {
+        tracing::info!(
+            removed,
+            "removed temporary files left by an interrupted save"
+        );
+    }
     app::run(Setup {
         runbooks: catalog.runbooks,
         runbook_problems: catalog
@@ -84,6 +102,7 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Start>) -> Resu
         tickets_dir: config.tickets_dir.value.clone(),
         admin: config.admin.clone(),
         start,
+        case_lock,
     })?;
     Ok(Exit::Ok)
 }

@@ -35,6 +35,12 @@ pub enum DiagnoseError {
         #[source]
         source: std::io::Error,
     },
+    /// Logs in which no request could be read: rates of nothing would read as "normal".
+    #[error(
+        "no request found in {lines} line(s) ({malformed} not in a known log format); \
+         use `authdesk logs` with --field to read other JSON names"
+    )]
+    NoRequests { lines: u64, malformed: u64 },
 }
 
 impl DiagnoseError {
@@ -84,18 +90,28 @@ pub fn facts_from_response(text: &str) -> Result<Vec<(&'static str, FactValue)>,
 
 /// Facts access logs establish: `logs.rate_401`, `logs.rate_403`, `logs.rate_429`,
 /// `logs.band_401`, `logs.keys_failing`, `logs.spike`, `logs.auth_latency_p99_ms` (when the
-/// logs carry latencies). Fails on the first unreadable file: facts from part of the logs
-/// would mislead.
+/// logs carry latencies). Fails on the first unreadable file, and when no request could be
+/// read at all: facts from part of the logs, or from none, would mislead.
 pub fn facts_from_logs(
     paths: &[PathBuf],
     cfg: &LogsConfig,
 ) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
     let mut report = triage_files(paths, cfg);
     if report.errors.is_empty() {
-        Ok(report.facts())
+        log_facts(&report)
     } else {
         Err(report.errors.swap_remove(0))
     }
+}
+
+fn log_facts(report: &LogsReport) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
+    if report.requests == 0 {
+        return Err(DiagnoseError::NoRequests {
+            lines: report.lines,
+            malformed: report.malformed,
+        });
+    }
+    Ok(report.facts())
 }
 
 /// Facts from one log stream (a pasted log, a pipe); `name` labels it in errors.
@@ -104,7 +120,7 @@ pub fn facts_from_log_reader(
     name: &str,
     cfg: &LogsConfig,
 ) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
-    Ok(triage_reader(reader, name, cfg)?.facts())
+    log_facts(&triage_reader(reader, name, cfg)?)
 }
 
 #[cfg(test)]

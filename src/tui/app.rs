@@ -42,6 +42,8 @@ pub struct Setup {
     pub tickets_dir: PathBuf,
     pub admin: AdminConfig,
     pub start: Start,
+    /// The lock of the case `start` resumes, taken before the terminal was.
+    pub case_lock: Option<crate::session::CaseLock>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,7 +78,14 @@ async fn event_loop(setup: Setup) -> Result<(), AppError> {
     let paused = Arc::new(AtomicBool::new(false));
     terminal::spawn_input(tx.clone(), paused.clone());
     terminal::spawn_signals(tx.clone())?;
-    let mut runner = Runner::new(tx, setup.data_dir, setup.tickets_dir, setup.admin, paused);
+    let mut runner = Runner::new(
+        tx,
+        setup.data_dir,
+        setup.tickets_dir,
+        setup.admin,
+        paused,
+        setup.case_lock,
+    );
     let theme = setup.theme;
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

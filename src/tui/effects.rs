@@ -23,6 +23,8 @@ pub struct Runner {
     pub data_dir: PathBuf,
     pub tickets_dir: PathBuf,
     link: Link,
+    /// The lock of the case on screen, so no other authdesk walks it at the same time.
+    case_lock: Option<session::CaseLock>,
     /// Set while the editor owns the terminal, so the input thread keeps off it.
     pub input_paused: Arc<AtomicBool>,
 }
@@ -34,12 +36,14 @@ impl Runner {
         tickets_dir: PathBuf,
         admin: AdminConfig,
         input_paused: Arc<AtomicBool>,
+        case_lock: Option<session::CaseLock>,
     ) -> Self {
         Runner {
             tx,
             data_dir,
             tickets_dir,
             link: Link::new(admin),
+            case_lock,
             input_paused,
         }
     }
@@ -62,7 +66,13 @@ impl Runner {
             // Saved here, before the next frame is drawn: a step the agent has seen on screen
             // is already on disk, so even SIGKILL cannot lose it. A save is a few kilobytes
             // and one fsync, well within a frame.
+            Effect::HoldCase(id) => self.hold(id),
             Effect::SaveSession(session) => {
+                // Only the authdesk holding a case writes it.
+                if self.case_lock.as_ref().map(|l| l.id()) != Some(session.id.as_str()) {
+                    tracing::warn!(id = session.id, "not saved: the case is not held");
+                    return;
+                }
                 if let Err(e) = session.save(&self.data_dir) {
                     tracing::error!("{e}");
                     let _ = self.tx.send(Msg::SessionSaveFailed {
@@ -92,6 +102,25 @@ impl Runner {
                 let _ = self.tx.send(Msg::EditorClosed { text: result });
             }
             Effect::Quit => {}
+        }
+    }
+
+    fn hold(&mut self, id: Option<String>) {
+        if self.case_lock.as_ref().map(|l| l.id()) == id.as_deref() {
+            return;
+        }
+        // Released first, so going from one case to another never holds two.
+        self.case_lock = None;
+        let Some(id) = id else { return };
+        match session::CaseLock::acquire(&self.data_dir, &id) {
+            Ok(lock) => self.case_lock = Some(lock),
+            Err(e) => {
+                tracing::warn!("{e}");
+                let _ = self.tx.send(Msg::CaseNotHeld {
+                    id,
+                    reason: e.to_string(),
+                });
+            }
         }
     }
 

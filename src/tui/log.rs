@@ -8,8 +8,9 @@ use tracing_appender::non_blocking::WorkerGuard;
 pub fn init(data_dir: &Path) -> std::io::Result<WorkerGuard> {
     let dir = data_dir.join("logs");
     crate::store::private_dir(&dir)?;
-    let appender = tracing_appender::rolling::never(&dir, "authdesk.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // Opened here rather than by tracing-appender, which creates files readable by all.
+    let file = crate::store::private_append(&dir.join("authdesk.log"))?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("AUTHDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // A second start in one process (tests) keeps the first subscriber.

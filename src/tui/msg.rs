@@ -111,6 +111,8 @@ pub enum Msg {
     EvidenceOffline { generation: u64, reason: String },
     /// Saving the session failed (it is retried with the next step).
     SessionSaveFailed { reason: String },
+    /// The case `id` could not be taken: another authdesk has it open, or its lock failed.
+    CaseNotHeld { id: String, reason: String },
     /// The ticket files were written.
     TicketSaved { files: Vec<PathBuf> },
     /// The ticket could not be written.
@@ -146,6 +148,8 @@ pub enum Effect {
     LoadHome,
     /// Start the evidence queries for these intake facts.
     FetchEvidence { generation: u64, intake: Facts },
+    /// Hold the lock of this case (releasing any other), or of none.
+    HoldCase(Option<String>),
     /// Save the session over its previous save.
     SaveSession(Box<Session>),
     /// Write the ticket's Markdown and JSON files.

@@ -39,11 +39,15 @@ pub struct LogsConfig {
     pub bands: [f64; 3],
     /// Entries in each top-N list.
     pub top: usize,
-    /// Worker threads; 0 uses every core.
+    /// Worker threads; 0 uses every core. At most [`MAX_THREADS`].
     pub threads: usize,
     /// Bytes per chunk handed to a worker.
     pub chunk_size: usize,
 }
+
+/// The most worker threads triage starts: beyond the cores there is nothing to gain, and
+/// each thread costs a stack and two chunk buffers (100 000 of them abort the process).
+pub const MAX_THREADS: usize = 256;
 
 impl Default for LogsConfig {
     fn default() -> Self {
@@ -165,7 +169,8 @@ fn triage_one<'r>(
     let threads = match cfg.threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
-    };
+    }
+    .min(MAX_THREADS);
     let mut read_error = None;
     // A bounded queue: the reader never gets more than one chunk per worker ahead of them.
     let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(threads);

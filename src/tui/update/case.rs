@@ -12,6 +12,7 @@ use crate::tui::state::{Case, Home, OutcomeScreen, Screen, State, TicketFormat, 
 /// Opens the intake form of a new case.
 pub fn start_case(state: &mut State, runbook: Runbook, id: String) -> Vec<Effect> {
     let now = state.now();
+    let hold = Effect::HoldCase(Some(id.clone()));
     let session = Session::new(id, crate::walk::RunbookRef::of(&runbook), &state.agent, now);
     state.screen = Screen::Intake(Form::new(&runbook, &session.intake));
     state.case = Some(Case {
@@ -20,7 +21,19 @@ pub fn start_case(state: &mut State, runbook: Runbook, id: String) -> Vec<Effect
         evidence: Evidence::default(),
     });
     state.status = None;
-    Vec::new()
+    vec![hold]
+}
+
+/// The case on screen is open in another authdesk: leave it to that one, untouched.
+pub fn not_held(state: &mut State, id: &str, reason: &str) -> Vec<Effect> {
+    if state.case.as_ref().is_none_or(|c| c.session.id != id) {
+        return Vec::new();
+    }
+    // Not saved: the other authdesk's copy is the case.
+    state.case = None;
+    state.screen = Screen::Home(Home::new(state.now()));
+    state.error(format!("Cannot open {id}: {reason}"));
+    vec![Effect::LoadHome]
 }
 
 /// Brings a saved case back exactly where it was left.
@@ -53,7 +66,7 @@ pub fn open_session(state: &mut State, session: Session) -> Vec<Effect> {
         show_position(state);
     }
     state.info(format!("Resumed session {id}"));
-    Vec::new()
+    vec![Effect::HoldCase(Some(id))]
 }
 
 /// Shows the walk screen, or the outcome screen once the walk has ended.
@@ -131,6 +144,6 @@ pub fn go_home(state: &mut State) -> Vec<Effect> {
     let mut effects = save(state);
     state.case = None;
     state.screen = Screen::Home(Home::new(state.now()));
-    effects.push(Effect::LoadHome);
+    effects.extend([Effect::HoldCase(None), Effect::LoadHome]);
     effects
 }

@@ -57,6 +57,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.error(format!("Could not save the session: {reason}"));
             Vec::new()
         }
+        Msg::CaseNotHeld { id, reason } => case::not_held(state, &id, &reason),
         Msg::TicketSaved { files } => outcome::saved(state, files),
         Msg::TicketSaveFailed { reason } => {
             state.error(format!("Could not save the ticket: {reason}"));

@@ -411,3 +411,52 @@ fn a_click_selects_a_choice_and_a_second_click_answers() {
     update(&mut s, click(last));
     assert_eq!(current(&s), "ask-credential-sent");
 }
+
+#[test]
+fn opening_a_case_holds_it_and_going_home_lets_it_go() {
+    let mut s = app();
+    let effects = press(&mut s, KeyCode::Enter);
+    let id = s.case.as_ref().unwrap().session.id.clone();
+    assert!(
+        matches!(effects.as_slice(), [Effect::HoldCase(Some(held))] if *held == id),
+        "{effects:?}"
+    );
+    let session = s.case.as_ref().unwrap().session.clone();
+    let effects = case::go_home(&mut s);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::HoldCase(None))),
+        "{effects:?}"
+    );
+    let mut fresh = app();
+    let effects = open_session(&mut fresh, session);
+    assert!(
+        matches!(effects.as_slice(), [Effect::HoldCase(Some(held))] if *held == id),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_case_open_elsewhere_goes_home_unsaved_with_the_reason() {
+    let mut s = app();
+    walk_401(&mut s);
+    let id = s.case.as_ref().unwrap().session.id.clone();
+    let reason = format!("case {id} is open in another authdesk (pid 4242)");
+    let effects = update(
+        &mut s,
+        Msg::CaseNotHeld {
+            id: id.clone(),
+            reason,
+        },
+    );
+    assert!(s.case.is_none());
+    assert!(matches!(s.screen, Screen::Home(_)));
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::SaveSession(_))),
+        "the other authdesk's copy is the case: {effects:?}"
+    );
+    let status = s.status.as_ref().unwrap().text.clone();
+    assert!(
+        status.contains("open in another authdesk (pid 4242)"),
+        "{status}"
+    );
+}
