@@ -95,9 +95,9 @@ pub fn diagnostic_facts(
     if let Some((label, text)) = &pastes.request {
         let mut cx = RequestContext::default();
         if let Some(FactValue::Text(header)) = known.value("key.accepted_header") {
-            cx.expect_header = header.clone();
+            cx.expect_header = header.to_string();
             cx.expect_scheme = match known.value("key.accepted_scheme") {
-                Some(FactValue::Text(s)) if !s.is_empty() => Some(s.clone()),
+                Some(FactValue::Text(s)) if !s.is_empty() => Some(s.to_string()),
                 _ => None,
             };
         }
@@ -137,7 +137,7 @@ pub fn diagnostic_facts(
             value,
             source: FactSource::Diagnostics,
             at: now,
-            evidence: Some(label),
+            evidence: Some(label.into()),
         };
         facts.insert(name, fact)?;
     }

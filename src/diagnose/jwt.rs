@@ -101,7 +101,7 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
 
     let mut facts = Vec::new();
     if let Some(a) = &alg {
-        facts.push(("jwt.alg", FactValue::Text(a.clone())));
+        facts.push(("jwt.alg", FactValue::Text(a.into())));
     }
     if let Some(exp) = exp {
         let expired_for = (ctx.now - exp).num_seconds();
@@ -125,7 +125,10 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
         facts.push(("jwt.clock_skew_s", FactValue::Number(ahead.max(0) as f64)));
     }
     if claims.get("scope").is_some() || claims.get("scp").is_some() {
-        facts.push(("jwt.scopes", FactValue::TextList(scopes.clone())));
+        facts.push((
+            "jwt.scopes",
+            FactValue::TextList(scopes.iter().map(Into::into).collect()),
+        ));
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(JwtReport {

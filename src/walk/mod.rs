@@ -199,7 +199,7 @@ impl Walk {
                     value: value.clone(),
                     source: FactSource::Agent,
                     at: now,
-                    evidence: Some(format!("answer `{}` to `{node}`", picked.id)),
+                    evidence: Some(format!("answer `{}` to `{node}`", picked.id).into()),
                 },
             )?;
         }

@@ -1,6 +1,7 @@
 //! The record of a walk: each step, who decided it, and on what.
 
 use crate::facts::{Fact, FactSource, FactValue, Facts};
+use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +81,7 @@ pub struct Citation {
     pub value: FactValue,
     pub source: FactSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
+    pub evidence: Option<Redacted>,
 }
 
 impl Citation {

@@ -366,10 +366,13 @@ fn facts(
         FactValue::Bool(!www.is_empty()),
     ));
     if let Some(e) = challenges.iter().find_map(|c| c.param("error")) {
-        facts.push(("response.bearer_error", FactValue::Text(e.to_string())));
+        facts.push(("response.bearer_error", FactValue::Text(e.into())));
     }
     if let Some(pr) = problem {
-        facts.push(("response.problem_type", FactValue::Text(pr.kind.clone())));
+        facts.push((
+            "response.problem_type",
+            FactValue::Text(pr.kind.as_str().into()),
+        ));
     }
     if let Some(s) = retry_after_s {
         facts.push(("response.retry_after_s", FactValue::Number(s as f64)));

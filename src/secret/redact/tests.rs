@@ -5,7 +5,10 @@ const KEY: &str = "sk_live_ab12cd34ef56gh78ij90kl12mn9f3e";
 
 fn assert_hidden(text: &str, secret: &str) {
     let out = redact(text, &[]);
-    assert!(!out.contains(secret), "{secret} leaked from {text:?}: {out:?}");
+    assert!(
+        !out.contains(secret),
+        "{secret} leaked from {text:?}: {out:?}"
+    );
     assert_eq!(redact(&out, &[]), out, "not idempotent on {text:?}");
 }
 
@@ -44,7 +47,10 @@ fn ordinary_text_is_untouched() {
 #[test]
 fn credentials_named_by_header_parameter_or_field_are_masked() {
     for (text, secret) in [
-        ("GET /v1/orders?api_key=Zq81rTe55Wqp01 HTTP/1.1", "Zq81rTe55Wqp01"),
+        (
+            "GET /v1/orders?api_key=Zq81rTe55Wqp01 HTTP/1.1",
+            "Zq81rTe55Wqp01",
+        ),
         ("/v1/orders?limit=5&key=Zq81rTe55Wqp01", "Zq81rTe55Wqp01"),
         ("X-API-Key: 9a8b7c6d5e4f3a2b", "9a8b7c6d5e4f3a2b"),
         ("x-api-key:9a8b7c6d5e4f3a2b", "9a8b7c6d5e4f3a2b"),
@@ -57,9 +63,15 @@ fn credentials_named_by_header_parameter_or_field_are_masked() {
         ("{\"access_token\":\"ya29.a0AfH6SMBx\"}", "ya29.a0AfH6SMBx"),
         ("client_secret=s3cr3t-v4lue", "s3cr3t-v4lue"),
         ("https://ops:Pa55word@admin.example.com/v1", "Pa55word"),
-        ("ghp_1234567890abcdefghijABCDEFGHIJ123456", "ghp_1234567890abcdefghij"),
+        (
+            "ghp_1234567890abcdefghijABCDEFGHIJ123456",
+            "ghp_1234567890abcdefghij",
+        ),
         ("aws AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
-        ("Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5", "cXV4cXV1eGNvcmdl"),
+        (
+            "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5",
+            "cXV4cXV1eGNvcmdl",
+        ),
     ] {
         assert_hidden(text, secret);
     }
@@ -88,7 +100,10 @@ fn masks_are_not_masked_again() {
 fn redacted_text_re_redacts_when_read_back() {
     let smuggled: Redacted = serde_json::from_str(&format!("\"note {KEY}\"")).unwrap();
     assert!(!smuggled.contains(KEY), "{smuggled}");
-    assert_eq!(Redacted::from(format!("k {KEY}")), smuggled.replace("note", "k"));
+    assert_eq!(
+        Redacted::from(format!("k {KEY}")),
+        smuggled.replace("note", "k")
+    );
     let json = serde_json::to_string(&Redacted::new("plain")).unwrap();
     assert_eq!(json, "\"plain\"");
 }

@@ -263,7 +263,14 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
     ));
     if let Some(FactValue::TextList(reasons)) = facts.value("failures.reasons") {
         lines.push(Line::styled(
-            format!("reasons seen: {}", reasons.join(", ")),
+            format!(
+                "reasons seen: {}",
+                reasons
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             theme.dim,
         ));
     }
