@@ -5,7 +5,7 @@
 //! at intake is kept as text, except secrets, which are kept only masked.
 
 use crate::facts::{FactType, FactValue};
-use crate::secret::MaskedSecret;
+use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{RunbookRef, Walk};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,27 +35,28 @@ pub struct Session {
     pub demo_data: bool,
     /// The ticket summary as the agent edited it, replacing the runbook's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub summary: Option<Redacted>,
     /// The ticket files written; a session with a ticket is finished.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ticket_files: Vec<PathBuf>,
 }
 
-/// An intake value as saved: text, or a secret reduced to its mask.
+/// An intake value as saved: redacted text, or a secret reduced to its mask.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum IntakeValue {
-    Text(String),
+    Text(Redacted),
     Masked(MaskedSecret),
 }
 
 impl IntakeValue {
-    /// What may be kept of `text` typed into a field of type `ty`: secrets only masked.
-    pub fn keep(ty: FactType, text: &str) -> Self {
+    /// What may be kept of `text` typed into a field of type `ty`: secrets only masked, other
+    /// text redacted, the `known` secrets (the key given at intake) included.
+    pub fn keep(ty: FactType, text: &str, known: &[&str]) -> Self {
         if ty == FactType::Secret {
             IntakeValue::Masked(MaskedSecret::new(text))
         } else {
-            IntakeValue::Text(text.to_string())
+            IntakeValue::Text(Redacted::with_known(text, known))
         }
     }
 
@@ -264,7 +265,7 @@ mod tests {
             .insert("customer_id".into(), IntakeValue::Text("cus_1001".into()));
         s.intake.insert(
             "key".into(),
-            IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123"),
+            IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123", &[]),
         );
         s.walk = Some(walk);
         s
@@ -323,12 +324,12 @@ mod tests {
 
     #[test]
     fn masked_intake_value_still_gives_the_fact() {
-        let kept = IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123");
+        let kept = IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123", &[]);
         assert!(matches!(
             kept.to_value(FactType::Secret),
             Ok(FactValue::Secret(_))
         ));
-        let ip = IntakeValue::keep(FactType::Ip, "nope");
+        let ip = IntakeValue::keep(FactType::Ip, "nope", &[]);
         assert!(ip.to_value(FactType::Ip).is_err());
     }
 }

@@ -7,6 +7,7 @@
 use super::{Exit, catalog};
 use crate::admin;
 use crate::config::Config;
+use crate::intake::Given;
 use crate::runbook::{NodeKind, Runbook};
 use crate::ticket::{Context, Ticket, trackers};
 use crate::walk::{Answerer, Position, Walk};
@@ -89,7 +90,10 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     let AnswersFile { inputs, answers } = merged_inputs(&args)?;
     check_answers(&rb, &answers)?;
     let now = Utc::now();
-    let inputs: Vec<(String, String)> = inputs.into_iter().collect();
+    let inputs: Vec<(String, Given)> = inputs
+        .into_iter()
+        .map(|(name, text)| (name, Given::Text(text)))
+        .collect();
     let mut facts = crate::intake::facts(&rb, &inputs, now)?;
 
     let gathered = (!args.offline).then(|| admin::gather_blocking(&config.admin, &facts, now));

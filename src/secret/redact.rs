@@ -46,6 +46,13 @@ static MASK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant regex")
 });
 
+/// What documentation writes where a secret goes: `<key>`, `$YOUR_API_KEY`, `${TOKEN}`,
+/// `{key}`, `xxxx`, `****`. Runbook replies quote such lines, and they must copy as written.
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:<[^<>]*>?|\$\{?[A-Z][A-Z0-9_]*\}?|\{[^{}]*\}?|[xX*•.]+)[.,:!?)\]]*$")
+        .expect("constant regex")
+});
+
 /// A long run of key characters: masked when it mixes upper case, lower case and digits, as
 /// random keys do and request ids, hashes and UUIDs (one case, or hex) do not.
 static OPAQUE: LazyLock<Regex> =
@@ -63,8 +70,11 @@ pub fn redact(text: &str, known: &[&str]) -> String {
         let Some(value) = VALUE_GROUPS.iter().find_map(|g| caps.name(g)) else {
             return MaskedSecret::new(whole).mask().to_string();
         };
-        // A mask, or `Authorization: Bearer` with no token after it, is no secret.
-        if MASK.is_match(&out[value.start()..]) || is_scheme_word(value.as_str()) {
+        // A mask, a placeholder, or `Authorization: Bearer` with no token after it.
+        if MASK.is_match(&out[value.start()..])
+            || PLACEHOLDER.is_match(value.as_str())
+            || is_scheme_word(value.as_str())
+        {
             return whole.to_string();
         }
         let start = value.start() - caps.get(0).map_or(0, |m| m.start());
@@ -92,6 +102,7 @@ pub fn redact(text: &str, known: &[&str]) -> String {
 }
 
 fn is_scheme_word(value: &str) -> bool {
+    let value = value.trim_end_matches(['.', ',', ':', '!', '?', ')', ']']);
     ["bearer", "basic", "token", "digest"]
         .iter()
         .any(|w| value.eq_ignore_ascii_case(w))

@@ -109,7 +109,7 @@ impl std::fmt::Display for Citation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub node: String,
-    pub text: String,
+    pub text: Redacted,
     pub by: String,
     pub at: DateTime<Utc>,
 }
@@ -120,7 +120,7 @@ pub struct Unavailable {
     pub source: FactSource,
     /// What was asked, e.g. "key status".
     pub what: String,
-    /// Why it failed, e.g. "timed out after 5 s".
-    pub reason: String,
+    /// Why it failed, e.g. "timed out after 5 s"; it may quote the admin API's answer.
+    pub reason: Redacted,
     pub at: DateTime<Utc>,
 }

@@ -164,3 +164,43 @@ proptest! {
         prop_assert!(!out.contains(&secret), "{}", out);
     }
 }
+
+#[test]
+fn placeholders_in_runbook_replies_are_left_as_written() {
+    for text in [
+        "X-API-Key: <key>, or Authorization: Bearer <key>.",
+        "curl -H \"X-API-Key: $YOUR_API_KEY\" https://api.example.com/v1/orders",
+        "Authorization: Bearer ${TOKEN}",
+        "api_key={key} password=****",
+    ] {
+        assert_eq!(redact(text, &[]), text);
+    }
+}
+
+#[test]
+fn the_built_in_runbooks_read_the_same_after_redaction() {
+    for rb in crate::runbook::Catalog::builtin().runbooks {
+        for node in &rb.nodes {
+            for text in [&node.title, &node.text, &node.help] {
+                assert_eq!(
+                    &redact(text, &[]),
+                    text,
+                    "runbook {} node {}",
+                    rb.id,
+                    node.id
+                );
+            }
+            if let crate::runbook::NodeKind::Outcome(o) = &node.kind {
+                for text in std::iter::once(&o.reply).chain(&o.next_steps) {
+                    assert_eq!(
+                        &redact(text, &[]),
+                        text,
+                        "runbook {} node {}",
+                        rb.id,
+                        node.id
+                    );
+                }
+            }
+        }
+    }
+}

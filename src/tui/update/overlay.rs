@@ -2,6 +2,7 @@
 //! editors. The popup was taken out of the state by the caller and is put back unless closed.
 
 use super::{case, leave, outcome};
+use crate::secret::Redacted;
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
@@ -82,7 +83,7 @@ pub fn add_note(state: &mut State, text: &str) -> Vec<Effect> {
     let Some(walk) = state.case.as_mut().and_then(|c| c.session.walk.as_mut()) else {
         return Vec::new();
     };
-    walk.add_note(None, text, &agent, now);
+    walk.add_note(None, Redacted::new(text), &agent, now);
     state.info("Note added");
     if let Screen::Outcome(_) = state.screen {
         outcome::rebuild(state);

@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
             action,
         ]),
-        Line::styled(t.summary.clone(), theme.text),
+        Line::styled(t.summary.to_string(), theme.text),
         saved_line,
     ];
     frame.render_widget(
