@@ -296,4 +296,61 @@ mod tests {
         let f = facts(&rb, &pairs(&[("client_ip", "  ")]), now()).unwrap();
         assert!(f.is_empty());
     }
+
+    const CANARY: &str = "sk_live_CANARY0q7Zt2Lm9Xw4Rv8Ks1Np6Hd3Jf";
+
+    #[test]
+    fn secrets_in_every_free_text_input_are_redacted_in_facts_and_saved_intake() {
+        let rb = Catalog::builtin().find("401").unwrap().clone();
+        let typed_key = "plainkey0q7Zt2Lm9X";
+        let inputs = pairs(&[
+            ("customer_id", &format!("cus_1001 {CANARY}")),
+            ("key", typed_key),
+            ("endpoint", &format!("/v1/orders?api_key={CANARY}")),
+            (
+                "error_body",
+                &format!("Authorization: Bearer tokCANARY5f8e7d6c5b4a\nkey {typed_key}"),
+            ),
+        ]);
+        let strict = serde_json::to_string(&facts(&rb, &inputs, now()).unwrap()).unwrap();
+        let lenient = serde_json::to_string(&valid_facts(&rb, &inputs, now())).unwrap();
+        let saved = serde_json::to_string(&kept(&inputs)).unwrap();
+        for out in [strict, lenient, saved] {
+            for secret in [CANARY, "q7Zt2Lm9Xw4R", "tokCANARY5f8e7d6c5b4a", typed_key] {
+                assert!(!out.contains(secret), "{secret} in {out}");
+            }
+            assert!(out.contains("/v1/orders?api_key=sk_live_CANA"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_restored_masked_key_still_gives_its_environment() {
+        let rb = Catalog::builtin().find("401").unwrap().clone();
+        let inputs = vec![("key".to_string(), Given::Masked(MaskedSecret::new(CANARY)))];
+        let f = facts(&rb, &inputs, now()).unwrap();
+        assert_eq!(
+            f.value("key.pasted_env"),
+            Some(&FactValue::Text("live".into()))
+        );
+    }
+
+    #[test]
+    fn a_key_inside_a_pasted_jwt_never_reaches_the_facts() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let jwt = format!(
+            "{}.{}.{}",
+            b64(&format!(r#"{{"alg":"RS256","kid":"{CANARY}"}}"#)),
+            b64(&format!(r#"{{"exp":1,"scope":"orders:read {CANARY}"}}"#)),
+            b64("sig")
+        );
+        let pastes = Pastes {
+            jwt: Some(("token.txt".into(), jwt)),
+            ..Pastes::default()
+        };
+        let f = diagnostic_facts(&pastes, &Facts::new(), now()).unwrap();
+        let all = serde_json::to_string(&f).unwrap();
+        assert!(!all.contains(CANARY) && !all.contains("q7Zt2Lm9"), "{all}");
+        assert!(all.contains("orders:read"), "{all}");
+    }
 }

@@ -7,7 +7,7 @@
 
 mod redact;
 
-pub use redact::{Redacted, redact};
+pub use redact::{Redacted, redact, redact_json};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

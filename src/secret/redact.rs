@@ -10,6 +10,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::sync::LazyLock;
 
+/// Names that announce a credential, in headers, parameters and JSON members.
+macro_rules! secret_names {
+    () => {
+        r"(?:x-)?(?:api[_-]?key|apikey|api[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|private[_-]?key|secret|token|password|passwd|pwd|passphrase|session[_-]?id)"
+    };
+}
+
 /// Where a secret sits in text: the whole match, or a `v…` group when a name or a scheme
 /// announces it (`api_key=`, `Authorization: Bearer `).
 static SHAPED: LazyLock<Regex> = LazyLock::new(|| {
@@ -17,7 +24,9 @@ static SHAPED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         // A header or a key/value pair whose name says a credential follows.
         r#"(?i:\b(?:proxy-)?authorization"?\s*[:=]\s*"?(?:(?:bearer|basic|token|digest|apikey|api-key)\s+)?)(?P<v1>[^\s"'`,;]+)"#,
-        r#"|(?i:\b(?:x-)?(?:api[_-]?key|apikey|api[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|client[_-]?secret|secret[_-]?key|private[_-]?key|secret|token|password|passwd|pwd|passphrase|session[_-]?id)"?\s*[:=]\s*"?)(?P<v2>[^\s"'`&,;<>{}\[\]]+)"#,
+        r"|(?i:\b",
+        secret_names!(),
+        r#""?\s*[:=]\s*"?)(?P<v2>[^\s"'`&,;<>{}\[\]]+)"#,
         // A query parameter that carries a key or an authorization code.
         r#"|(?i:[?&](?:key|code)=)(?P<v3>[^\s"'`&#]+)"#,
         // The password in a URL's user information.
@@ -106,6 +115,35 @@ fn is_scheme_word(value: &str) -> bool {
     ["bearer", "basic", "token", "digest"]
         .iter()
         .any(|w| value.eq_ignore_ascii_case(w))
+}
+
+/// A JSON member name that says its value is a credential (`"api_key"`, `"password"`).
+static SECRET_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(concat!("^(?i:", secret_names!(), ")$")).expect("constant regex"));
+
+/// Every string in a JSON document redacted, and every value of a member whose name says it
+/// is a credential masked whole: decoded JWT claims and headers are shown this way.
+pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(redact(s, &[])),
+        Value::Array(items) => Value::Array(items.iter().map(redact_json).collect()),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(name, v)| {
+                    let v = match v {
+                        Value::String(s) if SECRET_NAME.is_match(name) => {
+                            Value::String(MaskedSecret::new(s).mask().to_string())
+                        }
+                        v => redact_json(v),
+                    };
+                    (name.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// Free text that went through [`redact`]: the only form in which text typed, pasted or read
