@@ -136,3 +136,5 @@ fn leave(state: &mut State) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod canary_tests;
