@@ -115,7 +115,10 @@ fn files(dir: &Path) -> Vec<(PathBuf, String)> {
 
 fn assert_clean(what: &str, text: &str) {
     for canary in NEVER {
-        assert!(!text.contains(canary), "{canary} leaked into {what}:\n{text}");
+        assert!(
+            !text.contains(canary),
+            "{canary} leaked into {what}:\n{text}"
+        );
     }
 }
 
@@ -169,7 +172,10 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
     rt.paste(&mut s, &format!("Revoked; customer sent {KEY}"));
     rt.key(&mut s, KeyCode::Enter);
     rt.key(&mut s, KeyCode::Char('n'));
-    type_text(&mut s, &format!("outcome note Authorization: Bearer {TOKEN}"));
+    type_text(
+        &mut s,
+        &format!("outcome note Authorization: Bearer {TOKEN}"),
+    );
     rt.ctrl(&mut s, 's');
     rt.key(&mut s, KeyCode::Char('E'));
     rt.key(&mut s, KeyCode::Char('y'));
@@ -187,7 +193,9 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
     }
     for payload in &rt.clipboard {
         assert_clean("the OSC 52 sequence", payload);
-        let encoded = payload.trim_start_matches("\x1b]52;c;").trim_end_matches('\x07');
+        let encoded = payload
+            .trim_start_matches("\x1b]52;c;")
+            .trim_end_matches('\x07');
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .unwrap();
@@ -200,7 +208,11 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
         assert_clean("the status line", status);
     }
     // Not vacuous: every text reached the ticket, masked.
-    let md = &tickets.iter().find(|(p, _)| p.extension().unwrap() == "md").unwrap().1;
+    let md = &tickets
+        .iter()
+        .find(|(p, _)| p.extension().unwrap() == "md")
+        .unwrap()
+        .1;
     for shown in [
         "/v1/orders?api_key=sk_live_CANA",
         "walk note sk_live_CANA",

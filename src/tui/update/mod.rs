@@ -135,6 +135,6 @@ fn leave(state: &mut State) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod canary_tests;
+#[cfg(test)]
+mod tests;
