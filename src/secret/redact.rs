@@ -117,6 +117,10 @@ fn is_scheme_word(value: &str) -> bool {
         .any(|w| value.eq_ignore_ascii_case(w))
 }
 
+/// A run of characters a key or token may consist of, as `with_masked` looks for one.
+static KEY_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9_~+/.=:-]{8,}").expect("constant regex"));
+
 /// A JSON member name that says its value is a credential (`"api_key"`, `"password"`).
 static SECRET_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(concat!("^(?i:", secret_names!(), ")$")).expect("constant regex"));
@@ -162,6 +166,27 @@ impl Redacted {
     /// `text` with every secret shape and every one of the `known` secrets masked.
     pub fn with_known(text: &str, known: &[&str]) -> Self {
         Redacted(redact(text, known))
+    }
+
+    /// `text` redacted, and any secret behind one of the `masked` found in it masked too. A
+    /// key given at intake is kept only masked, so a note typed later that repeats it is
+    /// matched by fingerprint.
+    pub fn with_masked(text: &str, masked: &[&MaskedSecret]) -> Self {
+        let mut found = Vec::new();
+        for run in KEY_RUN.find_iter(text) {
+            let run = run.as_str().trim_end_matches(['.', ',', ':']);
+            let after_equals = run.match_indices('=').map(|(i, _)| &run[i + 1..]);
+            for piece in std::iter::once(run).chain(after_equals) {
+                let fingerprint = MaskedSecret::new(piece);
+                if masked
+                    .iter()
+                    .any(|m| m.fingerprint() == fingerprint.fingerprint())
+                {
+                    found.push(piece);
+                }
+            }
+        }
+        Self::with_known(text, &found)
     }
 
     pub fn as_str(&self) -> &str {

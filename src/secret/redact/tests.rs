@@ -204,3 +204,17 @@ fn the_built_in_runbooks_read_the_same_after_redaction() {
         }
     }
 }
+
+#[test]
+fn a_key_known_only_by_its_mask_is_found_again_by_fingerprint() {
+    let key = "plainkey0q7Zt2Lm9X";
+    let masked = MaskedSecret::new(key);
+    let note = format!("customer resent {key}, then api_key={key}.");
+    let out = Redacted::with_masked(&note, &[&masked]);
+    assert!(!out.contains(key), "{out}");
+    assert!(out.starts_with("customer resent "), "{out}");
+    assert_eq!(
+        Redacted::with_masked("nothing here", &[&masked]),
+        "nothing here"
+    );
+}

@@ -223,3 +223,39 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
         assert!(md.contains(shown), "{shown} missing from\n{md}");
     }
 }
+
+#[test]
+fn a_key_without_a_prefix_typed_at_intake_is_masked_in_later_notes_and_summary() {
+    let plain = "plainkey0q7Zt2Lm9X";
+    let mut s = app();
+    let mut rt = Runtime::new();
+    rt.key(&mut s, KeyCode::Enter);
+    type_text(&mut s, "cus_1001");
+    rt.focus(&mut s, "key_id");
+    type_text(&mut s, "key_revoked");
+    rt.focus(&mut s, "key");
+    rt.paste(&mut s, plain);
+    rt.focus(&mut s, "error_body");
+    rt.paste(&mut s, &format!("{{\"error\":\"bad key {plain}\"}}"));
+    rt.ctrl(&mut s, 's');
+    rt.key(&mut s, KeyCode::Char('n'));
+    type_text(&mut s, &format!("they pasted {plain} again"));
+    rt.ctrl(&mut s, 's');
+    for n in ['5', '3', '2'] {
+        rt.key(&mut s, KeyCode::Char(n));
+    }
+    rt.key(&mut s, KeyCode::Char('e'));
+    rt.clear(&mut s);
+    rt.paste(&mut s, &format!("key={plain}"));
+    rt.key(&mut s, KeyCode::Enter);
+    rt.key(&mut s, KeyCode::Char('s'));
+    let all: Vec<(PathBuf, String)> = files(rt.data.path());
+    assert!(all.len() >= 3, "{all:?}");
+    for (path, text) in &all {
+        assert!(
+            !text.contains(plain),
+            "{plain} leaked into {}:\n{text}",
+            path.display()
+        );
+    }
+}

@@ -85,7 +85,7 @@ pub fn set_summary(state: &mut State, text: &str) -> Vec<Effect> {
     let Some(case) = &mut state.case else {
         return Vec::new();
     };
-    case.session.summary = (!text.is_empty()).then(|| Redacted::new(text));
+    case.session.summary = (!text.is_empty()).then(|| case::redact_typed(case, text));
     rebuild(state);
     state.info("Summary updated");
     case::save(state)

@@ -2,7 +2,6 @@
 //! editors. The popup was taken out of the state by the caller and is put back unless closed.
 
 use super::{case, leave, outcome};
-use crate::secret::Redacted;
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
@@ -80,10 +79,14 @@ pub fn add_note(state: &mut State, text: &str) -> Vec<Effect> {
     }
     let now = state.now();
     let agent = state.agent.clone();
-    let Some(walk) = state.case.as_mut().and_then(|c| c.session.walk.as_mut()) else {
+    let Some(case) = state.case.as_mut() else {
         return Vec::new();
     };
-    walk.add_note(None, Redacted::new(text), &agent, now);
+    let text = case::redact_typed(case, text);
+    let Some(walk) = case.session.walk.as_mut() else {
+        return Vec::new();
+    };
+    walk.add_note(None, text, &agent, now);
     state.info("Note added");
     if let Screen::Outcome(_) = state.screen {
         outcome::rebuild(state);
