@@ -14,9 +14,26 @@ use std::fmt;
 
 /// A secret reduced to what a person may see: `sk_live_ab12…9f3e` and a SHA-256 fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "SavedMask")]
 pub struct MaskedSecret {
     mask: String,
     fingerprint: String,
+}
+
+/// A mask as read from a file: redacted again, so a hand-edited session cannot carry a key.
+#[derive(Deserialize)]
+struct SavedMask {
+    mask: String,
+    fingerprint: String,
+}
+
+impl From<SavedMask> for MaskedSecret {
+    fn from(saved: SavedMask) -> Self {
+        MaskedSecret {
+            mask: redact(&saved.mask, &[]),
+            fingerprint: redact(&saved.fingerprint, &[]),
+        }
+    }
 }
 
 /// Secrets shorter than this are masked entirely: showing any of them would show too much.
@@ -122,6 +139,17 @@ mod tests {
         let shown = format!("{m} {m:?} {}", serde_json::to_string(&m).unwrap());
         assert!(!shown.contains(KEY));
         assert!(!shown.contains("cd34ef56"));
+    }
+
+    #[test]
+    fn a_key_written_into_a_saved_mask_is_masked_when_read() {
+        let json = format!(r#"{{"mask":"{KEY}","fingerprint":"abc"}}"#);
+        let m: MaskedSecret = serde_json::from_str(&json).unwrap();
+        assert_eq!(m.mask(), "sk_live_ab12…9f3e");
+        let real = MaskedSecret::new(KEY);
+        let back: MaskedSecret =
+            serde_json::from_str(&serde_json::to_string(&real).unwrap()).unwrap();
+        assert_eq!(back, real);
     }
 
     #[test]
