@@ -1,13 +1,17 @@
-//! Intake: the values an agent gives when a case starts, typed by the fact schema. The pasted
-//! key is masked here, before anything else sees it, and secrets pasted into free text (an
-//! error body often contains the key) are redacted.
+//! Intake: the values an agent gives when a case starts, typed by the fact schema. Both front
+//! ends (`run` and the terminal app) turn what was given into facts and into what a session
+//! keeps through this module only, so the rules hold everywhere: the pasted key is masked
+//! before anything else sees it, and every other value is redacted, with the pasted key
+//! itself among the secrets looked for (an error body often contains it).
 
 use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig, RequestContext};
 use crate::evidence::{IdError, check_input};
-use crate::facts::{Fact, FactError, FactSource, FactValue, Facts};
+use crate::facts::{Fact, FactError, FactSource, FactType, FactValue, Facts, lookup};
 use crate::runbook::Runbook;
-use crate::secret::{key_environment, redact};
+use crate::secret::{MaskedSecret, Redacted, key_environment};
+use crate::session::IntakeValue;
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -28,19 +32,25 @@ pub enum IntakeError {
     },
 }
 
-/// The intake facts for `rb` from `(name, text)` pairs; empty values are left out.
+/// One intake value as a front end holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Given {
+    /// Typed, pasted or passed with `--input`.
+    Text(String),
+    /// A secret restored from a saved session: only its mask exists any more.
+    Masked(MaskedSecret),
+}
+
+/// The intake facts for `rb` from `(input name, value)` pairs; empty values are left out. The
+/// first unknown input or value that does not fit the schema is the error.
 pub fn facts(
     rb: &Runbook,
-    inputs: &[(String, String)],
+    inputs: &[(String, Given)],
     now: DateTime<Utc>,
 ) -> Result<Facts, IntakeError> {
-    let secrets: Vec<&str> = inputs
-        .iter()
-        .filter(|(name, _)| name == "key")
-        .map(|(_, v)| v.as_str())
-        .collect();
+    let known = known_secrets(inputs);
     let mut facts = Facts::new();
-    for (name, text) in inputs {
+    for (name, given) in inputs {
         if rb.input(name).is_none() {
             return Err(IntakeError::UnknownInput {
                 runbook: rb.id.clone(),
@@ -48,31 +58,113 @@ pub fn facts(
                 valid: rb.inputs.iter().map(|i| i.name.clone()).collect(),
             });
         }
-        if text.trim().is_empty() {
-            continue;
-        }
-        check_input(name, text).map_err(|source| IntakeError::BadId {
-            name: name.clone(),
-            source,
-        })?;
-        if name == "key" {
-            if let Some(env) = key_environment(text) {
-                facts.insert(
-                    "key.pasted_env",
-                    Fact {
-                        value: FactValue::Text(env.into()),
-                        source: FactSource::Intake,
-                        at: now,
-                        evidence: Some("prefix of the pasted key".into()),
-                    },
-                )?;
-            }
-            facts.insert_text(name, text, FactSource::Intake, now)?;
-        } else {
-            facts.insert_text(name, &redact(text, &secrets), FactSource::Intake, now)?;
-        }
+        insert(&mut facts, name, given, &known, now)?;
     }
     Ok(facts)
+}
+
+/// The facts of the inputs that are valid so far, skipping the rest: what evidence can be
+/// fetched for while the agent is still typing.
+pub fn valid_facts(rb: &Runbook, inputs: &[(String, Given)], now: DateTime<Utc>) -> Facts {
+    let known = known_secrets(inputs);
+    let mut facts = Facts::new();
+    for (name, given) in inputs.iter().filter(|(n, _)| rb.input(n).is_some()) {
+        let mut one = Facts::new();
+        if insert(&mut one, name, given, &known, now).is_ok() {
+            facts.extend(&one);
+        }
+    }
+    facts
+}
+
+/// What a saved session may keep of the inputs, valid or not: text redacted, secrets masked.
+pub fn kept(inputs: &[(String, Given)]) -> BTreeMap<String, IntakeValue> {
+    let known = known_secrets(inputs);
+    inputs
+        .iter()
+        .filter_map(|(name, given)| {
+            let value = match given {
+                Given::Masked(m) => IntakeValue::Masked(m.clone()),
+                Given::Text(t) if t.trim().is_empty() => return None,
+                Given::Text(t) => IntakeValue::keep(input_type(name), t, &known),
+            };
+            Some((name.clone(), value))
+        })
+        .collect()
+}
+
+/// Parses one value into `facts`, with the fact the key's prefix gives about its environment.
+fn insert(
+    facts: &mut Facts,
+    name: &str,
+    given: &Given,
+    known: &[&str],
+    now: DateTime<Utc>,
+) -> Result<(), IntakeError> {
+    let fact = |value| Fact {
+        value,
+        source: FactSource::Intake,
+        at: now,
+        evidence: None,
+    };
+    let text = match given {
+        Given::Masked(m) => {
+            insert_key_environment(facts, m.mask(), now)?;
+            facts.insert(name, fact(FactValue::Secret(m.clone())))?;
+            return Ok(());
+        }
+        Given::Text(t) if t.trim().is_empty() => return Ok(()),
+        Given::Text(t) => t,
+    };
+    check_input(name, text).map_err(|source| IntakeError::BadId {
+        name: name.to_string(),
+        source,
+    })?;
+    if input_type(name) == FactType::Secret {
+        insert_key_environment(facts, text, now)?;
+        facts.insert_text(name, text, FactSource::Intake, now)?;
+    } else {
+        // Redacted before parsing, so the known key is masked in free text too.
+        let redacted = Redacted::with_known(text, known);
+        facts.insert_text(name, &redacted, FactSource::Intake, now)?;
+    }
+    Ok(())
+}
+
+/// `key.pasted_env` from a key's prefix (a mask keeps the prefix, so a restored key has it).
+fn insert_key_environment(
+    facts: &mut Facts,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), FactError> {
+    let Some(env) = key_environment(key) else {
+        return Ok(());
+    };
+    facts.insert(
+        "key.pasted_env",
+        Fact {
+            value: FactValue::Text(env.into()),
+            source: FactSource::Intake,
+            at: now,
+            evidence: Some("prefix of the pasted key".into()),
+        },
+    )
+}
+
+fn input_type(name: &str) -> FactType {
+    lookup(name).map_or(FactType::Text, |d| d.ty)
+}
+
+/// The raw secrets given at intake, to find them again inside free text.
+fn known_secrets(inputs: &[(String, Given)]) -> Vec<&str> {
+    inputs
+        .iter()
+        .filter(|(name, _)| input_type(name) == FactType::Secret)
+        .filter_map(|(_, given)| match given {
+            Given::Text(t) => Some(t.as_str()),
+            Given::Masked(_) => None,
+        })
+        .collect()
 }
 
 /// What the customer pasted, each with a label for the ticket (a file name, "intake form").
@@ -106,9 +198,9 @@ pub fn diagnostic_facts(
     if let Some((label, text)) = &pastes.request {
         let mut cx = RequestContext::default();
         if let Some(FactValue::Text(header)) = known.value("key.accepted_header") {
-            cx.expect_header = header.clone();
+            cx.expect_header = header.to_string();
             cx.expect_scheme = match known.value("key.accepted_scheme") {
-                Some(FactValue::Text(s)) if !s.is_empty() => Some(s.clone()),
+                Some(FactValue::Text(s)) if !s.is_empty() => Some(s.to_string()),
                 _ => None,
             };
         }
@@ -148,7 +240,7 @@ pub fn diagnostic_facts(
             value,
             source: FactSource::Diagnostics,
             at: now,
-            evidence: Some(label),
+            evidence: Some(label.into()),
         };
         facts.insert(name, fact)?;
     }
@@ -179,9 +271,9 @@ mod tests {
         "2026-11-22T10:00:00Z".parse().unwrap()
     }
 
-    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, Given)> {
         p.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .map(|(a, b)| (a.to_string(), Given::Text(b.to_string())))
             .collect()
     }
 
@@ -214,5 +306,62 @@ mod tests {
         let rb = Catalog::builtin().find("403").unwrap().clone();
         let f = facts(&rb, &pairs(&[("client_ip", "  ")]), now()).unwrap();
         assert!(f.is_empty());
+    }
+
+    const CANARY: &str = "sk_live_CANARY0q7Zt2Lm9Xw4Rv8Ks1Np6Hd3Jf";
+
+    #[test]
+    fn secrets_in_every_free_text_input_are_redacted_in_facts_and_saved_intake() {
+        let rb = Catalog::builtin().find("401").unwrap().clone();
+        let typed_key = "plainkey0q7Zt2Lm9X";
+        let inputs = pairs(&[
+            ("customer_id", &format!("cus_1001 {CANARY}")),
+            ("key", typed_key),
+            ("endpoint", &format!("/v1/orders?api_key={CANARY}")),
+            (
+                "error_body",
+                &format!("Authorization: Bearer tokCANARY5f8e7d6c5b4a\nkey {typed_key}"),
+            ),
+        ]);
+        let strict = serde_json::to_string(&facts(&rb, &inputs, now()).unwrap()).unwrap();
+        let lenient = serde_json::to_string(&valid_facts(&rb, &inputs, now())).unwrap();
+        let saved = serde_json::to_string(&kept(&inputs)).unwrap();
+        for out in [strict, lenient, saved] {
+            for secret in [CANARY, "q7Zt2Lm9Xw4R", "tokCANARY5f8e7d6c5b4a", typed_key] {
+                assert!(!out.contains(secret), "{secret} in {out}");
+            }
+            assert!(out.contains("/v1/orders?api_key=sk_live_CANA"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_restored_masked_key_still_gives_its_environment() {
+        let rb = Catalog::builtin().find("401").unwrap().clone();
+        let inputs = vec![("key".to_string(), Given::Masked(MaskedSecret::new(CANARY)))];
+        let f = facts(&rb, &inputs, now()).unwrap();
+        assert_eq!(
+            f.value("key.pasted_env"),
+            Some(&FactValue::Text("live".into()))
+        );
+    }
+
+    #[test]
+    fn a_key_inside_a_pasted_jwt_never_reaches_the_facts() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let jwt = format!(
+            "{}.{}.{}",
+            b64(&format!(r#"{{"alg":"RS256","kid":"{CANARY}"}}"#)),
+            b64(&format!(r#"{{"exp":1,"scope":"orders:read {CANARY}"}}"#)),
+            b64("sig")
+        );
+        let pastes = Pastes {
+            jwt: Some(("token.txt".into(), jwt)),
+            ..Pastes::default()
+        };
+        let f = diagnostic_facts(&pastes, &Facts::new(), now()).unwrap();
+        let all = serde_json::to_string(&f).unwrap();
+        assert!(!all.contains(CANARY) && !all.contains("q7Zt2Lm9"), "{all}");
+        assert!(all.contains("orders:read"), "{all}");
     }
 }

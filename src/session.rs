@@ -13,7 +13,7 @@ mod lock;
 pub use lock::CaseLock;
 
 use crate::facts::{FactType, FactValue};
-use crate::secret::MaskedSecret;
+use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{RunbookRef, Walk};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -44,27 +44,28 @@ pub struct Session {
     pub demo_data: bool,
     /// The ticket summary as the agent edited it, replacing the runbook's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub summary: Option<Redacted>,
     /// The ticket files written; a session with a ticket is finished.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ticket_files: Vec<PathBuf>,
 }
 
-/// An intake value as saved: text, or a secret reduced to its mask.
+/// An intake value as saved: redacted text, or a secret reduced to its mask.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum IntakeValue {
-    Text(String),
+    Text(Redacted),
     Masked(MaskedSecret),
 }
 
 impl IntakeValue {
-    /// What may be kept of `text` typed into a field of type `ty`: secrets only masked.
-    pub fn keep(ty: FactType, text: &str) -> Self {
+    /// What may be kept of `text` typed into a field of type `ty`: secrets only masked, other
+    /// text redacted, the `known` secrets (the key given at intake) included.
+    pub fn keep(ty: FactType, text: &str, known: &[&str]) -> Self {
         if ty == FactType::Secret {
             IntakeValue::Masked(MaskedSecret::new(text))
         } else {
-            IntakeValue::Text(text.to_string())
+            IntakeValue::Text(Redacted::with_known(text, known))
         }
     }
 

@@ -251,3 +251,51 @@ fn no_fixture_output_leaks_a_canary() {
         }
     }
 }
+
+/// Item 2 of issue 9: a key inside a JWT's claims or a response's texts never comes out.
+#[test]
+fn keys_inside_claims_and_response_texts_are_masked() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let dir = tempfile::tempdir().unwrap();
+    let jwt = format!(
+        "{}.{}.{}",
+        b64(&format!(r#"{{"alg":"RS256","kid":"{CANARY_KEY}"}}"#)),
+        b64(&format!(
+            r#"{{"exp":1,"scope":"orders:read {CANARY_KEY}","api_key":"plainsecret99","sub":"u1"}}"#
+        )),
+        b64("sig")
+    );
+    let jwt_file = dir.path().join("token.txt");
+    std::fs::write(&jwt_file, &jwt).unwrap();
+    let response = format!(
+        "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_token\", \
+         error_description=\"key {CANARY_KEY} revoked\"\nX-Request-Id: {CANARY_KEY}\n\
+         Content-Type: application/problem+json\n\n{{\"type\":\"about:blank\",\
+         \"title\":\"Key {CANARY_KEY} refused\",\"detail\":\"api_key={CANARY_KEY}\"}}"
+    );
+    let response_file = dir.path().join("response.txt");
+    std::fs::write(&response_file, &response).unwrap();
+    for args in [
+        vec!["inspect", "jwt"],
+        vec!["inspect", "jwt", "--json"],
+        vec!["inspect", "response"],
+        vec!["inspect", "response", "--json"],
+    ] {
+        let file = if args[1] == "jwt" {
+            &jwt_file
+        } else {
+            &response_file
+        };
+        let mut args = args.clone();
+        args.push(file.to_str().unwrap());
+        // `authdesk` asserts that neither the key nor any long part of it is printed.
+        let (code, out, _) = authdesk(&args);
+        assert_eq!(code, 0, "{args:?}: {out}");
+        assert!(!out.contains("plainsecret99"), "{args:?}: {out}");
+        assert!(
+            out.contains("sk_live_CANA"),
+            "masks stay recognisable: {out}"
+        );
+    }
+}

@@ -80,3 +80,27 @@ fn canary_in_a_bad_input_is_not_echoed() {
     assert_eq!(out.code, 2);
     assert_no_canary(&sb, &[&out]);
 }
+
+/// Issue 9 item 1: what agents paste besides prefixed keys (a key in a query parameter, an
+/// `X-API-Key` header, a password) is masked in `run`'s output and ticket files too.
+#[test]
+fn secrets_named_by_parameter_header_or_field_are_masked_by_run() {
+    let sb = Sandbox::new();
+    let out = sb.run(&[
+        "run",
+        "401",
+        "--offline",
+        "--input=endpoint=/v1/orders?api_key=CANARYqueryZq81rTe55",
+        "--input=error_body=X-API-Key: CANARYheader9a8b7c6d\npassword=CANARYpw!",
+        "--input",
+        "key_id=key_42",
+        "--answer",
+        "ask-wider-incident=just-this-customer",
+        "--answer",
+        "ask-credential-sent=malformed",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_no_canary(&sb, &[&out]);
+    assert!(out.stdout.contains("/v1/orders?api_key="), "{}", out.stdout);
+    assert_eq!(sb.tickets().len(), 1);
+}

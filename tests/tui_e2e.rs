@@ -465,3 +465,134 @@ fn a_tiny_terminal_gets_a_message_not_a_garbled_screen() {
     p.keys(&["q"]);
     assert_eq!(p.exit_status(), "0");
 }
+
+/// Issue 9: a key and a bearer token typed or pasted into every text field, through the real
+/// terminal. Neither may reach the session file, the ticket files, the clipboard (tmux keeps
+/// what an OSC 52 sequence sets as a paste buffer) or the log.
+#[test]
+fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
+    const KEY: &str = "sk_live_CANARY0q7Zt2Lm9Xw4Rv8Ks1Np6Hd3Jf";
+    const TOKEN: &str = "tokCANARY5f8e7d6c5b4a3f2e";
+    const NEVER: &[&str] = &[KEY, TOKEN, "q7Zt2Lm9Xw4R", "5f8e7d6c5b4a"];
+    let p = Pane::new(120, 40);
+    p.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    let paste = |text: &str| {
+        p.tmux(&["set-buffer", "-b", "typed", text]);
+        p.tmux(&["paste-buffer", "-p", "-d", "-b", "typed", "-t", "t"]);
+    };
+    let clear = || p.tmux(&["send-keys", "-t", "t", "-N", "300", "BSpace"]);
+    // Nothing answers on port 9 of loopback: every question is answered by keys.
+    p.run(
+        &["walk", "401"],
+        &[("AUTHDESK_ADMIN_URL", "http://127.0.0.1:9")],
+    );
+    p.wait_for("Intake");
+    // customer_id, key_id, key, method, endpoint, client_ip, status, error_body, started_at.
+    p.text(&format!("cus_1001 {KEY}"));
+    p.keys(&["Tab"]);
+    p.text(&format!("key_revoked Bearer {TOKEN}"));
+    p.keys(&["Tab"]);
+    paste(KEY);
+    p.keys(&["Tab"]);
+    p.text(&format!("GET {KEY}"));
+    p.keys(&["Tab"]);
+    p.text(&format!("/v1/orders?api_key={KEY}"));
+    for _ in ["client_ip", "status"] {
+        p.keys(&["Tab"]);
+        p.text(&format!("{KEY} Bearer {TOKEN}"));
+        p.keys(&["C-s"]);
+        // The field shows what was typed; the message about it must not repeat it.
+        let screen = p.wait_for("is not a valid");
+        let message = screen
+            .lines()
+            .find(|l| l.contains("is not a valid"))
+            .unwrap();
+        assert!(NEVER.iter().all(|c| !message.contains(c)), "{message}");
+        clear();
+    }
+    p.keys(&["Tab"]);
+    paste(&format!(
+        "{{\"error\":\"invalid key {KEY}\"}}\nAuthorization: Bearer {TOKEN}"
+    ));
+    p.keys(&["Tab"]);
+    p.text(&format!("{KEY} Bearer {TOKEN}"));
+    p.keys(&["C-s"]);
+    p.wait_for("is not a valid time");
+    clear();
+    p.keys(&["C-s"]);
+    p.wait_walking();
+    p.keys(&["n"]);
+    p.text(&format!("walk note {KEY} token={TOKEN}"));
+    p.keys(&["C-s"]);
+    p.wait_for("Note added");
+    p.answer_until(ANSWERS_401, "Ticket preview");
+    p.keys(&["e"]);
+    clear();
+    paste(&format!("Revoked; customer sent {KEY}"));
+    p.keys(&["Enter"]);
+    p.wait_for("Summary updated");
+    p.keys(&["n"]);
+    p.text(&format!("outcome note Authorization: Bearer {TOKEN}"));
+    p.keys(&["C-s"]);
+    p.wait_for("Note added");
+    p.keys(&["y"]);
+    p.wait_for("Copied the ticket");
+    p.keys(&["s"]);
+    p.wait_for("Saved ESC-");
+    p.keys(&["q"]);
+    assert_eq!(p.exit_status(), "0");
+
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    for dir in [
+        p.sb.data_dir().join("sessions"),
+        p.sb.tickets_dir(),
+        p.sb.data_dir().join("logs"),
+    ] {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            outputs.push((entry.path().display().to_string(), std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    let buffers = p.tmux(&["list-buffers", "-F", "#{buffer_name}"]);
+    let buffers = String::from_utf8_lossy(&buffers.stdout).into_owned();
+    for name in buffers.lines() {
+        let text = p.tmux(&["show-buffer", "-b", name]).stdout;
+        outputs.push((
+            format!("clipboard {name}"),
+            String::from_utf8_lossy(&text).into(),
+        ));
+    }
+    let names: Vec<&str> = outputs.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("authdesk.log")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("clipboard")),
+        "{names:?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.contains("ESC-")).count(),
+        2,
+        "{names:?}"
+    );
+    for (name, text) in &outputs {
+        for canary in NEVER {
+            assert!(
+                !text.contains(canary),
+                "{canary} leaked into {name}:\n{text}"
+            );
+        }
+    }
+    let md = outputs.iter().find(|(n, _)| n.ends_with(".md")).unwrap();
+    for shown in [
+        "api_key=sk_live_CANA",
+        "walk note sk_live_CANA",
+        "outcome note",
+    ] {
+        assert!(
+            md.1.contains(shown),
+            "{shown} missing from the ticket:\n{}",
+            md.1
+        );
+    }
+}

@@ -304,7 +304,7 @@ mod tests {
             head in hostile(), message in hostile(), value in hostile(),
         ) {
             let findings = [Finding::new(Code::ALL[0], Severity::Error, message)];
-            let facts = [("request.path", FactValue::Text(value))];
+            let facts = [("request.path", FactValue::Text(value.into()))];
             let out = render_text(&[head], &findings, &facts);
             assert_inert(&out, &['\n']);
             // Head, blank, finding, blank, "facts:", the fact: a value adds no line.

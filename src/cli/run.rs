@@ -9,6 +9,7 @@ use super::{Exit, catalog};
 use crate::admin;
 use crate::config::{AdminConfig, Config};
 use crate::escape::line;
+use crate::intake::Given;
 use crate::runbook::{NodeKind, Runbook};
 use crate::ticket::{Context, Ticket, trackers};
 use crate::walk::{Answerer, Position, Walk};
@@ -120,7 +121,10 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     check_answers(&rb, &answers)?;
     let admin = evidence_source(&args, config)?;
     let now = Utc::now();
-    let inputs: Vec<(String, String)> = inputs.into_iter().collect();
+    let inputs: Vec<(String, Given)> = inputs
+        .into_iter()
+        .map(|(name, text)| (name, Given::Text(text)))
+        .collect();
     let mut facts = crate::intake::facts(&rb, &inputs, now)?;
 
     let gathered = admin.map(|admin| admin::gather_blocking(&admin, &facts, now));

@@ -1,6 +1,7 @@
 //! Findings: what a diagnostic noticed, under a stable code that scripts, runbooks and the
 //! table in docs/diagnostics.md rely on. Codes never change meaning; new ones may be added.
 
+use crate::secret::Redacted;
 use serde::Serialize;
 use std::fmt;
 
@@ -106,21 +107,21 @@ impl Serialize for Code {
     }
 }
 
-/// One thing a diagnostic noticed. The message is plain language and already masked: it
-/// never holds a raw key, token or signature.
+/// One thing a diagnostic noticed. The message is plain language and redacted: it quotes
+/// pasted text (a problem's detail, an `error_description`), which may hold a key.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
-    pub message: String,
+    pub message: Redacted,
 }
 
 impl Finding {
-    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, severity: Severity, message: impl AsRef<str>) -> Self {
         Self {
             code,
             severity,
-            message: message.into(),
+            message: Redacted::new(message.as_ref()),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
 use crate::facts::FactValue;
-use crate::secret::MaskedSecret;
+use crate::secret::{MaskedSecret, redact_json};
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, Utc};
@@ -27,7 +27,7 @@ impl JwtContext {
     }
 }
 
-/// A token decoded and judged.
+/// A token decoded and judged; every claim and header value redacted.
 #[derive(Debug, Clone, Serialize)]
 pub struct JwtReport {
     /// Fingerprint of the whole token, to match it across tickets without showing it.
@@ -68,8 +68,9 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
             "a JWT has exactly three dot-separated parts",
         ));
     };
-    let header = decode_part(h, "header", line)?;
-    let claims = decode_part(c, "claims", line)?;
+    // Claims such as `kid` or `scope` may hold an API key: only their redacted form is kept.
+    let header = redact_json(&decode_part(h, "header", line)?);
+    let claims = redact_json(&decode_part(c, "claims", line)?);
     let signature_bytes = B64.decode(s).map(|b| b.len()).unwrap_or(s.len() * 3 / 4);
     let alg = header
         .get("alg")
@@ -101,7 +102,7 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
 
     let mut facts = Vec::new();
     if let Some(a) = &alg {
-        facts.push(("jwt.alg", FactValue::Text(a.clone())));
+        facts.push(("jwt.alg", FactValue::Text(a.into())));
     }
     if let Some(exp) = exp {
         let expired_for = (ctx.now - exp).num_seconds();
@@ -125,7 +126,10 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
         facts.push(("jwt.clock_skew_s", FactValue::Number(ahead.max(0) as f64)));
     }
     if claims.get("scope").is_some() || claims.get("scp").is_some() {
-        facts.push(("jwt.scopes", FactValue::TextList(scopes.clone())));
+        facts.push((
+            "jwt.scopes",
+            FactValue::TextList(scopes.iter().map(Into::into).collect()),
+        ));
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(JwtReport {

@@ -6,6 +6,7 @@ use super::ip::{IpVerdict, check as check_ip};
 use super::query::{AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS};
 use super::{Answer, AuditDigest, Cited, FailureDigest, Intake};
 use crate::facts::{Fact, FactSource, FactValue, Facts};
+use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use std::net::IpAddr;
 
@@ -16,7 +17,7 @@ struct Sink {
 }
 
 impl Sink {
-    fn set(&mut self, name: &str, value: FactValue, evidence: impl Into<String>) {
+    fn set(&mut self, name: &str, value: FactValue, evidence: impl Into<Redacted>) {
         let fact = Fact {
             value,
             source: FactSource::AdminApi,
@@ -30,19 +31,19 @@ impl Sink {
         }
     }
 
-    fn text(&mut self, name: &str, value: impl Into<String>, evidence: impl Into<String>) {
+    fn text(&mut self, name: &str, value: impl Into<Redacted>, evidence: impl Into<Redacted>) {
         self.set(name, FactValue::Text(value.into()), evidence);
     }
 
-    fn flag(&mut self, name: &str, value: bool, evidence: impl Into<String>) {
+    fn flag(&mut self, name: &str, value: bool, evidence: impl Into<Redacted>) {
         self.set(name, FactValue::Bool(value), evidence);
     }
 
-    fn number(&mut self, name: &str, value: impl Into<f64>, evidence: impl Into<String>) {
+    fn number(&mut self, name: &str, value: impl Into<f64>, evidence: impl Into<Redacted>) {
         self.set(name, FactValue::Number(value.into()), evidence);
     }
 
-    fn time(&mut self, name: &str, value: DateTime<Utc>, evidence: impl Into<String>) {
+    fn time(&mut self, name: &str, value: DateTime<Utc>, evidence: impl Into<Redacted>) {
         self.set(name, FactValue::Time(value), evidence);
     }
 }
@@ -77,7 +78,7 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
                     out.text("endpoint.route", &r.route, &from);
                     out.set(
                         "endpoint.required_scopes",
-                        FactValue::TextList(r.required_scopes.clone()),
+                        FactValue::TextList(r.required_scopes.iter().map(Into::into).collect()),
                         &from,
                     );
                     route = Some((r, from));
@@ -175,7 +176,11 @@ fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
         FactValue::CidrList(k.allowed_ips.clone()),
         &from,
     );
-    out.set("key.scopes", FactValue::TextList(k.scopes.clone()), &from);
+    out.set(
+        "key.scopes",
+        FactValue::TextList(k.scopes.iter().map(Into::into).collect()),
+        &from,
+    );
 }
 
 fn customer_facts(out: &mut Sink, c: &Cited<Option<api::Customer>>) {
@@ -285,7 +290,7 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
     );
     out.number("failures.total", d.total as f64, &evidence);
     out.text("failures.top_reason", d.top_reason(), &evidence);
-    let codes = d.reasons().iter().map(|(r, _)| r.label()).collect();
+    let codes = d.reasons().iter().map(|(r, _)| r.label().into()).collect();
     out.set("failures.reasons", FactValue::TextList(codes), &evidence);
     let rate = d.count(ReasonCode::RateLimited) as f64;
     out.number("failures.rate_limited", rate, &evidence);
@@ -461,7 +466,11 @@ fn scope_facts(out: &mut Sink, key: &api::Key, route: &api::EndpointRoute, from:
         key.scopes.join(", ")
     );
     out.flag("scopes.sufficient", missing.is_empty(), &evidence);
-    out.set("scopes.missing", FactValue::TextList(missing), &evidence);
+    out.set(
+        "scopes.missing",
+        FactValue::TextList(missing.iter().map(Into::into).collect()),
+        &evidence,
+    );
 }
 
 /// Whether a granted scope covers a required one: exactly, or as `orders:*` / `*`.

@@ -10,6 +10,7 @@ mod value;
 pub use schema::{FactDef, SCHEMA, lookup};
 pub use value::{FactType, FactValue, ParseFactError, parse_cidr, parse_time};
 
+use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,7 +48,7 @@ pub struct Fact {
     pub at: DateTime<Utc>,
     /// Where the value came from, for the ticket: an admin API request id, a file and line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
+    pub evidence: Option<Redacted>,
 }
 
 /// A fact that does not fit the schema.

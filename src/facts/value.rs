@@ -1,6 +1,6 @@
 //! Typed fact values and their parsing from text.
 
-use crate::secret::MaskedSecret;
+use crate::secret::{MaskedSecret, Redacted};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -40,17 +40,18 @@ impl fmt::Display for FactType {
 }
 
 /// A fact's value. Serialized as `{"type": "...", "value": ...}` so a saved session and a JSON
-/// ticket keep the type.
+/// ticket keep the type. Text comes from people, pastes and the admin API, so it is only ever
+/// held redacted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum FactValue {
-    Text(String),
+    Text(Redacted),
     Number(f64),
     Bool(bool),
     Time(DateTime<Utc>),
     Ip(IpAddr),
     CidrList(Vec<IpNet>),
-    TextList(Vec<String>),
+    TextList(Vec<Redacted>),
     Secret(MaskedSecret),
 }
 
@@ -58,7 +59,8 @@ pub enum FactValue {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a valid {expected}{hint}")]
 pub struct ParseFactError {
-    pub text: String,
+    /// The text as given, redacted: an error message is shown and logged.
+    pub text: Redacted,
     pub expected: FactType,
     hint: &'static str,
 }
@@ -83,15 +85,15 @@ impl FactValue {
         let fail = |hint| ParseFactError {
             // A secret that failed to parse must not echo back.
             text: if ty == FactType::Secret {
-                MaskedSecret::new(trimmed).mask().to_string()
+                MaskedSecret::new(trimmed).mask().into()
             } else {
-                trimmed.to_string()
+                trimmed.into()
             },
             expected: ty,
             hint,
         };
         Ok(match ty {
-            FactType::Text => FactValue::Text(text.to_string()),
+            FactType::Text => FactValue::Text(text.into()),
             FactType::Secret => {
                 if trimmed.is_empty() {
                     return Err(fail(" (it is empty)"));
@@ -122,14 +124,14 @@ impl FactValue {
                     .ok_or_else(|| fail(" (use CIDR ranges such as 203.0.113.0/24)"))?,
             ),
             FactType::TextList => {
-                FactValue::TextList(split_list(trimmed).map(str::to_string).collect())
+                FactValue::TextList(split_list(trimmed).map(Redacted::from).collect())
             }
         })
     }
 
     pub fn as_text(&self) -> Option<&str> {
         match self {
-            FactValue::Text(s) => Some(s),
+            FactValue::Text(s) => Some(s.as_str()),
             _ => None,
         }
     }
@@ -178,7 +180,10 @@ impl fmt::Display for FactValue {
                 f.write_str(&parts.join(", "))
             }
             FactValue::TextList(items) if items.is_empty() => f.write_str("(none)"),
-            FactValue::TextList(items) => f.write_str(&items.join(", ")),
+            FactValue::TextList(items) => {
+                let parts: Vec<&str> = items.iter().map(Redacted::as_str).collect();
+                f.write_str(&parts.join(", "))
+            }
             FactValue::Secret(s) => write!(f, "{s}"),
         }
     }

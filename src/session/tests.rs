@@ -38,7 +38,7 @@ fn walked_session() -> Session {
         .insert("customer_id".into(), IntakeValue::Text("cus_1001".into()));
     s.intake.insert(
         "key".into(),
-        IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123"),
+        IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123", &[]),
     );
     s.walk = Some(walk);
     s
@@ -204,11 +204,11 @@ fn lock_file_is_owner_only() {
 
 #[test]
 fn masked_intake_value_still_gives_the_fact() {
-    let kept = IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123");
+    let kept = IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123", &[]);
     assert!(matches!(
         kept.to_value(FactType::Secret),
         Ok(FactValue::Secret(_))
     ));
-    let ip = IntakeValue::keep(FactType::Ip, "nope");
+    let ip = IntakeValue::keep(FactType::Ip, "nope", &[]);
     assert!(ip.to_value(FactType::Ip).is_err());
 }

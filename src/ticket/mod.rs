@@ -9,7 +9,7 @@ pub use markdown::to_markdown;
 
 use crate::facts::{FactValue, Facts};
 use crate::runbook::{Resolution, Runbook, Severity, placeholders};
-use crate::secret::MaskedSecret;
+use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -28,14 +28,14 @@ pub struct Ticket {
     pub agent: String,
     /// True when the evidence came from the built-in demo API, not a real one.
     pub demo_data: bool,
-    pub customer_id: Option<String>,
-    pub key_id: Option<String>,
+    pub customer_id: Option<Redacted>,
+    pub key_id: Option<Redacted>,
     /// The pasted key, masked, with its fingerprint; never the key itself.
     pub key: Option<MaskedSecret>,
     pub runbook: RunbookRef,
     pub outcome: TicketOutcome,
-    /// One line a lead can read in the queue.
-    pub summary: String,
+    /// One line a lead can read in the queue; the agent may have typed it.
+    pub summary: Redacted,
     /// The facts the outcome rests on, with where each came from.
     pub evidence: Vec<Citation>,
     pub criteria_matched: Vec<CriterionMatch>,
@@ -120,7 +120,7 @@ impl Ticket {
             facts
                 .value(name)
                 .and_then(FactValue::as_text)
-                .map(str::to_string)
+                .map(Redacted::from)
         };
         let key = match facts.value("key") {
             Some(FactValue::Secret(m)) => Some(m.clone()),
@@ -158,7 +158,7 @@ impl Ticket {
                 reply: reflow(&outcome.reply),
                 next_steps: outcome.next_steps.clone(),
             },
-            summary: fill(&outcome.summary, &facts),
+            summary: Redacted::new(&fill(&outcome.summary, &facts)),
             evidence: outcome
                 .cite
                 .iter()

@@ -111,7 +111,12 @@ fn escalation_lists_the_criteria_it_met() {
 #[test]
 fn markdown_tells_the_whole_story() {
     let (rb, mut walk) = revoked_walk();
-    walk.add_note(None, "customer rotated keys last week", "alice", now());
+    walk.add_note(
+        None,
+        "customer rotated keys last week".into(),
+        "alice",
+        now(),
+    );
     walk.record_unavailable(FactSource::AdminApi, "usage", "timed out after 5 s", now());
     let md = Ticket::from_walk(&rb, &walk, &cx()).unwrap().to_markdown();
     for needle in [

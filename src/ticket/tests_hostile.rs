@@ -41,8 +41,8 @@ fn ticket_with(hostile: &str, agent: &str) -> Ticket {
         facts.insert_text(k, v, source, now()).unwrap();
     }
     let mut walk = Walk::start(&rb, facts, now()).unwrap();
-    walk.add_note(None, hostile, agent, now());
-    walk.add_note(None, &format!("two\n{hostile}\nlines"), agent, now());
+    walk.add_note(None, hostile.into(), agent, now());
+    walk.add_note(None, format!("two\n{hostile}\nlines").into(), agent, now());
     walk.record_unavailable(FactSource::AdminApi, "usage", hostile, now());
     let cx = Context {
         agent,

@@ -6,6 +6,7 @@ use super::gathering::Link;
 use super::msg::{Effect, HomeData, Msg, TicketFile};
 use super::terminal;
 use crate::config::AdminConfig;
+use crate::secret::Redacted;
 use crate::session;
 use base64::Engine;
 use ratatui::DefaultTerminal;
@@ -158,11 +159,16 @@ impl Runner {
 }
 
 /// Puts text on the clipboard of the terminal the agent sits at, even over SSH.
-fn copy_osc52(text: &str) -> std::io::Result<()> {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+fn copy_osc52(text: &Redacted) -> std::io::Result<()> {
     let mut out = std::io::stdout();
-    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.write_all(osc52(text).as_bytes())?;
     out.flush()
+}
+
+/// The OSC 52 sequence that sets the clipboard to `text`: exactly what goes to the terminal.
+pub(crate) fn osc52(text: &Redacted) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_str());
+    format!("\x1b]52;c;{encoded}\x07")
 }
 
 fn home_data(data_dir: &Path, tickets_dir: &Path) -> HomeData {

@@ -1,8 +1,10 @@
 //! Text entry: the intake form, checked against the fact schema as the agent types, and the
 //! small editors for a note or the ticket summary. The pasted key is held only in the text
-//! field (shown as bullets) and leaves it only masked.
+//! field (shown as bullets); what the fields hold becomes facts and a saved session only
+//! through `crate::intake`, which masks and redacts it.
 
-use crate::facts::{Fact, FactSource, FactType, FactValue, Facts, lookup};
+use crate::facts::{FactType, FactValue, Facts, lookup};
+use crate::intake::{self, Given};
 use crate::runbook::Runbook;
 use crate::secret::MaskedSecret;
 use crate::session::IntakeValue;
@@ -82,13 +84,12 @@ impl Field {
             .map_err(|e| e.to_string())
     }
 
-    /// What a saved session may keep of this field.
-    pub fn saved(&self) -> Option<IntakeValue> {
-        if let Some(kept) = &self.kept {
-            return Some(IntakeValue::Masked(kept.clone()));
+    /// The field's value as intake takes it.
+    fn given(&self) -> Given {
+        match &self.kept {
+            Some(kept) => Given::Masked(kept.clone()),
+            None => Given::Text(self.raw()),
         }
-        let raw = self.raw();
-        (!raw.trim().is_empty()).then(|| IntakeValue::keep(self.ty, &raw))
     }
 }
 
@@ -188,61 +189,44 @@ impl Form {
             .map(|(_, e)| e)
     }
 
+    /// Every field's value by input name, as intake takes them.
+    fn given(&self) -> Vec<(String, Given)> {
+        self.fields
+            .iter()
+            .map(|f| (f.name.clone(), f.given()))
+            .collect()
+    }
+
     /// The intake facts, when every field is valid.
-    pub fn facts(&self, now: DateTime<Utc>) -> Result<Facts, Vec<(usize, String)>> {
+    pub fn facts(&self, rb: &Runbook, now: DateTime<Utc>) -> Result<Facts, Vec<(usize, String)>> {
         let problems = self.problems();
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut facts = Facts::new();
-        let mut errors = Vec::new();
-        for (i, f) in self.fields.iter().enumerate() {
-            if let Ok(Some(value)) = f.value() {
-                let fact = Fact {
-                    value,
-                    source: FactSource::Intake,
-                    at: now,
-                    evidence: None,
-                };
-                if let Err(e) = facts.insert(&f.name, fact) {
-                    errors.push((i, e.to_string()));
+        intake::facts(rb, &self.given(), now).map_err(|e| {
+            let at = match &e {
+                intake::IntakeError::Invalid(crate::facts::FactError::Parse { name, .. }) => {
+                    self.fields.iter().position(|f| &f.name == name)
                 }
-            }
-        }
-        if errors.is_empty() {
-            Ok(facts)
-        } else {
-            Err(errors)
-        }
+                _ => None,
+            };
+            vec![(at.unwrap_or(0), e.to_string())]
+        })
     }
 
     /// What a saved session keeps of the form.
     pub fn saved(&self) -> BTreeMap<String, IntakeValue> {
-        self.fields
-            .iter()
-            .filter_map(|f| f.saved().map(|v| (f.name.clone(), v)))
-            .collect()
+        intake::kept(&self.given())
     }
 
     /// The valid facts evidence can be fetched for, with a signature to notice changes; none
     /// until a customer or a key is given.
-    pub fn evidence_request(&self, now: DateTime<Utc>) -> Option<(String, Facts)> {
-        let mut facts = Facts::new();
-        let mut signature = Vec::new();
-        for f in &self.fields {
-            let Ok(Some(value)) = f.value() else { continue };
-            if QUERIED.contains(&f.name.as_str()) {
-                signature.push(format!("{}={}", f.name, value));
-            }
-            let fact = Fact {
-                value,
-                source: FactSource::Intake,
-                at: now,
-                evidence: None,
-            };
-            // Fields come from a resolved runbook, whose inputs are schema facts.
-            let _ = facts.insert(&f.name, fact);
-        }
+    pub fn evidence_request(&self, rb: &Runbook, now: DateTime<Utc>) -> Option<(String, Facts)> {
+        let facts = intake::valid_facts(rb, &self.given(), now);
+        let signature: Vec<String> = QUERIED
+            .iter()
+            .filter_map(|n| facts.value(n).map(|v| format!("{n}={v}")))
+            .collect();
         let identified = IDENTIFYING.iter().any(|n| facts.get(n).is_some());
         identified.then(|| (signature.join("|"), facts))
     }
@@ -284,9 +268,12 @@ mod tests {
         "2026-11-22T10:00:00Z".parse().unwrap()
     }
 
+    fn rb() -> Runbook {
+        Catalog::builtin().find("401").unwrap().clone()
+    }
+
     fn form() -> Form {
-        let catalog = Catalog::builtin();
-        Form::new(catalog.find("401").unwrap(), &BTreeMap::new())
+        Form::new(&rb(), &BTreeMap::new())
     }
 
     fn type_into(form: &mut Form, name: &str, text: &str) {
@@ -310,7 +297,7 @@ mod tests {
         type_into(&mut f, "key_id", "..");
         let i = f.fields.iter().position(|f| f.name == "key_id").unwrap();
         assert!(f.problem(i).unwrap().contains("`.` and `..`"));
-        assert!(f.evidence_request(now()).is_none());
+        assert!(f.evidence_request(&rb(), now()).is_none());
         type_into(&mut f, "key_id", "key_x");
         assert_eq!(f.problem(i), None);
     }
@@ -321,7 +308,7 @@ mod tests {
         type_into(&mut f, "key", "sk_live_0123456789abcdef0123");
         let saved = serde_json::to_string(&f.saved()).unwrap();
         assert!(!saved.contains("0123456789abcdef"), "{saved}");
-        let facts = f.facts(now()).unwrap();
+        let facts = f.facts(&rb(), now()).unwrap();
         assert!(matches!(facts.value("key"), Some(FactValue::Secret(_))));
     }
 
@@ -330,11 +317,11 @@ mod tests {
         let mut saved = BTreeMap::new();
         saved.insert(
             "key".to_string(),
-            IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123"),
+            IntakeValue::keep(FactType::Secret, "sk_live_0123456789abcdef0123", &[]),
         );
         let catalog = Catalog::builtin();
         let f = Form::new(catalog.find("401").unwrap(), &saved);
-        assert!(f.evidence_request(now()).is_some());
+        assert!(f.evidence_request(&rb(), now()).is_some());
         assert_eq!(f.saved(), saved);
     }
 
@@ -342,9 +329,9 @@ mod tests {
     fn evidence_waits_for_a_customer_or_key() {
         let mut f = form();
         type_into(&mut f, "method", "GET");
-        assert!(f.evidence_request(now()).is_none());
+        assert!(f.evidence_request(&rb(), now()).is_none());
         type_into(&mut f, "key_id", "key_revoked");
-        let (sig, facts) = f.evidence_request(now()).unwrap();
+        let (sig, facts) = f.evidence_request(&rb(), now()).unwrap();
         assert!(sig.contains("key_id=key_revoked"));
         assert!(facts.get("method").is_some());
     }

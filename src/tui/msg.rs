@@ -2,6 +2,7 @@
 //! named in the keymap), and everything the app asks the runtime to do (effects).
 
 use crate::facts::Facts;
+use crate::secret::Redacted;
 use crate::session::Session;
 use crate::ticket::Ticket;
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -154,8 +155,8 @@ pub enum Effect {
     SaveSession(Box<Session>),
     /// Write the ticket's Markdown and JSON files.
     SaveTicket(Box<Ticket>),
-    /// Put text on the clipboard with OSC 52.
-    Copy(String),
+    /// Put text on the clipboard with OSC 52; redacted once more, as the last step out.
+    Copy(Redacted),
     /// Suspend the screen and edit this text in $EDITOR.
     OpenEditor(String),
     /// Restore the terminal and leave.

@@ -10,6 +10,7 @@ pub use step::{Answerer, Citation, Decision, Note, Step, Unavailable};
 use crate::facts::{Fact, FactError, FactSource, Facts};
 use crate::runbook::condition::{Trace, Truth};
 use crate::runbook::{Check, NodeKind, Outcome, Question, Runbook};
+use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -199,7 +200,7 @@ impl Walk {
                     value: value.clone(),
                     source: FactSource::Agent,
                     at: now,
-                    evidence: Some(format!("answer {} to {node}", picked.id)),
+                    evidence: Some(format!("answer {} to {node}", picked.id).into()),
                 },
             )?;
         }
@@ -281,10 +282,10 @@ impl Walk {
     }
 
     /// Attaches a note to a node of the walk (by default the one it stands at).
-    pub fn add_note(&mut self, node: Option<&str>, text: &str, by: &str, now: DateTime<Utc>) {
+    pub fn add_note(&mut self, node: Option<&str>, text: Redacted, by: &str, now: DateTime<Utc>) {
         self.notes.push(Note {
             node: node.unwrap_or(&self.current).to_string(),
-            text: text.to_string(),
+            text,
             by: by.to_string(),
             at: now,
         });

@@ -1,6 +1,7 @@
 //! The record of a walk: each step, who decided it, and on what.
 
 use crate::facts::{Fact, FactSource, FactValue, Facts};
+use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +81,7 @@ pub struct Citation {
     pub value: FactValue,
     pub source: FactSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
+    pub evidence: Option<Redacted>,
 }
 
 impl Citation {
@@ -108,7 +109,7 @@ impl std::fmt::Display for Citation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     pub node: String,
-    pub text: String,
+    pub text: Redacted,
     pub by: String,
     pub at: DateTime<Utc>,
 }
@@ -119,7 +120,7 @@ pub struct Unavailable {
     pub source: FactSource,
     /// What was asked, e.g. "key status".
     pub what: String,
-    /// Why it failed, e.g. "timed out after 5 s".
-    pub reason: String,
+    /// Why it failed, e.g. "timed out after 5 s"; it may quote the admin API's answer.
+    pub reason: Redacted,
     pub at: DateTime<Utc>,
 }

@@ -213,7 +213,12 @@ fn wrong_answers_are_refused_with_the_valid_choices() {
 fn notes_and_unavailable_evidence_are_kept() {
     let rb = tree();
     let mut walk = Walk::start(&rb, Facts::new(), now()).unwrap();
-    walk.add_note(None, "customer says it broke at noon", "alice", now());
+    walk.add_note(
+        None,
+        "customer says it broke at noon".into(),
+        "alice",
+        now(),
+    );
     walk.record_unavailable(
         FactSource::AdminApi,
         "key status",
@@ -242,7 +247,7 @@ fn a_saved_walk_resumes_exactly() {
     let mut walk = Walk::start(&rb, Facts::new(), now()).unwrap();
     walk.answer(&rb, "ask-status", "active", agent(), now())
         .unwrap();
-    walk.add_note(None, "note", "alice", now());
+    walk.add_note(None, "note".into(), "alice", now());
     let saved = serde_json::to_string(&walk).unwrap();
     let mut resumed: Walk = serde_json::from_str(&saved).unwrap();
     assert_eq!(resumed, walk);

@@ -244,7 +244,7 @@ fn facts(
     ];
     if let Some(cred) = primary {
         if let Place::Header(name) = &cred.place {
-            facts.push(("request.header_name", FactValue::Text(name.clone())));
+            facts.push(("request.header_name", FactValue::Text(name.into())));
         }
         if let Some(env) = key_environment(&cred.clean) {
             facts.push(("request.key_env", FactValue::Text(env.into())));

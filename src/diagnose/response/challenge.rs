@@ -18,6 +18,21 @@ impl Challenge {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
+
+    /// The challenge with its parameter values and token68 redacted, as a report keeps it:
+    /// an `error_description` may quote the refused key.
+    pub fn redacted(self) -> Self {
+        let redact = |v: &str| crate::secret::redact(v, &[]);
+        Challenge {
+            scheme: self.scheme,
+            params: self
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), redact(v)))
+                .collect(),
+            token68: self.token68.as_deref().map(redact),
+        }
+    }
 }
 
 /// Why a header value is not a valid challenge list, with the byte offset.

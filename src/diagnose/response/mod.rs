@@ -8,18 +8,20 @@ pub use challenge::{Challenge, parse_challenges};
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
 use crate::facts::FactValue;
+use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-/// RFC 9457 problem details, the members support cares about.
+/// RFC 9457 problem details, the members support cares about, redacted: a `detail` often
+/// quotes the key that was refused.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]
-    pub kind: String,
-    pub title: Option<String>,
+    pub kind: Redacted,
+    pub title: Option<Redacted>,
     pub status: Option<u16>,
-    pub detail: Option<String>,
+    pub detail: Option<Redacted>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,7 +32,7 @@ pub struct ResponseReport {
     pub retry_after_s: Option<i64>,
     pub rate_limit_limit: Option<i64>,
     pub rate_limit_remaining: Option<i64>,
-    pub request_id: Option<String>,
+    pub request_id: Option<Redacted>,
     pub date: Option<DateTime<Utc>>,
     pub findings: Vec<Finding>,
     #[serde(skip)]
@@ -72,7 +74,7 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
     let mut challenges = Vec::new();
     for value in &www {
         match parse_challenges(value) {
-            Ok(c) => challenges.extend(c),
+            Ok(c) => challenges.extend(c.into_iter().map(Challenge::redacted)),
             Err(e) => findings.push(Finding::new(
                 Code::MalformedChallenge,
                 Severity::Warning,
@@ -288,7 +290,7 @@ fn problem_details(p: &Parsed) -> Option<Problem> {
     if !declared && !looks_like_problem {
         return None;
     }
-    let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+    let text = |k: &str| obj.get(k).and_then(Value::as_str).map(Redacted::from);
     Some(Problem {
         kind: text("type").unwrap_or_else(|| "about:blank".into()),
         title: text("title"),
@@ -329,7 +331,7 @@ fn rate_limit(p: &Parsed, names: &[&str], keys: &[&str]) -> Option<i64> {
     })
 }
 
-fn request_id(p: &Parsed) -> Option<String> {
+fn request_id(p: &Parsed) -> Option<Redacted> {
     const NAMES: &[&str] = &[
         "x-request-id",
         "request-id",
@@ -341,12 +343,12 @@ fn request_id(p: &Parsed) -> Option<String> {
         "traceparent",
     ];
     if let Some(v) = NAMES.iter().find_map(|n| p.header(n)) {
-        return Some(v.to_string());
+        return Some(v.into());
     }
     let body: Value = serde_json::from_str(&p.body).ok()?;
     ["request_id", "requestId", "trace_id", "traceId"]
         .iter()
-        .find_map(|k| body.get(k)?.as_str().map(str::to_string))
+        .find_map(|k| body.get(k)?.as_str().map(Redacted::from))
 }
 
 fn facts(
@@ -366,10 +368,13 @@ fn facts(
         FactValue::Bool(!www.is_empty()),
     ));
     if let Some(e) = challenges.iter().find_map(|c| c.param("error")) {
-        facts.push(("response.bearer_error", FactValue::Text(e.to_string())));
+        facts.push(("response.bearer_error", FactValue::Text(e.into())));
     }
     if let Some(pr) = problem {
-        facts.push(("response.problem_type", FactValue::Text(pr.kind.clone())));
+        facts.push((
+            "response.problem_type",
+            FactValue::Text(pr.kind.as_str().into()),
+        ));
     }
     if let Some(s) = retry_after_s {
         facts.push(("response.retry_after_s", FactValue::Number(s as f64)));

@@ -1,7 +1,9 @@
 //! Moving a case between screens: starting, resuming, walking, reaching the outcome. The walk
 //! decides where the case stands; these functions only pick the screen that shows it.
 
+use crate::facts::FactValue;
 use crate::runbook::Runbook;
+use crate::secret::Redacted;
 use crate::session::Session;
 use crate::ticket::{Context as TicketContext, Ticket};
 use crate::tui::evidence::Evidence;
@@ -121,6 +123,19 @@ pub fn build_ticket(
         ticket.id = id.to_string();
     }
     Ok(ticket)
+}
+
+/// Text the agent typed for this case, redacted; the key given at intake is looked for too.
+pub fn redact_typed(case: &Case, text: &str) -> Redacted {
+    let key = case
+        .session
+        .walk
+        .as_ref()
+        .and_then(|w| match w.facts().value("key") {
+            Some(FactValue::Secret(m)) => Some(m.clone()),
+            _ => None,
+        });
+    Redacted::with_masked(text, &key.iter().collect::<Vec<_>>())
 }
 
 /// The effect that saves the case as it stands, when there is anything worth keeping.

@@ -107,7 +107,7 @@ fn fetch_if_changed(state: &mut State) -> Vec<Effect> {
     let (Screen::Intake(form), Some(case)) = (&mut state.screen, &mut state.case) else {
         return Vec::new();
     };
-    let Some((signature, intake)) = form.evidence_request(now) else {
+    let Some((signature, intake)) = form.evidence_request(&case.runbook, now) else {
         return Vec::new();
     };
     if form.fetched_for.as_ref() == Some(&signature) {
@@ -121,11 +121,11 @@ fn fetch_if_changed(state: &mut State) -> Vec<Effect> {
 /// Finishes the form: every field valid starts the walk with intake and evidence so far.
 fn submit(state: &mut State) -> Vec<Effect> {
     let now = state.now();
-    let Screen::Intake(form) = &mut state.screen else {
+    let (Screen::Intake(form), Some(case)) = (&mut state.screen, &state.case) else {
         return Vec::new();
     };
     form.tried = true;
-    let intake = match form.facts(now) {
+    let intake = match form.facts(&case.runbook, now) {
         Ok(facts) => facts,
         Err(problems) => {
             let (first, why) = &problems[0];

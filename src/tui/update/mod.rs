@@ -136,6 +136,8 @@ fn leave(state: &mut State) -> Vec<Effect> {
 }
 
 #[cfg(test)]
+mod canary_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_hostile;

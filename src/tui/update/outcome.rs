@@ -2,6 +2,7 @@
 //! or in $EDITOR), save it as Markdown and JSON, copy it.
 
 use super::{case, overlay};
+use crate::secret::Redacted;
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{Overlay, Screen, State, TicketFormat};
@@ -37,7 +38,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.info(format!(
                 "Copied the ticket ({kind}) to the clipboard (OSC 52)"
             ));
-            return vec![Effect::Copy(text)];
+            return vec![Effect::Copy(Redacted::new(&text))];
         }
         Action::Save if finished => state.info("The ticket is already saved"),
         Action::Save => return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))],
@@ -84,7 +85,7 @@ pub fn set_summary(state: &mut State, text: &str) -> Vec<Effect> {
     let Some(case) = &mut state.case else {
         return Vec::new();
     };
-    case.session.summary = (!text.is_empty()).then(|| text.to_string());
+    case.session.summary = (!text.is_empty()).then(|| case::redact_typed(case, text));
     rebuild(state);
     state.info("Summary updated");
     case::save(state)

@@ -79,7 +79,11 @@ pub fn add_note(state: &mut State, text: &str) -> Vec<Effect> {
     }
     let now = state.now();
     let agent = state.agent.clone();
-    let Some(walk) = state.case.as_mut().and_then(|c| c.session.walk.as_mut()) else {
+    let Some(case) = state.case.as_mut() else {
+        return Vec::new();
+    };
+    let text = case::redact_typed(case, text);
+    let Some(walk) = case.session.walk.as_mut() else {
         return Vec::new();
     };
     walk.add_note(None, text, &agent, now);

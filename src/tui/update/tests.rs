@@ -26,20 +26,20 @@ pub(super) fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
     update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+pub(super) fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
     update(
         s,
         Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
     )
 }
 
-fn type_text(s: &mut State, text: &str) {
+pub(super) fn type_text(s: &mut State, text: &str) {
     for c in text.chars() {
         press(s, KeyCode::Char(c));
     }
 }
 
-fn focus_field(s: &mut State, name: &str) -> Vec<Effect> {
+pub(super) fn focus_field(s: &mut State, name: &str) -> Vec<Effect> {
     let Screen::Intake(form) = &s.screen else {
         panic!("not on intake")
     };

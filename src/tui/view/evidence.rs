@@ -266,7 +266,16 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
     ));
     if let Some(FactValue::TextList(reasons)) = facts.value("failures.reasons") {
         lines.push(Line::styled(
-            format!("reasons seen: {}", line(&reasons.join(", "))),
+            format!(
+                "reasons seen: {}",
+                line(
+                    &reasons
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            ),
             theme.dim,
         ));
     }

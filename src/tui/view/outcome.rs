@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
             action,
         ]),
-        Line::styled(line(&t.summary).into_owned(), theme.text),
+        Line::styled(line(t.summary.as_str()).into_owned(), theme.text),
         saved_line,
     ];
     frame.render_widget(
