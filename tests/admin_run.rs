@@ -17,7 +17,9 @@ struct Desk {
 
 impl Desk {
     fn new() -> Self {
-        Self { sb: Sandbox::new() }
+        let sb = Sandbox::new();
+        std::fs::write(sb.path().join("authdesk.toml"), "").unwrap();
+        Self { sb }
     }
 
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Value, String) {
