@@ -4,10 +4,8 @@
 
 mod common;
 
-use common::Sandbox;
+use common::{DemoApiProcess, Sandbox};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
 
 /// `authdesk run` in a sandbox: no configuration, so the built-in demo API answers unless
 /// the test names an admin API.
@@ -162,7 +160,7 @@ fn revoked_key_ticket_cites_who_when_and_the_request_id() {
 }
 
 /// `authdesk demo-api` in its own process with a fault, on a free port.
-struct FaultyApi(Child, String);
+struct FaultyApi(DemoApiProcess);
 
 impl FaultyApi {
     fn start(fault: &str, token: &str) -> Self {
@@ -170,29 +168,12 @@ impl FaultyApi {
     }
 
     fn start_with(args: &[&str], token: &str) -> Self {
-        let mut child = Sandbox::new()
-            .process()
-            .args(["demo-api", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .env("AUTHDESK_ADMIN_TOKEN", token)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line.trim().rsplit(' ').next().unwrap().to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-        Self(child, url)
+        let env = [("AUTHDESK_ADMIN_TOKEN", token)];
+        Self(DemoApiProcess::start(&Sandbox::new(), args, &env))
     }
-}
 
-impl Drop for FaultyApi {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+    fn url(&self) -> &str {
+        &self.0.url
     }
 }
 
@@ -202,7 +183,7 @@ fn faulty_admin_api_needs_an_answer_and_names_the_failure() {
     let (code, json, out) = Desk::new().run(
         &["403", "--input", "key_id=key_suspended"],
         &[
-            ("AUTHDESK_ADMIN_URL", &api.1),
+            ("AUTHDESK_ADMIN_URL", api.url()),
             ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
             ("AUTHDESK_REQUEST_TIMEOUT_MS", "500"),
         ],
@@ -224,7 +205,7 @@ fn rejected_admin_token_needs_an_answer_and_says_so() {
     let (code, json, out) = Desk::new().run(
         &["401", "--input", "key_id=key_revoked"],
         &[
-            ("AUTHDESK_ADMIN_URL", &api.1),
+            ("AUTHDESK_ADMIN_URL", api.url()),
             ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
         ],
     );
@@ -280,7 +261,7 @@ fn plain_http_off_this_machine_is_refused_before_any_connection() {
     let api = FaultyApi::start_with(&[], "e2e-token");
     // 0.0.0.0 reaches this machine's server on Linux yet is no loopback address: the old
     // code connects (staying on this machine), the new one refuses without connecting.
-    let off_machine = api.1.replace("127.0.0.1", "0.0.0.0");
+    let off_machine = api.url().replace("127.0.0.1", "0.0.0.0");
     let env = [
         ("AUTHDESK_ADMIN_URL", off_machine.as_str()),
         ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
@@ -307,7 +288,7 @@ fn plain_http_off_this_machine_is_refused_before_any_connection() {
     let (code, _, out) = Desk::new().run(
         &["401", "--input", "key_id=key_revoked"],
         &[
-            ("AUTHDESK_ADMIN_URL", &api.1),
+            ("AUTHDESK_ADMIN_URL", api.url()),
             ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
         ],
     );
@@ -318,7 +299,7 @@ fn plain_http_off_this_machine_is_refused_before_any_connection() {
 fn an_id_that_would_change_the_admin_path_is_an_input_error() {
     let api = FaultyApi::start_with(&[], "e2e-token");
     let env = [
-        ("AUTHDESK_ADMIN_URL", api.1.as_str()),
+        ("AUTHDESK_ADMIN_URL", api.url()),
         ("AUTHDESK_ADMIN_TOKEN", "e2e-token"),
     ];
     for bad in [
@@ -342,7 +323,7 @@ fn a_token_with_control_characters_is_refused_before_sending() {
     let (code, json, out) = Desk::new().run(
         &["401", "--input", "key_id=key_revoked"],
         &[
-            ("AUTHDESK_ADMIN_URL", &api.1),
+            ("AUTHDESK_ADMIN_URL", api.url()),
             ("AUTHDESK_ADMIN_TOKEN", "e2e\u{1b}[2J-token"),
         ],
     );
@@ -356,7 +337,7 @@ fn a_token_with_control_characters_is_refused_before_sending() {
 #[test]
 fn a_wrong_base_path_never_decides_key_never_valid() {
     let api = FaultyApi::start_with(&[], "e2e-token");
-    let wrong = format!("{}/admin", api.1);
+    let wrong = format!("{}/admin", api.url());
     let (code, json, out) = Desk::new().run(
         &["401", "--input", "key_id=key_revoked"],
         &[

@@ -5,9 +5,7 @@
 mod common;
 
 use base64::Engine;
-use common::Sandbox;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use common::{DemoApiProcess, Sandbox};
 
 /// An OSC 52 clipboard write, a screen clear, a C1 CSI, a bidi override and isolate, a line
 /// break and Markdown: what a hostile admin API or customer can put into a string.
@@ -43,7 +41,7 @@ fn assert_no_markup_from_data(md: &str) {
 
 /// `authdesk demo-api` serving the built-in data with `NASTY` as the revoked key's revoker,
 /// revoke reason and audit actor.
-struct HostileApi(Child, String);
+struct HostileApi(DemoApiProcess);
 
 impl HostileApi {
     fn start(sandbox: &Sandbox) -> Self {
@@ -59,27 +57,8 @@ impl HostileApi {
         key["revoke_reason"] = NASTY.into();
         key["audit"][0]["actor"] = NASTY.into();
         let file = sandbox.write("hostile.json", &data.to_string());
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("authdesk"))
-            .args(["demo-api", "--addr", "127.0.0.1:0", "--data"])
-            .arg(file)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line.trim().rsplit(' ').next().unwrap().to_string();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-        Self(child, url)
-    }
-}
-
-impl Drop for HostileApi {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let file = file.to_string_lossy();
+        Self(DemoApiProcess::start(sandbox, &["--data", &file], &[]))
     }
 }
 
@@ -91,7 +70,7 @@ fn run_prints_and_saves_hostile_admin_data_inert_in_every_format() {
         let out = sandbox.run_cmd(
             sandbox
                 .cmd()
-                .env("AUTHDESK_ADMIN_URL", &api.1)
+                .env("AUTHDESK_ADMIN_URL", &api.0.url)
                 .env("AUTHDESK_ADMIN_TOKEN", "test-token")
                 .args([
                     "run",

@@ -164,3 +164,44 @@ pub fn assert_valid_ticket(ticket: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// `authdesk demo-api` as a process of its own on an ephemeral loopback port, as a real admin
+/// API would be: `args` add faults or data, `env` its admin token. Killed when dropped.
+pub struct DemoApiProcess {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl DemoApiProcess {
+    pub fn start(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = sb
+            .process()
+            .args(["demo-api", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("demo-api starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("demo-api prints its address");
+        let url = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        Self { child, url }
+    }
+}
+
+impl Drop for DemoApiProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
