@@ -143,7 +143,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
             write_out(path, &text)?;
             vec![path.clone()]
         }
-        None => ticket.save(&config.tickets_dir.value)?,
+        None => crate::store::save_ticket(&ticket, &config.tickets_dir.value)?,
     };
     println!("{text}");
     for path in written {

@@ -13,7 +13,6 @@ use crate::secret::MaskedSecret;
 use crate::walk::{Citation, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
 /// Bumped when the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -91,12 +90,6 @@ pub enum TicketError {
     NotFinished(String),
     #[error(transparent)]
     Walk(#[from] crate::walk::WalkError),
-    #[error("cannot write ticket {path}: {source}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// Who and what a ticket is made from, besides the walk.
@@ -180,23 +173,6 @@ impl Ticket {
 
     pub fn to_markdown(&self) -> String {
         to_markdown(self)
-    }
-
-    /// Writes `ID.md` and `ID.json` into `dir`, never over existing files.
-    pub fn save(&self, dir: &Path) -> Result<Vec<PathBuf>, TicketError> {
-        let write = |path: PathBuf, text: String| {
-            crate::store::write_new(&path, text.as_bytes())
-                .map(|()| path.clone())
-                .map_err(|source| TicketError::Write { path, source })
-        };
-        crate::store::private_dir(dir).map_err(|source| TicketError::Write {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        Ok(vec![
-            write(dir.join(format!("{}.md", self.id)), self.to_markdown())?,
-            write(dir.join(format!("{}.json", self.id)), self.to_json())?,
-        ])
     }
 }
 

@@ -166,16 +166,6 @@ fn unknown_placeholders_read_unknown() {
 }
 
 #[test]
-fn saving_writes_both_files_once() {
-    let (rb, walk) = revoked_walk();
-    let t = Ticket::from_walk(&rb, &walk, &cx()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let written = t.save(dir.path()).unwrap();
-    assert_eq!(written.len(), 2);
-    assert!(matches!(t.save(dir.path()), Err(TicketError::Write { .. })));
-}
-
-#[test]
 fn tracker_payloads_carry_the_ticket_and_its_labels() {
     let rb = Catalog::builtin().find("403").unwrap().clone();
     let mut facts = Facts::new();
