@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 /// The `.toml` files in `dir`, sorted, or `dir` itself when it is a file.
 pub fn files_at(path: &Path) -> Result<Vec<SourceFile>> {
     if path.is_file() {
-        return Ok(vec![
-            SourceFile::read(path).with_context(|| format!("cannot read {}", path.display()))?,
-        ]);
+        return Ok(vec![read(path)?]);
     }
     let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
         .with_context(|| format!("cannot read runbook folder {}", path.display()))?
@@ -18,10 +16,13 @@ pub fn files_at(path: &Path) -> Result<Vec<SourceFile>> {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
-    paths
-        .iter()
-        .map(|p| SourceFile::read(p).with_context(|| format!("cannot read {}", p.display())))
-        .collect()
+    paths.iter().map(|p| read(p)).collect()
+}
+
+fn read(path: &Path) -> Result<SourceFile> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(SourceFile::new(path, text))
 }
 
 /// Built-in files not replaced by a file of the same name in `files`.
