@@ -125,7 +125,7 @@ pub fn diagnostic_facts(
     }
     if let Some((label, text)) = &pastes.response {
         add(
-            diagnose::facts_from_response(text).map_err(err("response", label))?,
+            diagnose::facts_from_response(text, now).map_err(err("response", label))?,
             label,
         );
     }
