@@ -15,7 +15,10 @@ fn core_modules(lib: &str) -> Vec<String> {
             "// The edges." => side = Some(false),
             _ => {}
         }
-        if let Some(name) = line.strip_prefix("pub mod ").and_then(|l| l.strip_suffix(';')) {
+        if let Some(name) = line
+            .strip_prefix("pub mod ")
+            .and_then(|l| l.strip_suffix(';'))
+        {
             match side {
                 Some(true) => core.push(name.to_string()),
                 Some(false) => edge.push(name.to_string()),
