@@ -42,7 +42,7 @@ const PENDING: &[(&str, &str)] = &[(
 
 /// Token sequences the core's code must not contain: `std::fs` is `["std", "::", "fs"]`.
 const FORBIDDEN: &[&[&str]] = &[
-    // Files, the clock, threads, the process environment.
+    // Files, the clock, threads, the process and its environment.
     &["fs"],
     &["File"],
     &["OpenOptions"],
@@ -52,6 +52,7 @@ const FORBIDDEN: &[&[&str]] = &[
     &["Instant"],
     &["thread"],
     &["std", "::", "env"],
+    &["std", "::", "process"],
     // The network, the terminal and the command line.
     &["tokio"],
     &["reqwest"],

@@ -176,13 +176,14 @@ impl Ticket {
     }
 }
 
-/// `ESC-20261122-` and six hex digits that differ for any two walks or moments.
+/// `ESC-20261122-` and six hex digits that differ for any two walks or moments. A function
+/// of its inputs: two agents would need the same walk, started and finished in the same
+/// nanoseconds, to collide, and then saving refuses to overwrite (`store::save_ticket`).
 fn ticket_id(walk: &Walk, now: DateTime<Utc>) -> String {
     let seed = format!(
-        "{}|{}|{}",
+        "{}|{}",
         serde_json::to_string(walk).unwrap_or_default(),
         now.timestamp_nanos_opt().unwrap_or_default(),
-        std::process::id()
     );
     let digest = crate::digest::short_sha256(seed.as_bytes());
     format!("ESC-{}-{}", now.format("%Y%m%d"), &digest[..6])

@@ -64,6 +64,18 @@ fn summary_cites_who_revoked_and_when() {
 }
 
 #[test]
+fn ticket_id_depends_on_the_walk_and_the_moment_only() {
+    let (rb, walk) = revoked_walk();
+    let id = |cx: &Context<'_>| Ticket::from_walk(&rb, &walk, cx).unwrap().id;
+    assert_eq!(id(&cx()), id(&cx()));
+    let later = Context {
+        now: now() + chrono::Duration::nanoseconds(1),
+        ..cx()
+    };
+    assert_ne!(id(&cx()), id(&later));
+}
+
+#[test]
 fn unfinished_walk_has_no_ticket() {
     let rb = Catalog::builtin().find("403").unwrap().clone();
     let walk = Walk::start(&rb, Facts::new(), now()).unwrap();
