@@ -209,10 +209,11 @@ impl Config {
     }
 
     fn apply_file(&mut self, path: &Path) -> Result<(), ConfigError> {
-        let src = SourceFile::read(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
+        let src = SourceFile::new(path, text);
         let raw: RawConfig = toml::from_str(&src.text).map_err(|e| {
             ConfigError::Invalid(src.diagnostic(e.span().unwrap_or(0..0), e.message().trim()))
         })?;

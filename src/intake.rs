@@ -9,8 +9,8 @@ use crate::evidence::{IdError, check_input};
 use crate::facts::{Fact, FactError, FactSource, FactType, FactValue, Facts, lookup};
 use crate::runbook::Runbook;
 use crate::secret::{MaskedSecret, Redacted, key_environment};
-use crate::session::IntakeValue;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -217,7 +217,7 @@ pub fn diagnostic_facts(
     }
     if let Some((label, text)) = &pastes.response {
         add(
-            diagnose::facts_from_response(text).map_err(err("response", label))?,
+            diagnose::facts_from_response(text, now).map_err(err("response", label))?,
             label,
         );
     }
@@ -260,6 +260,34 @@ pub enum PasteError {
     /// A diagnostic produced a fact the schema does not allow: a bug, reported plainly.
     #[error("diagnostics produced an invalid fact: {0}")]
     Fact(#[from] FactError),
+}
+
+/// An intake value as saved: redacted text, or a secret reduced to its mask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum IntakeValue {
+    Text(Redacted),
+    Masked(MaskedSecret),
+}
+
+impl IntakeValue {
+    /// What may be kept of `text` typed into a field of type `ty`: secrets only masked, other
+    /// text redacted, the `known` secrets (the key given at intake) included.
+    pub fn keep(ty: FactType, text: &str, known: &[&str]) -> Self {
+        if ty == FactType::Secret {
+            IntakeValue::Masked(MaskedSecret::new(text))
+        } else {
+            IntakeValue::Text(Redacted::with_known(text, known))
+        }
+    }
+
+    /// The fact value, or the reason the text does not fit `ty`.
+    pub fn to_value(&self, ty: FactType) -> Result<FactValue, crate::facts::ParseFactError> {
+        match self {
+            IntakeValue::Text(t) => FactValue::parse(ty, t),
+            IntakeValue::Masked(m) => Ok(FactValue::Secret(m.clone())),
+        }
+    }
 }
 
 #[cfg(test)]

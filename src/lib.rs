@@ -1,22 +1,47 @@
 //! authdesk walks API-support agents through the decision trees for HTTP 401 and 403 errors,
 //! gathers evidence, and writes escalation tickets.
 //!
-//! The core (`facts`, `secret`, `escape`, `runbook`, `walk`, `evidence`, `ticket`, `diagnose`)
-//! is pure and synchronous. `admin`, `tui` and `cli` are the edges that do I/O and call into it.
+//! The crate is a pure core with edges around it. The core decides: it is synchronous, reads
+//! no file, clock or environment, starts no thread and knows no terminal or network; the time
+//! comes in as a `now` argument and text comes in already read. The edges do the I/O and call
+//! into the core, never the other way round. `tests/core_is_pure.rs` holds the line.
+//!
+//! One exception is still open: `diagnose::logs` opens the log files it triages and spawns its
+//! workers (so `intake::diagnostic_facts` reads the log paths it is given) until it takes
+//! readers.
 
-pub mod admin;
-pub mod cli;
-pub mod config;
+// The core.
+// Reading pasted requests, tokens, responses and access logs.
 pub mod diagnose;
+// Short content digests (runbook sources, key fingerprints, ticket ids).
 pub mod digest;
+// Escaping outside text for the terminal, Markdown and JSON.
 pub mod escape;
+// Which admin queries a case needs, and what their answers mean.
 pub mod evidence;
+// The fact schema and a case's facts.
 pub mod facts;
+// A case's intake values, typed and with secrets masked or redacted.
 pub mod intake;
+// Runbooks: model, loader (from text), linter, conditions, graph drawing.
 pub mod runbook;
+// Secrets as masks and fingerprints.
 pub mod secret;
-pub mod session;
-pub mod store;
+// Tickets from a finished walk, as Markdown and JSON.
 pub mod ticket;
-pub mod tui;
+// The walk: a state machine over one runbook.
 pub mod walk;
+
+// The edges.
+// The admin API client and the demo server (tokio, reqwest, axum).
+pub mod admin;
+// The commands.
+pub mod cli;
+// Configuration from `authdesk.toml` and the environment.
+pub mod config;
+// A case in progress, saved to disk after every step.
+pub mod session;
+// Atomic, owner-only writes of case files, tickets among them.
+pub mod store;
+// The terminal app.
+pub mod tui;

@@ -10,10 +10,10 @@
 
 mod lock;
 
+pub use crate::intake::IntakeValue;
 pub use lock::CaseLock;
 
-use crate::facts::{FactType, FactValue};
-use crate::secret::{MaskedSecret, Redacted};
+use crate::secret::Redacted;
 use crate::walk::{RunbookRef, Walk};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -48,34 +48,6 @@ pub struct Session {
     /// The ticket files written; a session with a ticket is finished.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ticket_files: Vec<PathBuf>,
-}
-
-/// An intake value as saved: redacted text, or a secret reduced to its mask.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum IntakeValue {
-    Text(Redacted),
-    Masked(MaskedSecret),
-}
-
-impl IntakeValue {
-    /// What may be kept of `text` typed into a field of type `ty`: secrets only masked, other
-    /// text redacted, the `known` secrets (the key given at intake) included.
-    pub fn keep(ty: FactType, text: &str, known: &[&str]) -> Self {
-        if ty == FactType::Secret {
-            IntakeValue::Masked(MaskedSecret::new(text))
-        } else {
-            IntakeValue::Text(Redacted::with_known(text, known))
-        }
-    }
-
-    /// The fact value, or the reason the text does not fit `ty`.
-    pub fn to_value(&self, ty: FactType) -> Result<FactValue, crate::facts::ParseFactError> {
-        match self {
-            IntakeValue::Text(t) => FactValue::parse(ty, t),
-            IntakeValue::Masked(m) => Ok(FactValue::Secret(m.clone())),
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,8 @@
 //! Writing files that hold case data: atomically (a reader never sees half a file), readable
-//! by the owner only, and, for tickets, never over an existing file.
+//! by the owner only, and, for tickets, never over an existing file. Edge code: the core
+//! builds a ticket or a session, and the front ends save it through here.
 
+use crate::ticket::Ticket;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -73,6 +75,32 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
+/// A ticket file that could not be written, or the folder it goes into.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write ticket {path}: {source}")]
+pub struct TicketWriteError {
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+/// Writes `ID.md` and `ID.json` into `dir`, never over existing files.
+pub fn save_ticket(ticket: &Ticket, dir: &Path) -> Result<Vec<PathBuf>, TicketWriteError> {
+    let write = |path: PathBuf, text: String| {
+        write_new(&path, text.as_bytes())
+            .map(|()| path.clone())
+            .map_err(|source| TicketWriteError { path, source })
+    };
+    private_dir(dir).map_err(|source| TicketWriteError {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(vec![
+        write(dir.join(format!("{}.md", ticket.id)), ticket.to_markdown())?,
+        write(dir.join(format!("{}.json", ticket.id)), ticket.to_json())?,
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +163,39 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"2");
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    fn finished_ticket() -> Ticket {
+        use crate::facts::{FactSource, Facts};
+        use crate::runbook::Catalog;
+        use crate::ticket::Context;
+        use crate::walk::Walk;
+        let now = "2026-11-22T10:00:00Z".parse().unwrap();
+        let rb = Catalog::builtin().find("403").unwrap().clone();
+        let mut facts = Facts::new();
+        // Validation being down decides the 403 tree outright.
+        facts
+            .insert_text("health.status", "down", FactSource::AdminApi, now)
+            .unwrap();
+        let walk = Walk::start(&rb, facts, now).unwrap();
+        let cx = Context {
+            agent: "alice",
+            demo_data: false,
+            now,
+        };
+        Ticket::from_walk(&rb, &walk, &cx).unwrap()
+    }
+
+    #[test]
+    fn saving_a_ticket_writes_both_files_once() {
+        let t = finished_ticket();
+        let dir = tempfile::tempdir().unwrap();
+        let written = save_ticket(&t, dir.path()).unwrap();
+        assert_eq!(written.len(), 2);
+        assert_eq!(fs::read_to_string(&written[0]).unwrap(), t.to_markdown());
+        assert_eq!(fs::read_to_string(&written[1]).unwrap(), t.to_json());
+        let again = save_ticket(&t, dir.path()).unwrap_err();
+        assert_eq!(again.source.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(again.path, written[0]);
     }
 }

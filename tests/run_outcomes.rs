@@ -311,8 +311,7 @@ fn every_shipped_outcome_has_a_scripted_path() {
         let short = rb.id.split('-').next().unwrap();
         for (node, _) in rb.outcomes() {
             let reachable_from_start =
-                authdesk::runbook::graph::render(rb, authdesk::runbook::graph::Format::Dot)
-                    .contains(&format!("\"{}\" [", node.id));
+                authdesk::runbook::graph::dot(rb).contains(&format!("\"{}\" [", node.id));
             let tested = PATHS
                 .iter()
                 .any(|(r, o, _, _)| *r == short && *o == node.id);

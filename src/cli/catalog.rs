@@ -35,8 +35,8 @@ impl Found {
     }
 
     fn read(&mut self, path: &Path) {
-        match SourceFile::read(path) {
-            Ok(file) => self.files.push(file),
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.files.push(SourceFile::new(path, text)),
             Err(e) => self.problem(path, format!("cannot read: {e}")),
         }
     }

@@ -2,8 +2,15 @@
 
 use super::{Exit, catalog};
 use crate::config::Config;
-use crate::runbook::graph::{Format, render};
+use crate::runbook::graph;
 use anyhow::Result;
+
+/// How to draw the runbook; a command-line choice, so it lives here and not in the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Mermaid,
+    Dot,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
@@ -15,6 +22,12 @@ pub struct GraphArgs {
 
 pub fn run(args: GraphArgs, config: &Config) -> Result<Exit> {
     let rb = catalog::runbook(&args.runbook, config)?;
-    print!("{}", render(&rb, args.format));
+    print!(
+        "{}",
+        match args.format {
+            Format::Mermaid => graph::mermaid(&rb),
+            Format::Dot => graph::dot(&rb),
+        }
+    );
     Ok(Exit::Ok)
 }

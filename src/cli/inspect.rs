@@ -2,7 +2,7 @@
 //! diagnostic, prints findings and facts (or JSON with `--json`).
 
 use super::Exit;
-use crate::diagnose::{self, DiagnoseError, Finding, JwtContext, RequestContext};
+use crate::diagnose::{self, DiagnoseError, Finding, JwtContext, JwtReport, RequestContext};
 use crate::escape::line;
 use crate::facts::FactValue;
 use anyhow::{Context, anyhow};
@@ -80,102 +80,119 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 pub fn run(cmd: InspectCommand) -> anyhow::Result<Exit> {
     match cmd {
-        InspectCommand::Request(a) => {
-            let (name, text) = read_input(a.input.file.as_deref())?;
-            let expect_header = a.expect_header.unwrap_or_else(|| {
-                if a.expect_scheme.is_some() {
-                    "Authorization"
-                } else {
-                    "X-API-Key"
-                }
-                .to_string()
-            });
-            let ctx = RequestContext {
-                expect_header,
-                expect_scheme: a.expect_scheme,
-                api_host: a.api_host,
-                key_length: a.key_length,
-                expect_env: a.expect_env,
-            };
-            let r = diagnose::inspect_request(&text, &ctx).map_err(|e| located(&name, e))?;
-            let mut head = vec![format!(
-                "{} {}{}",
-                r.form.label(),
-                r.method.as_deref().unwrap_or(""),
-                r.host
-                    .as_deref()
-                    .map(|h| format!(" to {h}"))
-                    .unwrap_or_default()
-            )];
-            if let (Some(at), Some(c)) = (&r.credential_at, &r.credential) {
-                head.push(format!("credential: {c} in {at}"));
-            }
-            emit(a.input.json, "request", &r, &head, &r.findings, r.facts())
-        }
-        InspectCommand::Jwt(a) => {
-            let (name, text) = read_input(a.input.file.as_deref())?;
-            let now = match (&a.at, &a.date_from) {
-                (Some(at), _) => *at,
-                (None, Some(path)) => response_date(path)?,
-                (None, None) => Utc::now(),
-            };
-            let ctx = JwtContext {
-                now,
-                leeway_s: a.leeway,
-            };
-            let r = diagnose::inspect_jwt(&text, &ctx).map_err(|e| located(&name, e))?;
-            let fmt = |t: Option<DateTime<Utc>>| {
-                t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                    .unwrap_or_else(|| "-".into())
-            };
-            let claim = |k: &str| {
-                r.claims
-                    .get(k)
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "-".into())
-            };
-            let head = vec![
-                format!(
-                    "JWT sha256:{} (signature: {} bytes, not shown, not verified)",
-                    r.fingerprint, r.signature_bytes
-                ),
-                format!("header: {}", r.header),
-                format!(
-                    "iss: {}  aud: {}  sub: {}",
-                    claim("iss"),
-                    claim("aud"),
-                    claim("sub")
-                ),
-                format!(
-                    "scopes: {}",
-                    if r.scopes.is_empty() {
-                        "-".into()
-                    } else {
-                        r.scopes.join(" ")
-                    }
-                ),
-                format!(
-                    "iat: {}  nbf: {}  exp: {}",
-                    fmt(r.issued_at),
-                    fmt(r.not_before),
-                    fmt(r.expires_at)
-                ),
-                format!("checked at: {}", fmt(Some(r.checked_at))),
-            ];
-            emit(a.input.json, "jwt", &r, &head, &r.findings, r.facts())
-        }
-        InspectCommand::Response(a) => {
-            let (name, text) = read_input(a.input.file.as_deref())?;
-            let r = diagnose::inspect_response(&text, Utc::now()).map_err(|e| located(&name, e))?;
-            let head = vec![format!(
-                "response {}",
-                r.status
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "(no status line)".into())
-            )];
-            emit(a.input.json, "response", &r, &head, &r.findings, r.facts())
-        }
+        InspectCommand::Request(a) => request(a),
+        InspectCommand::Jwt(a) => jwt(a),
+        InspectCommand::Response(a) => response(a),
     }
+}
+
+fn request(a: RequestArgs) -> anyhow::Result<Exit> {
+    let (name, text) = read_input(a.input.file.as_deref())?;
+    let expect_header = a.expect_header.unwrap_or_else(|| {
+        if a.expect_scheme.is_some() {
+            "Authorization"
+        } else {
+            "X-API-Key"
+        }
+        .to_string()
+    });
+    let ctx = RequestContext {
+        expect_header,
+        expect_scheme: a.expect_scheme,
+        api_host: a.api_host,
+        key_length: a.key_length,
+        expect_env: a.expect_env,
+    };
+    let r = diagnose::inspect_request(&text, &ctx).map_err(|e| located(&name, e))?;
+    let mut head = vec![format!(
+        "{} {}{}",
+        r.form.label(),
+        r.method.as_deref().unwrap_or(""),
+        r.host
+            .as_deref()
+            .map(|h| format!(" to {h}"))
+            .unwrap_or_default()
+    )];
+    if let (Some(at), Some(c)) = (&r.credential_at, &r.credential) {
+        head.push(format!("credential: {c} in {at}"));
+    }
+    emit(a.input.json, "request", &r, &head, &r.findings, r.facts())
+}
+
+fn jwt(a: JwtArgs) -> anyhow::Result<Exit> {
+    let (name, text) = read_input(a.input.file.as_deref())?;
+    let now = match (&a.at, &a.date_from) {
+        (Some(at), _) => *at,
+        (None, Some(path)) => response_date(path)?,
+        (None, None) => Utc::now(),
+    };
+    let ctx = JwtContext {
+        now,
+        leeway_s: a.leeway,
+    };
+    let r = diagnose::inspect_jwt(&text, &ctx).map_err(|e| located(&name, e))?;
+    emit(
+        a.input.json,
+        "jwt",
+        &r,
+        &jwt_head(&r),
+        &r.findings,
+        r.facts(),
+    )
+}
+
+/// What the token says about itself, before the findings: never the signature.
+fn jwt_head(r: &JwtReport) -> Vec<String> {
+    let fmt = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let claim = |k: &str| {
+        r.claims
+            .get(k)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    vec![
+        format!(
+            "JWT sha256:{} (signature: {} bytes, not shown, not verified)",
+            r.fingerprint, r.signature_bytes
+        ),
+        format!("header: {}", r.header),
+        format!(
+            "iss: {}  aud: {}  sub: {}",
+            claim("iss"),
+            claim("aud"),
+            claim("sub")
+        ),
+        format!(
+            "scopes: {}",
+            if r.scopes.is_empty() {
+                "-".into()
+            } else {
+                r.scopes.join(" ")
+            }
+        ),
+        format!(
+            "iat: {}  nbf: {}  exp: {}",
+            fmt(r.issued_at),
+            fmt(r.not_before),
+            fmt(r.expires_at)
+        ),
+        format!("checked at: {}", fmt(Some(r.checked_at))),
+    ]
+}
+
+fn response(a: ResponseArgs) -> anyhow::Result<Exit> {
+    let (name, text) = read_input(a.input.file.as_deref())?;
+    let r = diagnose::inspect_response(&text, Utc::now()).map_err(|e| located(&name, e))?;
+    let head = vec![format!(
+        "response {}",
+        r.status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "(no status line)".into())
+    )];
+    emit(a.input.json, "response", &r, &head, &r.findings, r.facts())
 }
 
 fn response_date(path: &Path) -> anyhow::Result<DateTime<Utc>> {

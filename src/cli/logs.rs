@@ -155,6 +155,14 @@ fn list(items: &[(String, u64)]) -> String {
 
 fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
     let mut o = String::new();
+    totals(&mut o, r, cfg);
+    failures(&mut o, r);
+    malformed_and_facts(&mut o, r);
+    o
+}
+
+/// What was read, and the rates the bands judge.
+fn totals(o: &mut String, r: &LogsReport, cfg: &LogsConfig) {
     for f in &r.files {
         let _ = writeln!(o, "{}: {}", line(&f.path), f.format.label());
     }
@@ -188,6 +196,10 @@ fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
         pct(r.rate_403),
         pct(r.rate_429)
     );
+}
+
+/// Who fails, when, and how slowly.
+fn failures(o: &mut String, r: &LogsReport) {
     for (status, f) in &r.failures {
         if f.count == 0 {
             continue;
@@ -238,6 +250,9 @@ fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
             l.p50, l.p90, l.p99, l.count
         );
     }
+}
+
+fn malformed_and_facts(o: &mut String, r: &LogsReport) {
     if !r.malformed_samples.is_empty() {
         let _ = writeln!(
             o,
@@ -253,5 +268,4 @@ fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
     for (name, value) in &facts {
         let _ = writeln!(o, "  {name:<26} {}", line(&value.to_string()));
     }
-    o
 }

@@ -173,7 +173,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
             write_out(path, &text)?;
             vec![path.clone()]
         }
-        None => ticket.save(&config.tickets_dir.value)?,
+        None => crate::store::save_ticket(&ticket, &config.tickets_dir.value)?,
     };
     println!("{text}");
     for path in written {
@@ -190,8 +190,9 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
 fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
     let file = match &args.answers_file {
         Some(path) => {
-            let src = crate::runbook::SourceFile::read(path)
+            let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read answers file {}", path.display()))?;
+            let src = crate::runbook::SourceFile::new(path, text);
             toml::from_str::<AnswersFile>(&src.text).map_err(|e| {
                 anyhow::anyhow!(
                     "{}",

@@ -80,59 +80,10 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
     let (iat, nbf, exp) = (time("iat"), time("nbf"), time("exp"));
     let scopes = scopes(&claims);
 
-    let mut findings = Vec::new();
-    if alg
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case("none"))
-    {
-        findings.push(Finding::new(
-            Code::AlgNone,
-            Severity::Error,
-            "The token says `alg: none`: it is unsigned, and any server that checks tokens \
-             properly rejects it.",
-        ));
-    } else if s.is_empty() {
-        findings.push(Finding::new(
-            Code::NoSignature,
-            Severity::Error,
-            "The signature part is empty: the token was cut at the last dot when copied.",
-        ));
-    }
+    let mut findings: Vec<Finding> = signature_finding(alg.as_deref(), s).into_iter().collect();
     lifetime_findings(ctx, iat, nbf, exp, &mut findings);
-
-    let mut facts = Vec::new();
-    if let Some(a) = &alg {
-        facts.push(("jwt.alg", FactValue::Text(a.into())));
-    }
-    if let Some(exp) = exp {
-        let expired_for = (ctx.now - exp).num_seconds();
-        facts.push(("jwt.expired", FactValue::Bool(expired_for > ctx.leeway_s)));
-        facts.push(("jwt.expired_for_s", FactValue::Number(expired_for as f64)));
-    }
-    let ahead = [iat, nbf]
-        .into_iter()
-        .flatten()
-        .map(|t| (t - ctx.now).num_seconds())
-        .max();
-    facts.push((
-        "jwt.not_yet_valid",
-        FactValue::Bool(
-            findings
-                .iter()
-                .any(|f| matches!(f.code, Code::NotYetValid | Code::IssuedInFuture)),
-        ),
-    ));
-    if let Some(ahead) = ahead {
-        facts.push(("jwt.clock_skew_s", FactValue::Number(ahead.max(0) as f64)));
-    }
-    if claims.get("scope").is_some() || claims.get("scp").is_some() {
-        facts.push((
-            "jwt.scopes",
-            FactValue::TextList(scopes.iter().map(Into::into).collect()),
-        ));
-    }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    Ok(JwtReport {
+    let mut report = JwtReport {
         fingerprint: MaskedSecret::new(token).fingerprint().to_string(),
         header,
         claims,
@@ -144,8 +95,67 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
         checked_at: ctx.now,
         signature_bytes,
         findings,
-        facts,
-    })
+        facts: Vec::new(),
+    };
+    report.facts = report_facts(&report, ctx.leeway_s);
+    Ok(report)
+}
+
+/// An unsigned token, or one whose signature was lost when it was copied.
+fn signature_finding(alg: Option<&str>, signature: &str) -> Option<Finding> {
+    if alg.is_some_and(|a| a.eq_ignore_ascii_case("none")) {
+        Some(Finding::new(
+            Code::AlgNone,
+            Severity::Error,
+            "The token says `alg: none`: it is unsigned, and any server that checks tokens \
+             properly rejects it.",
+        ))
+    } else if signature.is_empty() {
+        Some(Finding::new(
+            Code::NoSignature,
+            Severity::Error,
+            "The signature part is empty: the token was cut at the last dot when copied.",
+        ))
+    } else {
+        None
+    }
+}
+
+/// The report's facts, judged at its `checked_at` with `leeway_s` of tolerated skew.
+fn report_facts(r: &JwtReport, leeway_s: i64) -> Vec<(&'static str, FactValue)> {
+    let now = r.checked_at;
+    let mut facts = Vec::new();
+    if let Some(a) = &r.alg {
+        facts.push(("jwt.alg", FactValue::Text(a.into())));
+    }
+    if let Some(exp) = r.expires_at {
+        let expired_for = (now - exp).num_seconds();
+        facts.push(("jwt.expired", FactValue::Bool(expired_for > leeway_s)));
+        facts.push(("jwt.expired_for_s", FactValue::Number(expired_for as f64)));
+    }
+    let ahead = [r.issued_at, r.not_before]
+        .into_iter()
+        .flatten()
+        .map(|t| (t - now).num_seconds())
+        .max();
+    facts.push((
+        "jwt.not_yet_valid",
+        FactValue::Bool(
+            r.findings
+                .iter()
+                .any(|f| matches!(f.code, Code::NotYetValid | Code::IssuedInFuture)),
+        ),
+    ));
+    if let Some(ahead) = ahead {
+        facts.push(("jwt.clock_skew_s", FactValue::Number(ahead.max(0) as f64)));
+    }
+    if r.claims.get("scope").is_some() || r.claims.get("scp").is_some() {
+        facts.push((
+            "jwt.scopes",
+            FactValue::TextList(r.scopes.iter().map(Into::into).collect()),
+        ));
+    }
+    facts
 }
 
 fn lifetime_findings(

@@ -19,6 +19,7 @@ pub use request::{RequestContext, RequestReport, inspect_request};
 pub use response::{ResponseReport, inspect_response};
 
 use crate::facts::FactValue;
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 /// Input a diagnostic cannot read at all. Findings are never errors; this is.
@@ -82,10 +83,12 @@ pub fn facts_from_jwt(
 /// Facts a pasted response establishes: `response.status`, `response.has_www_authenticate`,
 /// `response.bearer_error`, `response.problem_type`, `response.retry_after_s`,
 /// `response.rate_limit_remaining`. A `Retry-After` date is measured from the response's
-/// own `Date`, or from the current time when it has none (use [`inspect_response`] to pass
-/// the time explicitly).
-pub fn facts_from_response(text: &str) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
-    Ok(inspect_response(text, chrono::Utc::now())?.facts().to_vec())
+/// own `Date`, or from `now` when it has none.
+pub fn facts_from_response(
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
+    Ok(inspect_response(text, now)?.facts().to_vec())
 }
 
 /// Facts access logs establish: `logs.rate_401`, `logs.rate_403`, `logs.rate_429`,
@@ -158,7 +161,7 @@ mod tests {
         let resp = "HTTP/1.1 429 Too Many Requests\nWWW-Authenticate: Bearer error=\"invalid_token\"\n\
                     Retry-After: 30\nX-RateLimit-Remaining: 0\nContent-Type: application/problem+json\n\n\
                     {\"type\":\"https://example.com/probs/rate\",\"status\":429}";
-        let facts = facts_from_response(resp).unwrap();
+        let facts = facts_from_response(resp, ctx.now).unwrap();
         assert_eq!(facts.len(), 6, "{facts:?}");
         assert_in_schema(&facts);
 
@@ -167,5 +170,17 @@ mod tests {
         let facts = facts_from_log_reader(log.as_bytes(), "stdin", &LogsConfig::default()).unwrap();
         assert_eq!(facts.len(), 7, "{facts:?}");
         assert_in_schema(&facts);
+    }
+
+    #[test]
+    fn response_retry_date_without_a_date_header_counts_from_the_given_now() {
+        let resp = "HTTP/1.1 429 Too Many Requests\nRetry-After: Sun, 22 Nov 2026 10:02:00 GMT\n";
+        let now = "2026-11-22T10:00:00Z".parse().unwrap();
+        let facts = facts_from_response(resp, now).unwrap();
+        let retry = facts.iter().find(|(n, _)| *n == "response.retry_after_s");
+        assert_eq!(
+            retry,
+            Some(&("response.retry_after_s", FactValue::Number(120.0)))
+        );
     }
 }

@@ -72,18 +72,7 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
                 logs = Some(c);
             }
             Answer::Usage(c) => usage_facts(&mut out, c),
-            Answer::Endpoint(c) => {
-                if let Some(r) = &c.answer {
-                    let from = c.from.to_string();
-                    out.text("endpoint.route", &r.route, &from);
-                    out.set(
-                        "endpoint.required_scopes",
-                        FactValue::TextList(r.required_scopes.iter().map(Into::into).collect()),
-                        &from,
-                    );
-                    route = Some((r, from));
-                }
-            }
+            Answer::Endpoint(c) => route = endpoint_facts(&mut out, c).or(route),
             Answer::Health(c) => health_facts(&mut out, c),
             Answer::Absent {
                 query: super::Query::RequestLogs { .. },
@@ -96,29 +85,7 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
             }
             // Not applicable (no such key) or a gap: see `Evidence::gaps`.
             Answer::Absent { .. } => {}
-            Answer::FailureSummary(c) => {
-                let s = &c.answer;
-                let who = s.customers.iter().map(|e| e.customer_id.as_str());
-                let who: Vec<_> = who.collect();
-                out.number(
-                    "incident.customers_affected",
-                    s.customers_affected as f64,
-                    format!(
-                        "{} customers above their 401/403 baseline in the last {} min{}{}; {}",
-                        s.customers_affected,
-                        s.window_s / 60,
-                        s.cell
-                            .as_ref()
-                            .map_or(String::new(), |c| format!(" in cell {c}")),
-                        if who.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", who.join(", "))
-                        },
-                        c.from
-                    ),
-                );
-            }
+            Answer::FailureSummary(c) => incident_facts(&mut out, c),
         }
     }
     if let Some(c) = &no_logs {
@@ -132,6 +99,46 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
         }
     }
     out.facts
+}
+
+/// The route's facts, and the route with its citation for the scope check.
+fn endpoint_facts<'a>(
+    out: &mut Sink,
+    c: &'a Cited<Option<api::EndpointRoute>>,
+) -> Option<(&'a api::EndpointRoute, String)> {
+    let r = c.answer.as_ref()?;
+    let from = c.from.to_string();
+    out.text("endpoint.route", &r.route, &from);
+    out.set(
+        "endpoint.required_scopes",
+        FactValue::TextList(r.required_scopes.iter().map(Into::into).collect()),
+        &from,
+    );
+    Some((r, from))
+}
+
+fn incident_facts(out: &mut Sink, c: &Cited<api::FailureSummary>) {
+    let s = &c.answer;
+    let who = s.customers.iter().map(|e| e.customer_id.as_str());
+    let who: Vec<_> = who.collect();
+    out.number(
+        "incident.customers_affected",
+        s.customers_affected as f64,
+        format!(
+            "{} customers above their 401/403 baseline in the last {} min{}{}; {}",
+            s.customers_affected,
+            s.window_s / 60,
+            s.cell
+                .as_ref()
+                .map_or(String::new(), |c| format!(" in cell {c}")),
+            if who.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", who.join(", "))
+            },
+            c.from
+        ),
+    );
 }
 
 fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {

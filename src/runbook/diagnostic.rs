@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A problem in a runbook file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A runbook file's text, which turns byte spans into lines and columns.
+/// A runbook file's text, which turns byte spans into lines and columns. The edge reads
+/// the file; the core only ever sees its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
@@ -41,10 +42,6 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
         }
-    }
-
-    pub fn read(path: &Path) -> std::io::Result<Self> {
-        Ok(Self::new(path, std::fs::read_to_string(path)?))
     }
 
     /// The 1-based line and column of a byte offset.

@@ -1,24 +1,11 @@
 //! Drawing a runbook as Mermaid or Graphviz dot: questions as rounded boxes, checks as
-//! diamonds, outcomes coloured by whether they resolve or escalate.
+//! diamonds, outcomes coloured by whether they resolve or escalate. Only the runbook's
+//! reachable nodes and edges are drawn. (Which format to draw is the command's choice:
+//! `cli::graph`.)
 
 use super::model::{NodeKind, Resolution, Runbook};
 use std::collections::BTreeSet;
 use std::fmt::Write;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Mermaid,
-    Dot,
-}
-
-/// The runbook's reachable nodes and edges in `format`.
-pub fn render(rb: &Runbook, format: Format) -> String {
-    let nodes = reachable(rb);
-    match format {
-        Format::Mermaid => mermaid(rb, &nodes),
-        Format::Dot => dot(rb, &nodes),
-    }
-}
 
 fn reachable(rb: &Runbook) -> Vec<&str> {
     let mut seen = BTreeSet::new();
@@ -60,7 +47,9 @@ fn clean(label: &str, max: usize) -> String {
     }
 }
 
-fn mermaid(rb: &Runbook, ids: &[&str]) -> String {
+/// A Mermaid flowchart of the runbook.
+pub fn mermaid(rb: &Runbook) -> String {
+    let ids = &reachable(rb);
     let mut out = String::from("flowchart TD\n");
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
@@ -101,7 +90,9 @@ fn mermaid(rb: &Runbook, ids: &[&str]) -> String {
     out
 }
 
-fn dot(rb: &Runbook, ids: &[&str]) -> String {
+/// A Graphviz dot digraph of the runbook.
+pub fn dot(rb: &Runbook) -> String {
+    let ids = &reachable(rb);
     let mut out = format!(
         "digraph \"{}\" {{\n    rankdir=TB;\n    node [fontname=\"Helvetica\"];\n",
         rb.id

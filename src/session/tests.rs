@@ -1,7 +1,7 @@
 //! Sessions saved, listed, refused and locked, on real temporary folders.
 
 use super::*;
-use crate::facts::{FactSource, Facts};
+use crate::facts::{FactSource, FactType, FactValue, Facts};
 use crate::runbook::Catalog;
 use crate::walk::Answerer;
 

@@ -15,6 +15,17 @@ const TIME: &str = "%Y-%m-%d %H:%M:%S UTC";
 
 pub fn to_markdown(t: &Ticket) -> String {
     let mut md = String::new();
+    head(&mut md, t);
+    evidence(&mut md, t);
+    path(&mut md, t);
+    reply(&mut md, t);
+    notes(&mut md, t);
+    all_facts(&mut md, t);
+    md
+}
+
+/// Title, demo warning, summary and the table a lead triages by.
+fn head(md: &mut String, t: &Ticket) {
     let o = &t.outcome;
     let _ = writeln!(md, "# {} · {}", md_text(&t.id), md_text(&o.title));
     let _ = writeln!(md);
@@ -30,16 +41,6 @@ pub fn to_markdown(t: &Ticket) -> String {
         Resolution::Resolve => ("resolve", "—".to_string()),
         Resolution::Escalate { team } => ("escalate", md_code_in_cell(team)),
     };
-    let key = match (&t.key_id, &t.key) {
-        (Some(id), Some(k)) => format!(
-            "{} · {}",
-            md_code_in_cell(id),
-            md_code_in_cell(&k.to_string())
-        ),
-        (Some(id), None) => md_code_in_cell(id),
-        (None, Some(k)) => md_code_in_cell(&k.to_string()),
-        (None, None) => "—".into(),
-    };
     let rows = [
         ("Outcome", format!("{} ({action})", md_code_in_cell(&o.id))),
         ("Severity", o.severity.as_str().to_string()),
@@ -51,7 +52,7 @@ pub fn to_markdown(t: &Ticket) -> String {
                 .as_deref()
                 .map_or("—".into(), md_code_in_cell),
         ),
-        ("Key", key),
+        ("Key", key_cell(t)),
         (
             "Runbook",
             format!(
@@ -69,8 +70,25 @@ pub fn to_markdown(t: &Ticket) -> String {
     for (k, v) in rows {
         let _ = writeln!(md, "| {k} | {v} |");
     }
+}
 
-    section(&mut md, "Evidence");
+/// The key id and the masked key, whichever are known.
+fn key_cell(t: &Ticket) -> String {
+    match (&t.key_id, &t.key) {
+        (Some(id), Some(k)) => format!(
+            "{} · {}",
+            md_code_in_cell(id),
+            md_code_in_cell(&k.to_string())
+        ),
+        (Some(id), None) => md_code_in_cell(id),
+        (None, Some(k)) => md_code_in_cell(&k.to_string()),
+        (None, None) => "—".into(),
+    }
+}
+
+/// What the outcome rests on, the criteria it met, and what could not be checked.
+fn evidence(md: &mut String, t: &Ticket) {
+    section(md, "Evidence");
     if t.evidence.is_empty() {
         let _ = writeln!(
             md,
@@ -82,14 +100,14 @@ pub fn to_markdown(t: &Ticket) -> String {
     }
 
     if !t.criteria_matched.is_empty() {
-        section(&mut md, "Escalation criteria matched");
+        section(md, "Escalation criteria matched");
         for c in &t.criteria_matched {
             let _ = writeln!(md, "- **{}**: {}", md_text(&c.id), md_text(&c.title));
         }
     }
 
     if !t.evidence_unavailable.is_empty() {
-        section(&mut md, "Evidence unavailable");
+        section(md, "Evidence unavailable");
         for u in &t.evidence_unavailable {
             let _ = writeln!(
                 md,
@@ -101,8 +119,10 @@ pub fn to_markdown(t: &Ticket) -> String {
             );
         }
     }
+}
 
-    section(&mut md, "Path taken");
+fn path(md: &mut String, t: &Ticket) {
+    section(md, "Path taken");
     for (i, s) in t.path.iter().enumerate() {
         let _ = writeln!(
             md,
@@ -121,39 +141,48 @@ pub fn to_markdown(t: &Ticket) -> String {
             let _ = writeln!(md, "   - missing: {}", md_text(&s.missing.join(", ")));
         }
     }
+}
 
-    section(&mut md, "Reply to the customer");
-    for l in lines(&o.reply).lines() {
+/// The reply and next steps are runbook prose: they keep their Markdown.
+fn reply(md: &mut String, t: &Ticket) {
+    section(md, "Reply to the customer");
+    for l in lines(&t.outcome.reply).lines() {
         let _ = writeln!(md, "> {l}");
     }
 
-    section(&mut md, "Next steps");
-    for step in &o.next_steps {
+    section(md, "Next steps");
+    for step in &t.outcome.next_steps {
         let _ = writeln!(md, "- [ ] {}", line(step));
     }
+}
 
-    if !t.notes.is_empty() {
-        section(&mut md, "Notes");
-        for n in &t.notes {
-            let by = format!(
-                "{}, at {}, {}",
-                md_text(&n.by),
-                md_code(&n.node),
-                n.at.format(TIME)
-            );
-            if n.text.trim().contains('\n') {
-                // A note of several lines keeps them, inside the list item.
-                let _ = writeln!(md, "- ({by}):\n");
-                for l in md_fence(n.text.trim()).lines() {
-                    let _ = writeln!(md, "  {l}");
-                }
-            } else {
-                let _ = writeln!(md, "- {} ({by})", md_text(&n.text));
+fn notes(md: &mut String, t: &Ticket) {
+    if t.notes.is_empty() {
+        return;
+    }
+    section(md, "Notes");
+    for n in &t.notes {
+        let by = format!(
+            "{}, at {}, {}",
+            md_text(&n.by),
+            md_code(&n.node),
+            n.at.format(TIME)
+        );
+        if n.text.trim().contains('\n') {
+            // A note of several lines keeps them, inside the list item.
+            let _ = writeln!(md, "- ({by}):\n");
+            for l in md_fence(n.text.trim()).lines() {
+                let _ = writeln!(md, "  {l}");
             }
+        } else {
+            let _ = writeln!(md, "- {} ({by})", md_text(&n.text));
         }
     }
+}
 
-    section(&mut md, "All facts");
+/// Every fact as a table row; values of several lines follow the table in fenced blocks.
+fn all_facts(md: &mut String, t: &Ticket) {
+    section(md, "All facts");
     let _ = writeln!(
         md,
         "| Fact | Value | Source | Evidence |\n|---|---|---|---|"
@@ -179,7 +208,6 @@ pub fn to_markdown(t: &Ticket) -> String {
         let _ = writeln!(md, "\n{}:\n", md_code(fact));
         md.push_str(&md_fence(text));
     }
-    md
 }
 
 /// Text of several lines (an error body), shown in a fenced block rather than folded.

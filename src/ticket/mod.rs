@@ -13,7 +13,6 @@ use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
 /// Bumped when the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -91,12 +90,6 @@ pub enum TicketError {
     NotFinished(String),
     #[error(transparent)]
     Walk(#[from] crate::walk::WalkError),
-    #[error("cannot write ticket {path}: {source}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// Who and what a ticket is made from, besides the walk.
@@ -181,32 +174,16 @@ impl Ticket {
     pub fn to_markdown(&self) -> String {
         to_markdown(self)
     }
-
-    /// Writes `ID.md` and `ID.json` into `dir`, never over existing files.
-    pub fn save(&self, dir: &Path) -> Result<Vec<PathBuf>, TicketError> {
-        let write = |path: PathBuf, text: String| {
-            crate::store::write_new(&path, text.as_bytes())
-                .map(|()| path.clone())
-                .map_err(|source| TicketError::Write { path, source })
-        };
-        crate::store::private_dir(dir).map_err(|source| TicketError::Write {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        Ok(vec![
-            write(dir.join(format!("{}.md", self.id)), self.to_markdown())?,
-            write(dir.join(format!("{}.json", self.id)), self.to_json())?,
-        ])
-    }
 }
 
-/// `ESC-20261122-` and six hex digits that differ for any two walks or moments.
+/// `ESC-20261122-` and six hex digits that differ for any two walks or moments. A function
+/// of its inputs: two agents would need the same walk, started and finished in the same
+/// nanoseconds, to collide, and then saving refuses to overwrite (`store::save_ticket`).
 fn ticket_id(walk: &Walk, now: DateTime<Utc>) -> String {
     let seed = format!(
-        "{}|{}|{}",
+        "{}|{}",
         serde_json::to_string(walk).unwrap_or_default(),
         now.timestamp_nanos_opt().unwrap_or_default(),
-        std::process::id()
     );
     let digest = crate::digest::short_sha256(seed.as_bytes());
     format!("ESC-{}-{}", now.format("%Y%m%d"), &digest[..6])

@@ -84,7 +84,7 @@ impl Runner {
             Effect::SaveTicket(ticket) => {
                 let (tx, dir) = (self.tx.clone(), self.tickets_dir.clone());
                 tokio::task::spawn_blocking(move || {
-                    let msg = match ticket.save(&dir) {
+                    let msg = match crate::store::save_ticket(&ticket, &dir) {
                         Ok(files) => Msg::TicketSaved { files },
                         Err(e) => Msg::TicketSaveFailed {
                             reason: e.to_string(),

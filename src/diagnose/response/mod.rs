@@ -71,43 +71,10 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         .filter(|(n, _)| n == "www-authenticate")
         .map(|(_, v)| *v)
         .collect();
-    let mut challenges = Vec::new();
-    for value in &www {
-        match parse_challenges(value) {
-            Ok(c) => challenges.extend(c.into_iter().map(Challenge::redacted)),
-            Err(e) => findings.push(Finding::new(
-                Code::MalformedChallenge,
-                Severity::Warning,
-                format!(
-                    "`WWW-Authenticate: {value}` does not parse ({} at byte {}).",
-                    e.reason, e.at
-                ),
-            )),
-        }
-    }
-    if p.status == Some(401) && www.is_empty() {
-        findings.push(Finding::new(
-            Code::MissingWwwAuthenticate,
-            Severity::Warning,
-            "The 401 has no `WWW-Authenticate` header, which RFC 9110 requires: the server does \
-             not say which scheme it wants. Often a gateway or proxy answered, not the API.",
-        ));
-    }
+    let challenges = challenges(p.status, &www, &mut findings);
     challenge_findings(&challenges, &mut findings);
     let problem = problem_details(&p);
-    if let Some(pr) = &problem {
-        let mut msg = format!("Problem type `{}`", pr.kind);
-        for (label, v) in [("title", &pr.title), ("detail", &pr.detail)] {
-            if let Some(v) = v {
-                msg.push_str(&format!(", {label}: {}", v.trim_end_matches('.')));
-            }
-        }
-        findings.push(Finding::new(
-            Code::ProblemDetails,
-            Severity::Info,
-            msg + ".",
-        ));
-    }
+    findings.extend(problem.as_ref().map(problem_finding));
     let date = p.header("date").and_then(http_date);
     let retry_after_s = p
         .header("retry-after")
@@ -126,29 +93,7 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         ],
         &["remaining", "r"],
     );
-    if p.status == Some(429) || remaining == Some(0) {
-        findings.push(Finding::new(
-            Code::RateLimited,
-            Severity::Error,
-            format!(
-                "Rate limited{}{}: this is not an authentication failure.",
-                if p.status == Some(429) { " (429)" } else { "" },
-                limit
-                    .map(|l| format!(", limit {l} per window"))
-                    .unwrap_or_default()
-            ),
-        ));
-    }
-    if let Some(s) = retry_after_s {
-        findings.push(Finding::new(
-            Code::RetryAfter,
-            Severity::Info,
-            format!(
-                "The server says to retry after {}.",
-                crate::diagnose::jwt::human(s.max(0))
-            ),
-        ));
-    }
+    rate_findings(p.status, limit, remaining, retry_after_s, &mut findings);
     let request_id = request_id(&p);
     if let Some(id) = &request_id {
         findings.push(Finding::new(
@@ -171,6 +116,77 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         findings,
         facts,
     })
+}
+
+/// The challenges in the `WWW-Authenticate` values; a value that does not parse, or a 401
+/// without any, is a finding.
+fn challenges(status: Option<u16>, www: &[&str], findings: &mut Vec<Finding>) -> Vec<Challenge> {
+    let mut challenges = Vec::new();
+    for value in www {
+        match parse_challenges(value) {
+            Ok(c) => challenges.extend(c.into_iter().map(Challenge::redacted)),
+            Err(e) => findings.push(Finding::new(
+                Code::MalformedChallenge,
+                Severity::Warning,
+                format!(
+                    "`WWW-Authenticate: {value}` does not parse ({} at byte {}).",
+                    e.reason, e.at
+                ),
+            )),
+        }
+    }
+    if status == Some(401) && www.is_empty() {
+        findings.push(Finding::new(
+            Code::MissingWwwAuthenticate,
+            Severity::Warning,
+            "The 401 has no `WWW-Authenticate` header, which RFC 9110 requires: the server does \
+             not say which scheme it wants. Often a gateway or proxy answered, not the API.",
+        ));
+    }
+    challenges
+}
+
+fn problem_finding(pr: &Problem) -> Finding {
+    let mut msg = format!("Problem type `{}`", pr.kind);
+    for (label, v) in [("title", &pr.title), ("detail", &pr.detail)] {
+        if let Some(v) = v {
+            msg.push_str(&format!(", {label}: {}", v.trim_end_matches('.')));
+        }
+    }
+    Finding::new(Code::ProblemDetails, Severity::Info, msg + ".")
+}
+
+/// A rate limit hit is not an authentication failure; the wait it asks for is worth saying.
+fn rate_findings(
+    status: Option<u16>,
+    limit: Option<i64>,
+    remaining: Option<i64>,
+    retry_after_s: Option<i64>,
+    findings: &mut Vec<Finding>,
+) {
+    if status == Some(429) || remaining == Some(0) {
+        findings.push(Finding::new(
+            Code::RateLimited,
+            Severity::Error,
+            format!(
+                "Rate limited{}{}: this is not an authentication failure.",
+                if status == Some(429) { " (429)" } else { "" },
+                limit
+                    .map(|l| format!(", limit {l} per window"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(s) = retry_after_s {
+        findings.push(Finding::new(
+            Code::RetryAfter,
+            Severity::Info,
+            format!(
+                "The server says to retry after {}.",
+                crate::diagnose::jwt::human(s.max(0))
+            ),
+        ));
+    }
 }
 
 fn challenge_findings(challenges: &[Challenge], out: &mut Vec<Finding>) {

@@ -48,7 +48,7 @@ impl Runtime {
                     None
                 }
                 Effect::SaveTicket(ticket) => Some(Msg::TicketSaved {
-                    files: ticket.save(&self.tickets).unwrap(),
+                    files: crate::store::save_ticket(&ticket, &self.tickets).unwrap(),
                 }),
                 Effect::Copy(text) => {
                     self.clipboard.push(osc52(&text));
