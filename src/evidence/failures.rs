@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 /// Credential failures from at least this many distinct addresses look like credential
-/// stuffing or a leaked key being tried, not one misconfigured client.
+/// stuffing or a leaked key being tried, not one misconfigured client. Failures the key's own
+/// state explains (revoked, expired, no credential, an expired token) do not count: a fleet
+/// of pods retrying one expired key fails from many addresses too.
 pub const ANOMALY_DISTINCT_IPS: usize = 10;
 /// ... provided there are at least this many of them in the window.
 pub const ANOMALY_MIN_FAILURES: u64 = 50;
@@ -40,7 +42,7 @@ impl FailureDigest {
             }
             if let Some(reason) = log.reason {
                 *self.by_reason.entry(reason).or_default() += 1;
-                if reason.is_credential_failure() {
+                if reason.is_credential_failure() && !reason.explained_by_key_state() {
                     self.credential_failures += 1;
                     if self.credential_ips.len() < ANOMALY_DISTINCT_IPS {
                         self.credential_ips.insert(log.client_ip);
