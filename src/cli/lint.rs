@@ -21,7 +21,13 @@ pub fn run(args: LintArgs, config: &Config) -> Result<Exit> {
         println!("{d}");
     }
     for w in &catalog.warnings {
-        println!("{}:{}:{}: warning: {}", w.path.display(), w.line, w.column, w.message);
+        println!(
+            "{}:{}:{}: warning: {}",
+            w.path.display(),
+            w.line,
+            w.column,
+            w.message
+        );
     }
     if catalog.diagnostics.is_empty() {
         let ids: Vec<&str> = catalog.runbooks.iter().map(|r| r.id.as_str()).collect();

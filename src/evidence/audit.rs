@@ -52,7 +52,10 @@ impl AuditDigest {
 fn scopes_removed(e: &AuditEvent) -> bool {
     let list = |v: &Option<serde_json::Value>| -> Option<Vec<String>> {
         let items = v.as_ref()?.as_array()?;
-        items.iter().map(|i| i.as_str().map(str::to_string)).collect()
+        items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect()
     };
     match (list(&e.before), list(&e.after)) {
         (Some(before), Some(after)) => before.iter().any(|s| !after.contains(s)),
@@ -106,7 +109,11 @@ mod tests {
         assert_eq!(d.scanned, 3);
     }
 
-    fn change(action: AuditAction, before: serde_json::Value, after: serde_json::Value) -> AuditEvent {
+    fn change(
+        action: AuditAction,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> AuditEvent {
         AuditEvent {
             before: Some(before),
             after: Some(after),

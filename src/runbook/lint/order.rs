@@ -271,7 +271,10 @@ reply = "r"
         let tree = TREE
             .replace("start = \"gateway\"", "start = \"key\"")
             .replace("otherwise = \"key\"", "otherwise = \"GATEWAY-NEXT\"")
-            .replace("text = \"key\"\notherwise = \"ask\"", "text = \"key\"\notherwise = \"gateway\"")
+            .replace(
+                "text = \"key\"\notherwise = \"ask\"",
+                "text = \"key\"\notherwise = \"gateway\"",
+            )
             .replace("GATEWAY-NEXT", "ask");
         assert!(warnings(&tree).is_empty(), "{:?}", warnings(&tree));
     }

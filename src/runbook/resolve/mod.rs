@@ -151,7 +151,10 @@ pub fn runbook(cx: &mut Ctx<'_>, raw: RawFile, shared: &Shared) -> Option<(Runbo
             continue;
         }
         let rules = node.get_ref().rule.iter();
-        rule_spans.insert(node_id.clone(), rules.map(|r| r.get_ref().when.span()).collect());
+        rule_spans.insert(
+            node_id.clone(),
+            rules.map(|r| r.get_ref().when.span()).collect(),
+        );
         spans.insert(node_id, node.get_ref().id.span());
         if let Some(n) = resolve_node(cx, node.into_inner(), &criteria) {
             nodes.push(n);
