@@ -51,7 +51,11 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("401", "key_nocreds", &[], "missing-credentials"),
     ("401", "key_badheader", &[], "bad-header-format"),
     ("401", "key_typo", &[], "key-never-valid"),
-    ("401", "key_revoked", &[], "key-revoked"),
+    ("401", "key_revoked", &[], "key-revoked-leaked"),
+    ("401", "key_retired", &[], "key-revoked"),
+    ("401", "key_billing", &[], "key-revoked-billing"),
+    ("401", "key_rotated", &[], "rotation-leftover"),
+    ("401", "key_fleet", &[], "key-expired"),
     ("401", "key_expired", &[], "key-expired"),
     ("401", "key_disabled", &[], "key-disabled"),
     (
@@ -63,17 +67,36 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     (
         "401",
         "key_oauth",
-        &["ask-token-timing=right-away"],
+        &["ask-token-timing=right-away", "ask-whose-clock=theirs"],
         "clock-skew",
     ),
-    ("401", "key_burst", &[], "rate-limited-as-401"),
+    (
+        "401",
+        "key_oauth",
+        &["ask-token-timing=right-away", "ask-whose-clock=ours"],
+        "escalate-issuer-clock",
+    ),
+    (
+        "401",
+        "key_oauth",
+        &["ask-token-timing=refresh-failed"],
+        "refresh-token-expired",
+    ),
+    ("401", "key_burst", &[], "limit-lowered"),
+    ("401", "key_peak", &[], "rate-limited-as-401"),
     (
         "401",
         "key_healthy",
         &["ask-key-match=same"],
         "escalate-unexplained",
     ),
-    ("401", "key_stuffed", &[], "escalate-auth-anomaly"),
+    (
+        "401",
+        "key_healthy",
+        &["ask-key-match=session-ended"],
+        "expected-401",
+    ),
+    ("401", "key_stuffed", &[], "escalate-credential-stuffing"),
     ("401", "key_eu3", &[], "escalate-validation-down"),
     ("401", "key_us2", &[], "escalate-auth-latency"),
     ("401", "key_ap1", &[], "escalate-multi-customer"),
@@ -83,13 +106,8 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("403", "key_peak", &[], "rate-limit-edge"),
     ("403", "key_scope", &[], "insufficient-scope"),
     ("403", "key_role", &[], "role-changed"),
-    (
-        "403",
-        "key_healthy",
-        &["ask-403-other=nothing"],
-        "escalate-unexplained",
-    ),
-    ("403", "key_stuffed", &[], "escalate-auth-anomaly"),
+    ("403", "key_healthy", &[], "escalate-upstream-refused"),
+    ("403", "key_stuffed", &[], "escalate-credential-stuffing"),
     ("403", "key_eu3", &[], "escalate-validation-down"),
 ];
 
@@ -142,9 +160,21 @@ fn every_outcome_id_of_the_trees_is_covered() {
             }
         }
     }
-    assert_eq!(ids.len(), 20, "outcomes found: {ids:?}");
-    let covered: std::collections::BTreeSet<String> =
-        CASES.iter().map(|c| c.3.to_string()).collect();
+    assert_eq!(ids.len(), 32, "outcomes found: {ids:?}");
+    // These need a pasted request or the agent's judgement on top of the admin data; the
+    // scenario tests (tests/scenarios.rs) reach each of them.
+    let beyond_admin_data = [
+        "cors-preflight-401",
+        "works-in-curl-not-app",
+        "auth-header-dropped",
+        "escalate-auth-anomaly",
+    ];
+    let covered: std::collections::BTreeSet<String> = CASES
+        .iter()
+        .map(|c| c.3)
+        .chain(beyond_admin_data)
+        .map(str::to_string)
+        .collect();
     let missing: Vec<_> = ids.difference(&covered).collect();
     assert!(missing.is_empty(), "no demo key reaches {missing:?}");
 }
@@ -153,7 +183,9 @@ fn every_outcome_id_of_the_trees_is_covered() {
 fn revoked_key_ticket_cites_who_when_and_the_request_id() {
     let (_, ticket, out) = Desk::new().run(&["401", "--input", "key_id=key_revoked"], &[]);
     let summary = ticket["summary"].as_str().unwrap_or_default();
-    assert!(summary.contains("revoked by ops@authdesk.example"), "{out}");
+    assert!(summary.contains("revoked by us after a leak"), "{out}");
+    let cited = ticket["evidence"].to_string();
+    assert!(cited.contains("ops@authdesk.example"), "{out}");
     assert!(
         out.contains("GET /v1/keys/key_revoked, request id ad-"),
         "{out}"
