@@ -188,7 +188,11 @@ reply = "r"
     let out = sb.run(&["lint", path.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let warning = out.stdout.lines().next().unwrap_or_default();
-    assert!(warning.contains("old.toml:22:8: warning: "), "{}", out.stdout);
+    assert!(
+        warning.contains("old.toml:22:8: warning: "),
+        "{}",
+        out.stdout
+    );
     assert!(warning.contains("old.toml:12:8"), "{}", out.stdout);
     assert!(out.stderr.contains("1 warning(s)"), "{}", out.stderr);
 }

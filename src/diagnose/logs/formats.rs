@@ -19,6 +19,8 @@ pub struct Record<'a> {
     /// Unix seconds.
     pub ts: Option<i64>,
     pub latency_ms: Option<f64>,
+    /// The customer the request was made for, when the gateway logs it.
+    pub customer: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +52,7 @@ pub struct FieldNames {
     pub method: String,
     pub ts: String,
     pub latency: String,
+    pub customer: String,
 }
 
 impl Default for FieldNames {
@@ -62,6 +65,7 @@ impl Default for FieldNames {
             method: "method".into(),
             ts: "ts".into(),
             latency: "latency_ms".into(),
+            customer: "customer_id".into(),
         }
     }
 }
@@ -137,6 +141,7 @@ fn parse_clf(line: &[u8]) -> Option<Record<'_>> {
         method,
         ts: Some(ts),
         latency_ms: None,
+        customer: None,
     })
 }
 

@@ -29,6 +29,9 @@ const PATH: usize = 3;
 const METHOD: usize = 4;
 const TS: usize = 5;
 const LATENCY: usize = 6;
+const CUSTOMER: usize = 7;
+/// How many configured fields a line is searched for.
+const FIELDS: usize = 8;
 
 #[derive(Clone, Copy)]
 enum Val {
@@ -59,7 +62,7 @@ fn skip_ws_from(b: &[u8], mut i: usize) -> usize {
 /// the order of its keys and the minute of its `ts`.
 pub struct Picker {
     fields: FieldNames,
-    names: [Name; 7],
+    names: [Name; FIELDS],
     /// The n-th key of the last line. One producer writes the same keys in the same order
     /// on every line, so this one is tried first and usually is the one.
     seen: [Seen; 16],
@@ -77,6 +80,7 @@ impl Picker {
             &fields.method,
             &fields.ts,
             &fields.latency,
+            &fields.customer,
         ];
         let names = std::array::from_fn(|k| {
             let earlier: Vec<&str> = names[..k].iter().map(|n| n.as_str()).collect();
@@ -132,7 +136,7 @@ impl Picker {
     }
 
     fn fast<'a>(&mut self, b: &'a [u8]) -> Fast<'a> {
-        let mut got: [Option<Val>; 7] = [None; 7];
+        let mut got: [Option<Val>; FIELDS] = [None; FIELDS];
         let mut nth = 0;
         let mut i = skip_ws(b, 0);
         if b.get(i) != Some(&b'{') {
@@ -194,7 +198,7 @@ impl Picker {
     }
 
     /// The record from the values found; `None` without a valid status.
-    fn record<'a>(&mut self, b: &'a [u8], got: &[Option<Val>; 7]) -> Option<Record<'a>> {
+    fn record<'a>(&mut self, b: &'a [u8], got: &[Option<Val>; FIELDS]) -> Option<Record<'a>> {
         let status = match got[STATUS] {
             Some(Val::Num(s, e, v)) => status_number(v.or_else(|| full(&b[s..e]))),
             Some(Val::Str(s, e)) => status_text(&b[s..e]),
@@ -234,6 +238,7 @@ impl Picker {
             method: text(got[METHOD]),
             ts,
             latency_ms,
+            customer: text(got[CUSTOMER]),
         })
     }
 }
@@ -268,6 +273,7 @@ fn slow<'a>(line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
         method: text(&names.method),
         ts,
         latency_ms,
+        customer: text(&names.customer),
     })
 }
 
