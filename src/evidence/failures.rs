@@ -175,6 +175,28 @@ mod tests {
     }
 
     #[test]
+    fn a_fleet_retrying_an_expired_or_revoked_key_is_not_an_anomaly() {
+        for reason in [
+            ReasonCode::ExpiredKey,
+            ReasonCode::RevokedKey,
+            ReasonCode::MissingCredentials,
+        ] {
+            let mut d = FailureDigest::default();
+            let page: Vec<_> = (0..420)
+                .map(|i| {
+                    log(
+                        Some(reason),
+                        &format!("10.0.0.{}", i % 14),
+                        Decider::Gateway,
+                    )
+                })
+                .collect();
+            d.add_page(&page);
+            assert!(!d.anomaly(), "{reason:?} from 14 pods");
+        }
+    }
+
+    #[test]
     fn rate_limits_from_a_fleet_are_not_an_anomaly() {
         let mut d = FailureDigest::default();
         let page: Vec<_> = (0..200)
