@@ -265,3 +265,31 @@ fn rejected_admin_token_needs_an_answer_and_says_so() {
         "the admin token was printed:\n{out}"
     );
 }
+
+#[test]
+fn replies_from_the_demo_are_true_for_the_key() {
+    let desk = Desk::new();
+    // key_badheader takes `Authorization: Bearer`: the reply must not say X-API-Key.
+    let (_, t, out) = desk.run(&["401", "--input", "key_id=key_badheader"], &[]);
+    let reply = t["outcome"]["reply"].as_str().unwrap_or_default();
+    assert!(reply.contains("Authorization: Bearer <your key>"), "{out}");
+    assert!(!reply.contains("X-API-Key"), "{reply}");
+    // Fourteen pods retrying an expired key: the key's expiry, not an attack.
+    let (code, t, out) = desk.run(&["401", "--input", "key_id=key_fleet"], &[]);
+    assert_eq!(
+        (code, t["outcome"]["id"].as_str()),
+        (0, Some("key-expired")),
+        "{out}"
+    );
+    assert!(
+        t["criteria_matched"].as_array().unwrap().is_empty(),
+        "{out}"
+    );
+    // Our billing team revoked it: the reply says so.
+    let (_, t, out) = desk.run(&["401", "--input", "key_id=key_billing"], &[]);
+    let reply = t["outcome"]["reply"].as_str().unwrap_or_default();
+    assert!(
+        reply.contains("We revoked this API key on our side for a billing reason"),
+        "{out}"
+    );
+}
