@@ -246,11 +246,7 @@ fn read(path: &Path) -> String {
 
 // Questions are found by their box's title (`┌ Title`), which never wraps and, unlike the
 // path's list of steps, shows only the question being asked.
-const ANSWERS_401: &[(&str, &str)] = &[
-    ("┌ Platform incident? ", "5"),
-    ("┌ Credential sent? ", "3"),
-    ("┌ Key status? ", "2"),
-];
+const ANSWERS_401: &[(&str, &str)] = &[("┌ Platform incident? ", "5"), ("┌ Key status? ", "2")];
 
 const ANSWERS_403: &[(&str, &str)] = &[
     ("┌ Platform incident? ", "5"),
@@ -292,7 +288,8 @@ fn a_revoked_key_401_goes_from_intake_to_a_saved_ticket() {
             .unwrap()
             .clone(),
     );
-    assert!(md.contains("`key-revoked`"), "{md}");
+    // The demo key was revoked by our secret scanning: that branch, not the generic one.
+    assert!(md.contains("`key-revoked-leaked`"), "{md}");
     assert!(md.contains("| Agent | alice |"), "{md}");
     assert!(md.contains("sk_live_"), "the mask is in the ticket");
     assert!(!md.contains(PASTED_KEY), "the key itself is not");
@@ -303,7 +300,7 @@ fn a_revoked_key_401_goes_from_intake_to_a_saved_ticket() {
             .unwrap(),
     ))
     .unwrap();
-    assert_eq!(json["outcome"]["id"], "key-revoked");
+    assert_eq!(json["outcome"]["id"], "key-revoked-leaked");
     // The ticket is saved, so q leaves without asking.
     p.keys(&["q"]);
     assert_eq!(p.exit_status(), "0");
@@ -374,7 +371,8 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
             "--input",
             "customer_id=cus_1001",
             "--input",
-            "key_id=key_x",
+            // Nothing on record explains this key's failures, so the walk ends on a question.
+            "key_id=key_healthy",
         ],
         &[],
     );
