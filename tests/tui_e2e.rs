@@ -174,12 +174,13 @@ impl Pane {
     fn exit_status(&self) -> String {
         let screen = self.wait_for(EXITED);
         let at = screen.find(EXITED).unwrap() + EXITED.len();
+        // The message may wrap at the pane's edge, inside the number.
         screen[at..]
             .trim_start()
             .split(']')
             .next()
             .unwrap()
-            .to_string()
+            .replace('\n', "")
     }
 
     /// authdesk's pid: the child of the pane's shell.
