@@ -49,7 +49,11 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("401", "key_nocreds", &[], "missing-credentials"),
     ("401", "key_badheader", &[], "bad-header-format"),
     ("401", "key_typo", &[], "key-never-valid"),
-    ("401", "key_revoked", &[], "key-revoked"),
+    ("401", "key_revoked", &[], "key-revoked-leaked"),
+    ("401", "key_retired", &[], "key-revoked"),
+    ("401", "key_billing", &[], "key-revoked-billing"),
+    ("401", "key_rotated", &[], "rotation-leftover"),
+    ("401", "key_fleet", &[], "key-expired"),
     ("401", "key_expired", &[], "key-expired"),
     ("401", "key_disabled", &[], "key-disabled"),
     (
@@ -61,17 +65,36 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     (
         "401",
         "key_oauth",
-        &["ask-token-timing=right-away"],
+        &["ask-token-timing=right-away", "ask-whose-clock=theirs"],
         "clock-skew",
     ),
-    ("401", "key_burst", &[], "rate-limited-as-401"),
+    (
+        "401",
+        "key_oauth",
+        &["ask-token-timing=right-away", "ask-whose-clock=ours"],
+        "escalate-issuer-clock",
+    ),
+    (
+        "401",
+        "key_oauth",
+        &["ask-token-timing=refresh-failed"],
+        "refresh-token-expired",
+    ),
+    ("401", "key_burst", &[], "limit-lowered"),
+    ("401", "key_peak", &[], "rate-limited-as-401"),
     (
         "401",
         "key_healthy",
         &["ask-key-match=same"],
         "escalate-unexplained",
     ),
-    ("401", "key_stuffed", &[], "escalate-auth-anomaly"),
+    (
+        "401",
+        "key_healthy",
+        &["ask-key-match=session-ended"],
+        "expected-401",
+    ),
+    ("401", "key_stuffed", &[], "escalate-credential-stuffing"),
     ("401", "key_eu3", &[], "escalate-validation-down"),
     ("401", "key_us2", &[], "escalate-auth-latency"),
     ("401", "key_ap1", &[], "escalate-multi-customer"),
@@ -81,13 +104,8 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("403", "key_peak", &[], "rate-limit-edge"),
     ("403", "key_scope", &[], "insufficient-scope"),
     ("403", "key_role", &[], "role-changed"),
-    (
-        "403",
-        "key_healthy",
-        &["ask-403-other=nothing"],
-        "escalate-unexplained",
-    ),
-    ("403", "key_stuffed", &[], "escalate-auth-anomaly"),
+    ("403", "key_healthy", &[], "escalate-upstream-refused"),
+    ("403", "key_stuffed", &[], "escalate-credential-stuffing"),
     ("403", "key_eu3", &[], "escalate-validation-down"),
 ];
 
@@ -140,9 +158,21 @@ fn every_outcome_id_of_the_trees_is_covered() {
             }
         }
     }
-    assert_eq!(ids.len(), 20, "outcomes found: {ids:?}");
-    let covered: std::collections::BTreeSet<String> =
-        CASES.iter().map(|c| c.3.to_string()).collect();
+    assert_eq!(ids.len(), 32, "outcomes found: {ids:?}");
+    // These need a pasted request or the agent's judgement on top of the admin data; the
+    // scenario tests (tests/scenarios.rs) reach each of them.
+    let beyond_admin_data = [
+        "cors-preflight-401",
+        "works-in-curl-not-app",
+        "auth-header-dropped",
+        "escalate-auth-anomaly",
+    ];
+    let covered: std::collections::BTreeSet<String> = CASES
+        .iter()
+        .map(|c| c.3)
+        .chain(beyond_admin_data)
+        .map(str::to_string)
+        .collect();
     let missing: Vec<_> = ids.difference(&covered).collect();
     assert!(missing.is_empty(), "no demo key reaches {missing:?}");
 }
@@ -152,7 +182,9 @@ fn revoked_key_ticket_cites_who_when_and_the_request_id() {
     let (_, ticket, out) =
         Desk::new().run(&["401", "--demo", "--input", "key_id=key_revoked"], &[]);
     let summary = ticket["summary"].as_str().unwrap_or_default();
-    assert!(summary.contains("revoked by ops@authdesk.example"), "{out}");
+    assert!(summary.contains("revoked by us after a leak"), "{out}");
+    let cited = ticket["evidence"].to_string();
+    assert!(cited.contains("ops@authdesk.example"), "{out}");
     assert!(
         out.contains("GET /v1/keys/key_revoked, request id ad-"),
         "{out}"
@@ -351,4 +383,31 @@ fn a_wrong_base_path_never_decides_key_never_valid() {
     let reasons = json["evidence_unavailable"].to_string();
     assert!(reasons.contains("admin API misconfigured"), "{out}");
     assert!(reasons.contains("key status"), "{out}");
+
+#[test]
+fn replies_from_the_demo_are_true_for_the_key() {
+    let desk = Desk::new();
+    // key_badheader takes `Authorization: Bearer`: the reply must not say X-API-Key.
+    let (_, t, out) = desk.run(&["401", "--demo", "--input", "key_id=key_badheader"], &[]);
+    let reply = t["outcome"]["reply"].as_str().unwrap_or_default();
+    assert!(reply.contains("Authorization: Bearer <your key>"), "{out}");
+    assert!(!reply.contains("X-API-Key"), "{reply}");
+    // Fourteen pods retrying an expired key: the key's expiry, not an attack.
+    let (code, t, out) = desk.run(&["401", "--demo", "--input", "key_id=key_fleet"], &[]);
+    assert_eq!(
+        (code, t["outcome"]["id"].as_str()),
+        (0, Some("key-expired")),
+        "{out}"
+    );
+    assert!(
+        t["criteria_matched"].as_array().unwrap().is_empty(),
+        "{out}"
+    );
+    // Our billing team revoked it: the reply says so.
+    let (_, t, out) = desk.run(&["401", "--demo", "--input", "key_id=key_billing"], &[]);
+    let reply = t["outcome"]["reply"].as_str().unwrap_or_default();
+    assert!(
+        reply.contains("We revoked this API key on our side for a billing reason"),
+        "{out}"
+    );
 }

@@ -106,13 +106,13 @@ fn graph_draws_the_tree_in_both_formats() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("flowchart TD"));
     assert!(
-        out.stdout.contains("key_state{\"Key status\"}"),
+        out.stdout.contains("key_state{\"Account and key status\"}"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("key_state -->|\"key.status = revoked\"| key_revoked"),
+            .contains("key_state -->|\"key.status = revoked\"| revoked_by"),
         "{}",
         out.stdout
     );
@@ -164,4 +164,63 @@ fn unreadable_files_are_problems_and_the_readable_ones_still_linted() {
     ] {
         assert!(out.stdout.contains(needle), "{needle}: {}", out.stdout);
     }
+}
+
+#[test]
+fn lint_warns_when_a_statistic_decides_before_a_hard_fact_and_still_passes() {
+    let sb = Sandbox::new();
+    // The 401 tree as it stood before issue 14: the gateway's top reason sent a key to
+    // "rate limited" before the key's own usage window was read.
+    let tree = r#"id = "old"
+title = "Old"
+start = "gateway-reason"
+
+[[node]]
+id = "gateway-reason"
+kind = "check"
+text = "What reason does the gateway log?"
+otherwise = "rate-check"
+if_unknown = "ask"
+[[node.rule]]
+when = { fact = "failures.top_reason", op = "eq", value = "rate_limited" }
+next = "rate-limited"
+
+[[node]]
+id = "rate-check"
+kind = "check"
+text = "Is the key out of budget?"
+otherwise = "ask"
+if_unknown = "ask"
+[[node.rule]]
+when = { fact = "usage.rate_exhausted", op = "eq", value = true }
+next = "rate-limited"
+
+[[node]]
+id = "ask"
+kind = "question"
+text = "?"
+[[node.choice]]
+id = "x"
+label = "x"
+next = "rate-limited"
+
+[[node]]
+id = "rate-limited"
+kind = "outcome"
+resolution = "resolve"
+severity = "low"
+summary = "limited"
+reply = "r"
+"#;
+    let path = sb.write("old.toml", tree);
+    let out = sb.run(&["lint", path.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let warning = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        warning.contains("old.toml:22:8: warning: "),
+        "{}",
+        out.stdout
+    );
+    assert!(warning.contains("old.toml:12:8"), "{}", out.stdout);
+    assert!(out.stderr.contains("1 warning(s)"), "{}", out.stderr);
 }

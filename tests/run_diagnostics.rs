@@ -95,21 +95,43 @@ fn pasted_expired_jwt_decides_token_expired() {
 }
 
 #[test]
-fn access_log_with_many_failing_keys_escalates_without_a_single_answer() {
+fn access_log_with_several_failing_customers_escalates_once_the_key_is_ruled_out() {
     let sb = Sandbox::new();
-    let log = fixture("logs/gateway.jsonl");
-    let (code, t, err) = run_json(&sb, &["403", "--log", &log]);
+    let log = fixture("logs/gateway-customers.jsonl");
+    let args = [
+        "401",
+        "--log",
+        &log,
+        "--answer",
+        "ask-wider-incident=just-this-customer",
+        "--answer",
+        "ask-key-status=active",
+    ];
+    let (code, t, err) = run_json(&sb, &args);
     assert_eq!(code, 10, "{err}");
     assert_eq!(t["outcome"]["id"], "escalate-multi-customer");
     let criteria = strs(&t["criteria_matched"], "id");
     assert_eq!(criteria, ["multi-customer-logs"]);
-    assert!(
-        t["path"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["decided_by"] == "check")
-    );
+    assert_eq!(step(&t, "platform-signals")["decided_by"], "check");
+}
+
+#[test]
+fn many_failing_keys_without_customers_are_not_several_customers() {
+    // Four keys fail, but the log names no customers: they may all be one customer's.
+    let sb = Sandbox::new();
+    let log = fixture("logs/gateway.jsonl");
+    let args = [
+        "401",
+        "--log",
+        &log,
+        "--answer",
+        "ask-wider-incident=just-this-customer",
+        "--answer",
+        "ask-key-status=active",
+    ];
+    let (code, asked, err) = run_json(&sb, &args);
+    assert_eq!(code, 3, "asks instead of escalating: {err}");
+    assert_eq!(asked["node"], "ask-credential-sent", "{asked}");
 }
 
 #[test]

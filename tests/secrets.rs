@@ -51,6 +51,8 @@ fn canary_secret_never_leaves_masked_form() {
         "--answer",
         "ask-wider-incident=just-this-customer",
         "--answer",
+        "ask-key-status=active",
+        "--answer",
         "ask-credential-sent=malformed",
     ]);
     let md = sb.run(&done);

@@ -217,11 +217,7 @@ impl Drop for Pane {
 
 // Questions are found by their box's title (`┌ Title`), which never wraps and, unlike the
 // path's list of steps, shows only the question being asked.
-const ANSWERS_401: &[(&str, &str)] = &[
-    ("┌ Platform incident? ", "5"),
-    ("┌ Credential sent? ", "3"),
-    ("┌ Key status? ", "2"),
-];
+const ANSWERS_401: &[(&str, &str)] = &[("┌ Platform incident? ", "5"), ("┌ Key status? ", "2")];
 
 const ANSWERS_403: &[(&str, &str)] = &[
     ("┌ Platform incident? ", "5"),
@@ -254,11 +250,11 @@ fn a_revoked_key_401_goes_from_intake_to_a_saved_ticket() {
     let tickets = p.sb.tickets();
     assert_eq!(tickets.len(), 1, "one ticket, as Markdown and JSON");
     let (md, json) = &tickets[0];
-    assert!(md.contains("`key-revoked`"), "{md}");
+    assert!(md.contains("`key-revoked-leaked`"), "{md}");
     assert!(md.contains("| Agent | test-agent |"), "{md}");
     assert!(md.contains("sk_live_"), "the mask is in the ticket");
     assert!(!md.contains(PASTED_KEY), "the key itself is not");
-    assert_eq!(json["outcome"]["id"], "key-revoked");
+    assert_eq!(json["outcome"]["id"], "key-revoked-leaked");
     // The ticket is saved, so q leaves without asking.
     p.keys(&["q"]);
     assert_eq!(p.exit_status(), "0");

@@ -261,7 +261,6 @@ fn walk_with_admin_api_offline_and_path_focused() {
     );
     ctrl(&mut s, 's');
     key(&mut s, KeyCode::Char('5'));
-    key(&mut s, KeyCode::Char('3'));
     key(&mut s, KeyCode::Tab);
     snap("walk_offline_path", &s);
 }
@@ -277,7 +276,7 @@ fn outcome() -> State {
         },
     );
     ctrl(&mut s, 's');
-    for n in ['5', '3', '2'] {
+    for n in ['5', '2'] {
         key(&mut s, KeyCode::Char(n));
     }
     let Screen::Outcome(o) = &mut s.screen else {

@@ -20,9 +20,21 @@ pub fn run(args: LintArgs, config: &Config) -> Result<Exit> {
     for d in &catalog.diagnostics {
         println!("{d}");
     }
+    for w in &catalog.warnings {
+        println!(
+            "{}:{}:{}: warning: {}",
+            w.path.display(),
+            w.line,
+            w.column,
+            w.message
+        );
+    }
     if catalog.diagnostics.is_empty() {
         let ids: Vec<&str> = catalog.runbooks.iter().map(|r| r.id.as_str()).collect();
         eprintln!("{} runbook(s) clean: {}", ids.len(), ids.join(", "));
+        if !catalog.warnings.is_empty() {
+            eprintln!("{} warning(s)", catalog.warnings.len());
+        }
         Ok(Exit::Ok)
     } else {
         eprintln!("{} problem(s) found", catalog.diagnostics.len());

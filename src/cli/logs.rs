@@ -23,8 +23,10 @@ pub struct LogsArgs {
     #[arg(long, value_name = "KEY_ID")]
     pub key: Option<String>,
     /// JSON field names, e.g. `--field status=code --field key=api_key_id`
-    /// (fields: status, key, ip, path, method, ts, latency); a dotted name such as
+    /// (fields: status, key, ip, path, method, ts, latency, customer); a dotted name such as
     /// `status=http.response.status_code` also reads nested objects (ECS, OpenTelemetry).
+    /// `auth_latency=NAME` names a field that measures authentication alone: only its latency
+    /// counts as auth latency (`latency` is whole-request time).
     #[arg(long = "field", value_name = "FIELD=NAME")]
     pub fields: Vec<String>,
     /// Upper bounds of the normal, watch and investigate bands of the 401 rate.
@@ -55,6 +57,7 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 fn config(args: &LogsArgs) -> anyhow::Result<LogsConfig> {
     let mut fields = FieldNames::default();
+    let mut latency_is_auth = false;
     for spec in &args.fields {
         let Some((field, name)) = spec.split_once('=') else {
             bail!("--field {spec}: use FIELD=NAME, e.g. status=code");
@@ -67,8 +70,14 @@ fn config(args: &LogsArgs) -> anyhow::Result<LogsConfig> {
             "method" => &mut fields.method,
             "ts" => &mut fields.ts,
             "latency" => &mut fields.latency,
+            "auth_latency" => {
+                latency_is_auth = true;
+                &mut fields.latency
+            }
+            "customer" => &mut fields.customer,
             other => bail!(
-                "--field {spec}: unknown field `{other}` (status, key, ip, path, method, ts, latency)"
+                "--field {spec}: unknown field `{other}` (status, key, ip, path, method, ts, \
+                 latency, auth_latency, customer)"
             ),
         };
         *slot = name.to_string();
@@ -95,6 +104,7 @@ fn config(args: &LogsArgs) -> anyhow::Result<LogsConfig> {
         since: args.since,
         until: args.until,
         key: args.key.clone(),
+        latency_is_auth,
         bands: [a, b, c],
         top: args.top,
         threads: args.threads,
@@ -246,8 +256,17 @@ fn failures(o: &mut String, r: &LogsReport) {
     if let Some(l) = &r.latency_ms {
         let _ = writeln!(
             o,
-            "latency: p50 {} ms, p90 {} ms, p99 {} ms ({} requests)",
-            l.p50, l.p90, l.p99, l.count
+            "{}: average {:.1} ms, p50 {} ms, p90 {} ms, p99 {} ms ({} requests)",
+            if r.latency_is_auth {
+                "auth latency"
+            } else {
+                "request latency (not auth)"
+            },
+            l.mean,
+            l.p50,
+            l.p90,
+            l.p99,
+            l.count
         );
     }
 }

@@ -236,6 +236,18 @@ open_enum!(ReasonCode {
 impl ReasonCode {
     /// Whether the code is about the credential itself rather than limits or permissions:
     /// a burst of these from many addresses is what credential stuffing looks like.
+    /// Failures every client of a revoked or expired key, or of a deployment that lost its
+    /// key, sees: many addresses failing this way is a fleet, not an attack.
+    pub fn explained_by_key_state(&self) -> bool {
+        matches!(
+            self,
+            ReasonCode::MissingCredentials
+                | ReasonCode::RevokedKey
+                | ReasonCode::ExpiredKey
+                | ReasonCode::ExpiredToken
+        )
+    }
+
     pub fn is_credential_failure(&self) -> bool {
         matches!(
             self,

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 /// Credential failures from at least this many distinct addresses look like credential
-/// stuffing or a leaked key being tried, not one misconfigured client.
+/// stuffing or a leaked key being tried, not one misconfigured client. Failures the key's own
+/// state explains (revoked, expired, no credential, an expired token) do not count: a fleet
+/// of pods retrying one expired key fails from many addresses too.
 pub const ANOMALY_DISTINCT_IPS: usize = 10;
 /// ... provided there are at least this many of them in the window.
 pub const ANOMALY_MIN_FAILURES: u64 = 50;
@@ -40,7 +42,7 @@ impl FailureDigest {
             }
             if let Some(reason) = &log.reason {
                 *self.by_reason.entry(reason.clone()).or_default() += 1;
-                if reason.is_credential_failure() {
+                if reason.is_credential_failure() && !reason.explained_by_key_state() {
                     self.credential_failures += 1;
                     if self.credential_ips.len() < ANOMALY_DISTINCT_IPS {
                         self.credential_ips.insert(log.client_ip);
@@ -176,6 +178,28 @@ mod tests {
         d.add_page(&page);
         assert!(d.anomaly());
         assert_eq!(d.credential_ips(), ANOMALY_DISTINCT_IPS);
+    }
+
+    #[test]
+    fn a_fleet_retrying_an_expired_or_revoked_key_is_not_an_anomaly() {
+        for reason in [
+            ReasonCode::ExpiredKey,
+            ReasonCode::RevokedKey,
+            ReasonCode::MissingCredentials,
+        ] {
+            let mut d = FailureDigest::default();
+            let page: Vec<_> = (0..420)
+                .map(|i| {
+                    log(
+                        Some(reason),
+                        &format!("10.0.0.{}", i % 14),
+                        Decider::Gateway,
+                    )
+                })
+                .collect();
+            d.add_page(&page);
+            assert!(!d.anomaly(), "{reason:?} from 14 pods");
+        }
     }
 
     #[test]

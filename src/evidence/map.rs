@@ -178,6 +178,11 @@ fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
     if let Some(scheme) = &k.credential.scheme {
         out.text("key.accepted_scheme", scheme, &from);
     }
+    let line = match &k.credential.scheme {
+        Some(scheme) => format!("{}: {scheme} <your key>", k.credential.header),
+        None => format!("{}: <your key>", k.credential.header),
+    };
+    out.text("key.credential_header", line, &from);
     out.set(
         "key.allowed_ips",
         FactValue::CidrList(k.allowed_ips.clone()),
@@ -217,6 +222,9 @@ fn audit_facts(out: &mut Sink, c: &Cited<AuditDigest>) {
         if let Some(changed) = d.changed(actions) {
             out.flag(name, changed, &window);
         }
+    }
+    if let Some(narrowed) = d.permission_narrowed() {
+        out.flag("audit.permission_narrowed", narrowed, &window);
     }
     let newest = [
         (
@@ -337,6 +345,7 @@ fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {
         Some(w) => {
             let exhausted = u.windows.iter().find(|w| w.remaining == 0);
             out.number("usage.rate_limit", w.limit as f64, &from);
+            out.number("usage.rate_window_s", w.window_s as f64, &from);
             out.number("usage.rate_remaining", w.remaining as f64, &from);
             out.flag(
                 "usage.rate_exhausted",

@@ -7,7 +7,7 @@
 mod schema;
 mod value;
 
-pub use schema::{FactDef, SCHEMA, lookup};
+pub use schema::{FactDef, SCHEMA, Weight, lookup};
 pub use value::{FactType, FactValue, ParseFactError, parse_cidr, parse_time};
 
 use crate::secret::Redacted;

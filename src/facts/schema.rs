@@ -13,6 +13,19 @@ pub struct FactDef {
     pub ty: FactType,
     pub source: FactSource,
     pub meaning: &'static str,
+    pub weight: Weight,
+}
+
+/// How much a fact proves on its own. Trees decide on hard facts before statistics, and the
+/// linter warns when a rule on a statistic comes first for the same cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// A definitive fact about the key, the account, the route or the pasted request: its
+    /// status, who revoked it, its scopes, its allowlist, the account's status.
+    Hard,
+    /// A count or rate over many requests (the 24-hour top reason, log-derived figures): it
+    /// says what usually happens, not what happened to this call.
+    Statistic,
 }
 
 const fn def(
@@ -26,6 +39,19 @@ const fn def(
         ty,
         source,
         meaning,
+        weight: Weight::Hard,
+    }
+}
+
+const fn stat(
+    name: &'static str,
+    ty: FactType,
+    source: FactSource,
+    meaning: &'static str,
+) -> FactDef {
+    FactDef {
+        weight: Weight::Statistic,
+        ..def(name, ty, source, meaning)
     }
 }
 
@@ -128,6 +154,12 @@ pub const SCHEMA: &[FactDef] = &[
         "Scheme the gateway expects in that header, if any",
     ),
     def(
+        "key.credential_header",
+        Text,
+        Api,
+        "The header line the gateway reads, as a customer writes it: `X-API-Key: <your key>`",
+    ),
+    def(
         "key.allowed_ips",
         CidrList,
         Api,
@@ -192,6 +224,12 @@ pub const SCHEMA: &[FactDef] = &[
         "Requests allowed per rate-limit window",
     ),
     def(
+        "usage.rate_window_s",
+        Number,
+        Api,
+        "Length of the rate-limit window, in seconds",
+    ),
+    def(
         "usage.rate_remaining",
         Number,
         Api,
@@ -221,6 +259,13 @@ pub const SCHEMA: &[FactDef] = &[
         Bool,
         Api,
         "Whether a role or scope change happened within the audit window",
+    ),
+    def(
+        "audit.permission_narrowed",
+        Bool,
+        Api,
+        "Whether a role or scope change within the audit window took something away (an \
+         added scope does not)",
     ),
     def(
         "audit.ip_rules_changed",
@@ -283,43 +328,43 @@ pub const SCHEMA: &[FactDef] = &[
         "Most recent rotation of the key",
     ),
     // The gateway's recent failures for this key.
-    def(
+    stat(
         "failures.total",
         Number,
         Api,
         "Failed requests for this key in the recent window",
     ),
-    def(
+    stat(
         "failures.top_reason",
         Text,
         Api,
         "Most frequent gateway reason code among them, or none",
     ),
-    def(
+    stat(
         "failures.reasons",
         TextList,
         Api,
         "Every gateway reason code seen among them",
     ),
-    def(
+    stat(
         "failures.rate_limited",
         Number,
         Api,
         "How many of them were rate_limited",
     ),
-    def(
+    stat(
         "failures.quota_exceeded",
         Number,
         Api,
         "How many of them were quota_exceeded",
     ),
-    def(
+    stat(
         "failures.upstream_decided",
         Bool,
         Api,
         "Whether the upstream service, not the gateway, refused",
     ),
-    def(
+    stat(
         "failures.anomaly",
         Bool,
         Api,
@@ -332,19 +377,19 @@ pub const SCHEMA: &[FactDef] = &[
         Api,
         "Key validation service status: ok, degraded or down",
     ),
-    def(
+    stat(
         "health.auth_latency_p50_ms",
         Number,
         Api,
         "Authentication latency, median, in ms",
     ),
-    def(
+    stat(
         "health.auth_latency_p99_ms",
         Number,
         Api,
         "Authentication latency, 99th percentile, in ms",
     ),
-    def(
+    stat(
         "incident.customers_affected",
         Number,
         Api,
@@ -452,47 +497,66 @@ pub const SCHEMA: &[FactDef] = &[
         "Remaining requests the rate-limit headers report",
     ),
     // Diagnostics: access logs.
-    def(
+    stat(
         "logs.rate_401",
         Number,
         Diag,
         "Share of requests answered 401, 0 to 1",
     ),
-    def(
+    stat(
         "logs.rate_403",
         Number,
         Diag,
         "Share of requests answered 403, 0 to 1",
     ),
-    def(
+    stat(
         "logs.rate_429",
         Number,
         Diag,
         "Share of requests answered 429, 0 to 1",
     ),
-    def(
+    stat(
         "logs.band_401",
         Text,
         Diag,
         "The 401 rate's band: normal, watch, investigate, critical",
     ),
-    def(
+    stat(
         "logs.keys_failing",
         Number,
         Diag,
         "Distinct keys with failures in the logs",
     ),
-    def(
+    stat(
+        "logs.customers_failing",
+        Number,
+        Diag,
+        "Distinct customers with a 401 or 403 in the logs (needs the logs' customer field)",
+    ),
+    stat(
+        "logs.ips_failing",
+        Number,
+        Diag,
+        "Distinct client addresses with a 401 or 403 in the logs",
+    ),
+    stat(
         "logs.spike",
         Bool,
         Diag,
         "Whether failures per minute show a spike",
     ),
-    def(
+    stat(
         "logs.auth_latency_p99_ms",
         Number,
         Diag,
         "Auth latency p99 from the logs, in ms",
+    ),
+    stat(
+        "logs.auth_latency_avg_ms",
+        Number,
+        Diag,
+        "Average authentication latency from the logs, in ms (only when the latency field \
+         measures authentication, not the whole request)",
     ),
 ];
 

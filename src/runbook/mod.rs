@@ -39,6 +39,8 @@ pub struct Catalog {
     pub runbooks: Vec<Runbook>,
     /// Every problem found, in file order. A runbook with problems is left out.
     pub diagnostics: Vec<Diagnostic>,
+    /// Doubts that do not keep a runbook out, e.g. a statistic checked before a hard fact.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Catalog {
@@ -94,6 +96,9 @@ impl Catalog {
             if cx.diags.is_empty() {
                 lint::graph(&mut cx, &rb, &spans);
             }
+            if cx.diags.is_empty() {
+                lint::hard_facts_first(&mut cx, &rb, &spans);
+            }
             let here = src.path.display().to_string();
             if let Some(first) = ids.insert(rb.id.clone(), here.clone()) {
                 cx.error(
@@ -120,6 +125,7 @@ impl Catalog {
             }
             let clean = cx.diags.is_empty();
             catalog.diagnostics.extend(cx.diags);
+            catalog.warnings.extend(cx.warnings);
             if clean {
                 catalog.runbooks.push(rb);
             }

@@ -2,10 +2,10 @@
 //!
 //! Every value that is not this module's own text goes through [`crate::escape`]: data from
 //! the admin API, pastes and agents is shown, never interpreted (no headings, links, HTML or
-//! terminal escapes). Runbook prose (the reply, next steps) keeps its Markdown.
+//! terminal escapes). The reply and next steps carry facts, so they are escaped too.
 
 use super::Ticket;
-use crate::escape::{line, lines, md_code, md_code_in_cell, md_fence, md_text};
+use crate::escape::{lines, md_code, md_code_in_cell, md_fence, md_text};
 use crate::facts::FactValue;
 use crate::runbook::Resolution;
 use crate::walk::Citation;
@@ -143,16 +143,21 @@ fn path(md: &mut String, t: &Ticket) {
     }
 }
 
-/// The reply and next steps are runbook prose: they keep their Markdown.
+/// The reply and next steps carry facts (who revoked a key, the endpoint), so they are
+/// escaped like any value; an indented line is a code block, where nothing acts.
 fn reply(md: &mut String, t: &Ticket) {
     section(md, "Reply to the customer");
     for l in lines(&t.outcome.reply).lines() {
-        let _ = writeln!(md, "> {l}");
+        if l.starts_with("    ") {
+            let _ = writeln!(md, "> {l}");
+        } else {
+            let _ = writeln!(md, "> {}", md_text(l));
+        }
     }
 
     section(md, "Next steps");
     for step in &t.outcome.next_steps {
-        let _ = writeln!(md, "- [ ] {}", line(step));
+        let _ = writeln!(md, "- [ ] {}", md_text(step));
     }
 }
 

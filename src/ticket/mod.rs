@@ -148,8 +148,8 @@ impl Ticket {
                 title: node.title.clone(),
                 resolution: outcome.resolution.clone(),
                 severity: outcome.severity,
-                reply: reflow(&outcome.reply),
-                next_steps: outcome.next_steps.clone(),
+                reply: reflow(&fill(&outcome.reply, &facts)),
+                next_steps: next_steps(&outcome.next_steps, &facts),
             },
             summary: Redacted::new(&fill(&outcome.summary, &facts)),
             evidence: outcome
@@ -187,6 +187,22 @@ fn ticket_id(walk: &Walk, now: DateTime<Utc>) -> String {
     );
     let digest = crate::digest::short_sha256(seed.as_bytes());
     format!("ESC-{}-{}", now.format("%Y%m%d"), &digest[..6])
+}
+
+/// The outcome's next steps with their facts filled in; when the customer pasted a live key
+/// into the case, first the step every such case needs, whatever the outcome.
+fn next_steps(steps: &[String], facts: &Facts) -> Vec<String> {
+    let pasted_live = facts.value("key").is_some()
+        && facts.value("key.pasted_env").and_then(FactValue::as_text) != Some("test");
+    let redact = pasted_live.then(|| {
+        "The customer pasted a live key into the ticket: redact it from the customer's \
+         message and advise them to rotate the key (create a new one, then revoke this one)."
+            .to_string()
+    });
+    redact
+        .into_iter()
+        .chain(steps.iter().map(|s| fill(s, facts)))
+        .collect()
 }
 
 /// Fills `{fact}` placeholders. A `[…]` segment is kept only when every fact in it is known,

@@ -111,6 +111,10 @@ fn escalation_lists_the_criteria_it_met() {
     facts
         .insert_text("health.status", "ok", FactSource::AdminApi, now())
         .unwrap();
+    // The key is fine: statistics decide only after the hard facts about it.
+    facts
+        .insert_text("key.status", "active", FactSource::AdminApi, now())
+        .unwrap();
     let walk = Walk::start(&rb, facts, now()).unwrap();
     let t = Ticket::from_walk(&rb, &walk, &cx()).unwrap();
     assert_eq!(t.outcome.id, "escalate-multi-customer");

@@ -19,6 +19,8 @@ pub struct Record<'a> {
     /// Unix seconds.
     pub ts: Option<i64>,
     pub latency_ms: Option<f64>,
+    /// The customer the request was made for, when the gateway logs it.
+    pub customer: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +52,7 @@ pub struct FieldNames {
     pub method: String,
     pub ts: String,
     pub latency: String,
+    pub customer: String,
 }
 
 impl Default for FieldNames {
@@ -62,6 +65,7 @@ impl Default for FieldNames {
             method: "method".into(),
             ts: "ts".into(),
             latency: "latency_ms".into(),
+            customer: "customer_id".into(),
         }
     }
 }
@@ -69,7 +73,7 @@ impl Default for FieldNames {
 impl FieldNames {
     /// The names in the order the JSON readers keep them: status, key, ip, path, method,
     /// ts, latency. A name given to two fields belongs to the first.
-    pub fn in_slot_order(&self) -> [&str; 7] {
+    pub fn in_slot_order(&self) -> [&str; 8] {
         [
             &self.status,
             &self.key,
@@ -78,6 +82,7 @@ impl FieldNames {
             &self.method,
             &self.ts,
             &self.latency,
+            &self.customer,
         ]
     }
 }
@@ -181,6 +186,7 @@ fn parse_clf<'a>(line: &'a [u8], texts_for: Option<&[u16]>) -> Option<Record<'a>
         method: text(words.map(|w| w.0)),
         ts: Some(ts),
         latency_ms: None,
+        customer: None,
     })
 }
 

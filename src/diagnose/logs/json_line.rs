@@ -36,6 +36,9 @@ const PATH: usize = 3;
 const METHOD: usize = 4;
 const TS: usize = 5;
 const LATENCY: usize = 6;
+const CUSTOMER: usize = 7;
+/// How many configured fields a line is searched for.
+const FIELDS: usize = 8;
 
 #[derive(Clone, Copy)]
 enum Val {
@@ -57,7 +60,7 @@ pub enum Leaf<'x> {
 /// the name the keys on the way have matched (up to and including a `.`).
 #[derive(Clone, Copy, Default)]
 struct Alive {
-    at: [(usize, usize); 7],
+    at: [(usize, usize); FIELDS],
     len: usize,
 }
 
@@ -76,11 +79,11 @@ impl Alive {
 /// the order of its keys and the minute of its `ts`.
 pub struct Picker {
     fields: FieldNames,
-    names: [Name; 7],
+    names: [Name; FIELDS],
     /// Names holding a `.`, each at most once (a repeated name belongs to its first field):
     /// the ones an object value can lead to.
     dotted: Alive,
-    bytes: [Box<[u8]>; 7],
+    bytes: [Box<[u8]>; FIELDS],
     /// The n-th key of the last line. One producer writes the same keys in the same order
     /// on every line, so this one is tried first and usually is the one.
     seen: [Seen; 16],
@@ -148,8 +151,8 @@ impl Picker {
         Ok((slot, end))
     }
 
-    fn fast(&mut self, b: &[u8]) -> Result<[Option<Val>; 7], Stop> {
-        let mut got: [Option<Val>; 7] = [None; 7];
+    fn fast(&mut self, b: &[u8]) -> Result<[Option<Val>; FIELDS], Stop> {
+        let mut got: [Option<Val>; FIELDS] = [None; FIELDS];
         let mut nth = 0;
         let mut i = skip_ws(b, 0);
         if b.get(i) != Some(&b'{') {
@@ -197,7 +200,7 @@ impl Picker {
         depth: usize,
         leaf: Option<usize>,
         child: Alive,
-        got: &mut [Option<Val>; 7],
+        got: &mut [Option<Val>; FIELDS],
     ) -> Result<usize, Stop> {
         let (val, end) = match b.get(i) {
             Some(b'"') => match string_end(b, i + 1) {
@@ -234,7 +237,7 @@ impl Picker {
         i: usize,
         depth: usize,
         alive: Alive,
-        got: &mut [Option<Val>; 7],
+        got: &mut [Option<Val>; FIELDS],
     ) -> Result<usize, Stop> {
         let mut i = skip_ws(b, i);
         if b.get(i) == Some(&b'}') {
@@ -260,7 +263,7 @@ impl Picker {
     }
 
     /// The record from the values found; `None` without a valid status.
-    fn record<'a>(&mut self, b: &'a [u8], got: &[Option<Val>; 7]) -> Option<Record<'a>> {
+    fn record<'a>(&mut self, b: &'a [u8], got: &[Option<Val>; FIELDS]) -> Option<Record<'a>> {
         // Escaped strings are decoded only for the fields that are read.
         let bytes = |v: Option<Val>| -> Option<Cow<'a, [u8]>> {
             match v? {
@@ -302,13 +305,14 @@ impl Picker {
             method: text(got[METHOD]),
             ts,
             latency_ms,
+            customer: text(got[CUSTOMER]),
         })
     }
 }
 
 impl Alive {
     /// Past the key `key`: the slot it completes, and the names still alive inside it.
-    fn step(&self, names: &[Box<[u8]>; 7], key: &[u8]) -> (Option<usize>, Alive) {
+    fn step(&self, names: &[Box<[u8]>; FIELDS], key: &[u8]) -> (Option<usize>, Alive) {
         let mut leaf = None;
         let mut child = Alive::default();
         for &(slot, off) in self.iter() {

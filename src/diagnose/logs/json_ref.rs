@@ -28,8 +28,8 @@ impl Found {
 }
 
 struct Walk<'n> {
-    names: [&'n str; 7],
-    found: [Option<Found>; 7],
+    names: [&'n str; 8],
+    found: [Option<Found>; 8],
 }
 
 /// Where a value sits.
@@ -136,7 +136,7 @@ pub fn read<'a>(line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
     .deserialize(&mut de)
     .ok()?;
     de.end().ok()?;
-    let [status, key, ip, path, method, ts, latency] = walk.found;
+    let [status, key, ip, path, method, ts, latency, customer] = walk.found;
     let text = |f: Option<Found>| match f {
         Some(Found::Str(s)) => Some(Cow::Owned(s)),
         _ => None,
@@ -149,5 +149,6 @@ pub fn read<'a>(line: &'a [u8], names: &FieldNames) -> Option<Record<'a>> {
         ip: text(ip),
         path: text(path),
         method: text(method),
+        customer: text(customer),
     })
 }

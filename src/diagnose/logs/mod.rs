@@ -35,6 +35,9 @@ pub struct LogsConfig {
     pub until: Option<DateTime<Utc>>,
     /// Only requests made with this key id.
     pub key: Option<String>,
+    /// Whether the latency field measures authentication alone. Only then do the latency
+    /// facts (`logs.auth_latency_*`) exist: whole-request time says nothing about auth.
+    pub latency_is_auth: bool,
     /// Upper bounds of the normal, watch and investigate bands of the 401 rate.
     pub bands: [f64; 3],
     /// Entries in each top-N list.
@@ -56,6 +59,7 @@ impl Default for LogsConfig {
             since: None,
             until: None,
             key: None,
+            latency_is_auth: false,
             // What support teams use for an endpoint that validates every request.
             bands: [0.5, 0.7, 0.9],
             top: 10,

@@ -64,6 +64,8 @@ pub struct Minute {
 #[derive(Debug, Clone, Serialize)]
 pub struct Latency {
     pub count: u64,
+    /// Over whole milliseconds, like the percentiles.
+    pub mean: f64,
     pub p50: u64,
     pub p90: u64,
     pub p99: u64,
@@ -94,6 +96,12 @@ pub struct LogsReport {
     pub failures: BTreeMap<u16, FailureReport>,
     /// Distinct keys with a 401 or 403.
     pub keys_failing: u64,
+    /// Distinct customers with a 401 or 403, when the logs name them.
+    pub customers_failing: u64,
+    /// Distinct client addresses with a 401 or 403.
+    pub ips_failing: u64,
+    /// Whether the latencies are authentication latency (see [`LogsConfig::latency_is_auth`]).
+    pub latency_is_auth: bool,
     /// Minutes with at least one 401, 403 or 429.
     pub per_minute: Vec<Minute>,
     pub spike: bool,
@@ -133,6 +141,17 @@ pub fn build(
         .collect();
     failing.sort_unstable();
     failing.dedup();
+    let distinct = |pick: fn(&super::stats::FailureTally) -> &super::stats::Counts| {
+        let mut all: Vec<&str> = stats.failures[..2]
+            .iter()
+            .flat_map(|t| pick(t).keys().map(|k| &**k))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all.len() as u64
+    };
+    let customers_failing = distinct(|t| &t.customers);
+    let ips_failing = distinct(|t| &t.ips);
     let failures = FAILURE_STATUSES
         .iter()
         .zip(&stats.failures)
@@ -165,6 +184,9 @@ pub fn build(
         band_401: Band::of(rate_401, cfg.bands),
         failures,
         keys_failing: failing.len() as u64,
+        customers_failing,
+        ips_failing,
+        latency_is_auth: cfg.latency_is_auth,
         spike: per_minute.iter().any(|m| m.spike),
         per_minute,
         latency_ms: latency(&stats.latency),
@@ -237,8 +259,10 @@ fn latency(hist: &[u64]) -> Option<Latency> {
             })
             .unwrap_or(hist.len() - 1) as u64
     };
+    let total: u64 = hist.iter().enumerate().map(|(ms, n)| ms as u64 * n).sum();
     Some(Latency {
         count,
+        mean: total as f64 / count as f64,
         p50: at(50),
         p90: at(90),
         p99: at(99),
@@ -293,9 +317,19 @@ impl LogsReport {
                 FactValue::Number(self.keys_failing as f64),
             ),
             ("logs.spike", FactValue::Bool(self.spike)),
+            (
+                "logs.ips_failing",
+                FactValue::Number(self.ips_failing as f64),
+            ),
         ];
-        if let Some(l) = &self.latency_ms {
+        // No customer field in the logs is "unknown", not "no customers".
+        if self.customers_failing > 0 {
+            let n = FactValue::Number(self.customers_failing as f64);
+            facts.push(("logs.customers_failing", n));
+        }
+        if let Some(l) = self.latency_ms.as_ref().filter(|_| self.latency_is_auth) {
             facts.push(("logs.auth_latency_p99_ms", FactValue::Number(l.p99 as f64)));
+            facts.push(("logs.auth_latency_avg_ms", FactValue::Number(l.mean)));
         }
         facts
     }

@@ -55,6 +55,7 @@ pub struct FailureTally {
     pub keys: Counts,
     pub ips: Counts,
     pub paths: Counts,
+    pub customers: Counts,
 }
 
 /// A malformed line kept to show: where it was and its (redacted, shortened) text.
@@ -133,6 +134,9 @@ impl Stats {
         if let Some(ip) = &r.ip {
             bump(&mut tally.ips, ip);
         }
+        if let Some(c) = &r.customer {
+            bump(&mut tally.customers, c);
+        }
         if let Some(p) = &r.path {
             super::template::path_template(p, &mut self.scratch);
             bump(&mut tally.paths, &self.scratch);
@@ -159,6 +163,7 @@ impl Stats {
                 (&mut mine.keys, theirs.keys),
                 (&mut mine.ips, theirs.ips),
                 (&mut mine.paths, theirs.paths),
+                (&mut mine.customers, theirs.customers),
             ] {
                 for (k, n) in t {
                     *m.entry(k).or_default() += n;

@@ -273,4 +273,64 @@ fn a_ten_mib_line_takes_time_linear_in_its_length() {
     // Parsing short lines does far more work per byte than skipping a cut line; quadratic
     // handling of the long line took minutes.
     assert!(long < short * 2, "one line {long:?}, short lines {short:?}");
+
+fn fact<'a>(facts: &'a [(&'static str, FactValue)], name: &str) -> Option<&'a FactValue> {
+    facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+}
+
+#[test]
+fn request_latency_is_no_auth_latency() {
+    let r = run(&sample_log(), &LogsConfig::default());
+    assert!(
+        r.latency_ms.is_some(),
+        "the report still shows request latency"
+    );
+    let facts = r.facts();
+    assert_eq!(fact(&facts, "logs.auth_latency_avg_ms"), None);
+    assert_eq!(fact(&facts, "logs.auth_latency_p99_ms"), None);
+}
+
+#[test]
+fn an_auth_latency_field_gives_the_average_the_runbook_monitors() {
+    let mut log = String::new();
+    for ms in [20, 40, 60, 480] {
+        log += &format!("{{\"status\":200,\"key_id\":\"k\",\"auth_ms\":{ms}}}\n");
+    }
+    let mut cfg = LogsConfig {
+        latency_is_auth: true,
+        ..LogsConfig::default()
+    };
+    cfg.fields.latency = "auth_ms".into();
+    let facts = run(&log, &cfg).facts();
+    assert_eq!(
+        fact(&facts, "logs.auth_latency_avg_ms"),
+        Some(&FactValue::Number(150.0))
+    );
+}
+
+#[test]
+fn several_customers_are_counted_as_customers_not_keys() {
+    // One customer's fleet: twelve keys, one customer, from many addresses.
+    let mut log = String::new();
+    for i in 0..12 {
+        log += &format!(
+            "{{\"status\":401,\"key_id\":\"key_{i}\",\"customer_id\":\"cus_7\",\"ip\":\"10.0.0.{i}\"}}\n"
+        );
+    }
+    let facts = run(&log, &LogsConfig::default()).facts();
+    assert_eq!(
+        fact(&facts, "logs.keys_failing"),
+        Some(&FactValue::Number(12.0))
+    );
+    assert_eq!(
+        fact(&facts, "logs.customers_failing"),
+        Some(&FactValue::Number(1.0))
+    );
+    assert_eq!(
+        fact(&facts, "logs.ips_failing"),
+        Some(&FactValue::Number(12.0))
+    );
+    // Without a customer field, how many customers failed is unknown.
+    let facts = run(&sample_log(), &LogsConfig::default()).facts();
+    assert_eq!(fact(&facts, "logs.customers_failing"), None);
 }

@@ -13,8 +13,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use toml::Spanned;
 
-/// Where each node of a resolved runbook was written, for diagnostics after resolution.
-pub struct NodeSpans(pub HashMap<String, Range<usize>>);
+/// Where each node of a resolved runbook was written, for diagnostics after resolution, and
+/// where each of a check's rules was (its `when`), in rule order.
+pub struct NodeSpans(
+    pub HashMap<String, Range<usize>>,
+    pub HashMap<String, Vec<Range<usize>>>,
+);
+
+impl NodeSpans {
+    pub fn rule(&self, node: &str, i: usize) -> Option<Range<usize>> {
+        self.1.get(node)?.get(i).cloned()
+    }
+}
 
 /// What libraries share with every runbook.
 #[derive(Default)]
@@ -27,6 +37,7 @@ pub struct Shared {
 pub struct Ctx<'a> {
     pub src: &'a SourceFile,
     pub diags: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
     /// Every `next`, `otherwise` and `if_unknown` seen, checked once all nodes are known.
     pub(super) refs: Vec<Spanned<String>>,
 }
@@ -36,12 +47,18 @@ impl<'a> Ctx<'a> {
         Self {
             src,
             diags: Vec::new(),
+            warnings: Vec::new(),
             refs: Vec::new(),
         }
     }
 
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         self.diags.push(self.src.diagnostic(span, message));
+    }
+
+    /// A problem that does not stop the runbook from loading.
+    pub fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.warnings.push(self.src.diagnostic(span, message));
     }
 }
 
@@ -121,6 +138,7 @@ pub fn runbook(cx: &mut Ctx<'_>, raw: RawFile, shared: &Shared) -> Option<(Runbo
 
     let mut nodes: Vec<Node> = Vec::new();
     let mut spans: HashMap<String, Range<usize>> = HashMap::new();
+    let mut rule_spans: HashMap<String, Vec<Range<usize>>> = HashMap::new();
     for node in raw.node {
         let span = node.get_ref().id.span();
         let node_id = node.get_ref().id.get_ref().clone();
@@ -132,6 +150,11 @@ pub fn runbook(cx: &mut Ctx<'_>, raw: RawFile, shared: &Shared) -> Option<(Runbo
             );
             continue;
         }
+        let rules = node.get_ref().rule.iter();
+        rule_spans.insert(
+            node_id.clone(),
+            rules.map(|r| r.get_ref().when.span()).collect(),
+        );
         spans.insert(node_id, node.get_ref().id.span());
         if let Some(n) = resolve_node(cx, node.into_inner(), &criteria) {
             nodes.push(n);
@@ -163,7 +186,7 @@ pub fn runbook(cx: &mut Ctx<'_>, raw: RawFile, shared: &Shared) -> Option<(Runbo
         cx.src.path.clone(),
         crate::digest::short_sha256(cx.src.text.as_bytes()),
     );
-    Some((runbook, NodeSpans(spans)))
+    Some((runbook, NodeSpans(spans, rule_spans)))
 }
 
 fn input(cx: &mut Ctx<'_>, raw: RawInput) -> Option<Input> {

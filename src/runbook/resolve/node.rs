@@ -320,6 +320,16 @@ fn outcome(cx: &mut Ctx<'_>, id: &str, span: Range<usize>, raw: RawNode) -> Opti
             );
         }
     }
+    let texts = std::iter::once(raw.reply.as_deref().unwrap_or_default())
+        .chain(raw.next_steps.iter().map(String::as_str));
+    for text in texts {
+        if let Some(unknown) = placeholders(text).find(|p| lookup(p).is_none()) {
+            cx.error(
+                span.clone(),
+                format!("outcome `{id}` names unknown fact `{unknown}`"),
+            );
+        }
+    }
     let mut cite = Vec::new();
     for c in raw.cite {
         match lookup(c.get_ref()) {

@@ -168,7 +168,6 @@ fn evidence_arriving_decides_the_waiting_question() {
         },
     );
     press(&mut s, KeyCode::Char('5'));
-    press(&mut s, KeyCode::Char('3'));
     assert_eq!(current(&s), "ask-key-status");
     let effects = update(
         &mut s,
@@ -190,7 +189,6 @@ fn answers_to_an_older_round_of_queries_are_ignored() {
     let mut s = app();
     let g = generation(&walk_401(&mut s));
     press(&mut s, KeyCode::Char('5'));
-    press(&mut s, KeyCode::Char('3'));
     update(
         &mut s,
         Msg::EvidenceLoaded {
@@ -258,10 +256,9 @@ fn undo_and_jump_back_change_answers_through_the_walk() {
     let mut s = app();
     walk_401(&mut s);
     press(&mut s, KeyCode::Char('5'));
-    press(&mut s, KeyCode::Char('3'));
     assert_eq!(current(&s), "ask-key-status");
     press(&mut s, KeyCode::Char('u'));
-    assert_eq!(current(&s), "ask-credential-sent");
+    assert_eq!(current(&s), "ask-wider-incident");
     press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Char('g'));
     press(&mut s, KeyCode::Enter);
@@ -305,7 +302,7 @@ fn sigterm_saves_and_leaves_without_asking() {
 /// Walks the 401 tree to its revoked-key outcome by keys alone.
 fn to_outcome(s: &mut State) {
     walk_401(s);
-    for n in ['5', '3', '2'] {
+    for n in ['5', '2'] {
         press(s, KeyCode::Char(n));
     }
     assert!(matches!(s.screen, Screen::Outcome(_)), "at {}", current(s));
@@ -401,7 +398,7 @@ fn a_click_selects_a_choice_and_a_second_click_answers() {
         .unwrap()
         .text
         .clone();
-    let areas = crate::tui::view::layout::walk(body, WalkPane::Choices, text.trim(), 5);
+    let areas = crate::tui::view::layout::walk(body, WalkPane::Choices, text.trim(), 6);
     let last = areas.choices.y + 4;
     update(&mut s, click(last));
     let Screen::Walk(ws) = &s.screen else {
@@ -409,7 +406,7 @@ fn a_click_selects_a_choice_and_a_second_click_answers() {
     };
     assert_eq!(ws.choice, 4);
     update(&mut s, click(last));
-    assert_eq!(current(&s), "ask-credential-sent");
+    assert_eq!(current(&s), "ask-key-status");
 }
 
 #[test]

@@ -24,7 +24,6 @@ fn hostile_outcome() -> State {
         },
     );
     press(&mut s, KeyCode::Char('5'));
-    press(&mut s, KeyCode::Char('3'));
     update(
         &mut s,
         Msg::EvidenceLoaded {

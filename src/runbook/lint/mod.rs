@@ -1,5 +1,10 @@
 //! Checks on a runbook's graph: every node reachable, no cycles, every path ends in an
-//! outcome, and a check that lacks facts asks a question.
+//! outcome, and a check that lacks facts asks a question; and, as warnings, hard facts
+//! decide before statistics ([`order`]).
+
+mod order;
+
+pub use order::hard_facts_first;
 
 use super::model::{NodeKind, Runbook};
 use super::resolve::{Ctx, NodeSpans};
