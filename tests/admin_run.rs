@@ -314,7 +314,7 @@ fn plain_http_off_this_machine_is_refused_before_any_connection() {
     let (code, json, out) = desk.run(&["401", "--input", "key_id=key_revoked"], &env);
     assert_eq!(
         (code, &json["outcome"]["id"]),
-        (0, &Value::from("key-revoked")),
+        (0, &Value::from("key-revoked-leaked")),
         "{out}"
     );
     let (code, _, out) = Desk::new().run(
@@ -383,6 +383,7 @@ fn a_wrong_base_path_never_decides_key_never_valid() {
     let reasons = json["evidence_unavailable"].to_string();
     assert!(reasons.contains("admin API misconfigured"), "{out}");
     assert!(reasons.contains("key status"), "{out}");
+}
 
 #[test]
 fn replies_from_the_demo_are_true_for_the_key() {

@@ -34,7 +34,11 @@ fn demo_flag_uses_the_demo_data_and_marks_the_ticket() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let ticket: serde_json::Value = serde_json::from_str(&out.stdout).expect("json ticket");
-    assert_eq!(ticket["outcome"]["id"], "key-revoked", "{}", out.stdout);
+    assert_eq!(
+        ticket["outcome"]["id"], "key-revoked-leaked",
+        "{}",
+        out.stdout
+    );
     assert_eq!(ticket["demo_data"], true);
 }
 

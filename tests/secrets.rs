@@ -99,9 +99,11 @@ fn secrets_named_by_parameter_header_or_field_are_masked_by_run() {
         "--answer",
         "ask-wider-incident=just-this-customer",
         "--answer",
+        "ask-key-status=active",
+        "--answer",
         "ask-credential-sent=malformed",
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_no_canary(&sb, &[&out]);
     assert!(out.stdout.contains("/v1/orders?api_key="), "{}", out.stdout);
     assert_eq!(sb.tickets().len(), 1);

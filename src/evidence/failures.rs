@@ -191,7 +191,7 @@ mod tests {
             let page: Vec<_> = (0..420)
                 .map(|i| {
                     log(
-                        Some(reason),
+                        Some(reason.clone()),
                         &format!("10.0.0.{}", i % 14),
                         Decider::Gateway,
                     )

@@ -80,13 +80,14 @@ pub fn redact(text: &str, known: &[&str]) -> String {
             return MaskedSecret::new(whole).mask().to_string();
         };
         // A mask, a placeholder, or `Authorization: Bearer` with no token after it.
+        let start = value.start() - caps.get(0).map_or(0, |m| m.start());
         if MASK.is_match(&out[value.start()..])
             || PLACEHOLDER.is_match(value.as_str())
             || is_scheme_word(value.as_str())
+            || is_prose(&whole[..start], value.as_str())
         {
             return whole.to_string();
         }
-        let start = value.start() - caps.get(0).map_or(0, |m| m.start());
         let end = start + value.len();
         format!(
             "{}{}{}",
@@ -108,6 +109,18 @@ pub fn redact(text: &str, known: &[&str]) -> String {
             }
         })
         .into_owned()
+}
+
+/// `token: our auth server`, `secret: none`: the bare words `token` and `secret` head prose
+/// as often as credentials, so a lower-case word after them is read as prose. Every other
+/// credential name (`password`, `api_key`, …) masks whatever follows it.
+fn is_prose(name: &str, value: &str) -> bool {
+    let name = name
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '=' | '"'))
+        .to_ascii_lowercase();
+    matches!(name.as_str(), "token" | "secret")
+        && value.len() <= 12
+        && value.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 fn is_scheme_word(value: &str) -> bool {

@@ -273,6 +273,7 @@ fn a_ten_mib_line_takes_time_linear_in_its_length() {
     // Parsing short lines does far more work per byte than skipping a cut line; quadratic
     // handling of the long line took minutes.
     assert!(long < short * 2, "one line {long:?}, short lines {short:?}");
+}
 
 fn fact<'a>(facts: &'a [(&'static str, FactValue)], name: &str) -> Option<&'a FactValue> {
     facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v)

@@ -218,3 +218,21 @@ fn a_key_known_only_by_its_mask_is_found_again_by_fingerprint() {
         "nothing here"
     );
 }
+
+#[test]
+fn a_word_after_token_or_secret_is_prose_not_a_credential() {
+    for prose in [
+        "Who issued the token: our auth server, or the customer's own identity provider?",
+        "The token: expired an hour ago.",
+        "secret: none was set",
+    ] {
+        assert_eq!(redact(prose, &[]), prose);
+    }
+    for (text, secret) in [
+        ("token: s3cr3tvalue", "s3cr3tvalue"),
+        ("secret=averyverylongword", "averyverylongword"),
+        ("password: sunshine", "sunshine"),
+    ] {
+        assert!(!redact(text, &[]).contains(secret), "{text}");
+    }
+}

@@ -25,6 +25,7 @@ fn ecs() -> FieldNames {
         method: "http.request.method".into(),
         ts: "@timestamp".into(),
         latency: "event.duration".into(),
+        customer: "organization.id".into(),
     }
 }
 
