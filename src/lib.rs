@@ -1,7 +1,7 @@
 //! authdesk walks API-support agents through the decision trees for HTTP 401 and 403 errors,
 //! gathers evidence, and writes escalation tickets.
 //!
-//! The core (`facts`, `secret`, `escape`, `runbook`, `walk`, `evidence`, `ticket`, `diagnose`)
+//! The core (`facts`, `secret`, `escape`, `runbook`, `walk`, `evidence`, `ticket`, `stats`, `diagnose`)
 //! is pure and synchronous. `admin`, `tui` and `cli` are the edges that do I/O and call into it.
 
 pub mod admin;
@@ -16,6 +16,7 @@ pub mod intake;
 pub mod runbook;
 pub mod secret;
 pub mod session;
+pub mod stats;
 pub mod store;
 pub mod ticket;
 pub mod tui;

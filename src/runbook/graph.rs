@@ -11,12 +11,34 @@ pub enum Format {
     Dot,
 }
 
+/// How many cases took an edge, given as (from, to, label).
+pub type EdgeCount<'a> = &'a dyn Fn(&str, &str, &str) -> usize;
+
 /// The runbook's reachable nodes and edges in `format`.
 pub fn render(rb: &Runbook, format: Format) -> String {
+    draw(rb, format, None)
+}
+
+/// As [`render`], with each edge labelled by how many cases took it; edges no case took are
+/// dotted (Mermaid) or dashed (Graphviz), so the unused branches stand out.
+pub fn render_counted(rb: &Runbook, format: Format, count: EdgeCount<'_>) -> String {
+    draw(rb, format, Some(count))
+}
+
+fn draw(rb: &Runbook, format: Format, count: Option<EdgeCount<'_>>) -> String {
     let nodes = reachable(rb);
     match format {
-        Format::Mermaid => mermaid(rb, &nodes),
-        Format::Dot => dot(rb, &nodes),
+        Format::Mermaid => mermaid(rb, &nodes, count),
+        Format::Dot => dot(rb, &nodes, count),
+    }
+}
+
+/// An edge's label, with its count when counting, and whether any case took it.
+fn edge_label(count: Option<EdgeCount<'_>>, from: &str, to: &str, label: &str) -> (String, bool) {
+    let text = clean(label, 32);
+    match count.map(|f| f(from, to, label)) {
+        Some(n) => (format!("{text} · {n}"), n > 0),
+        None => (text, true),
     }
 }
 
@@ -60,7 +82,7 @@ fn clean(label: &str, max: usize) -> String {
     }
 }
 
-fn mermaid(rb: &Runbook, ids: &[&str]) -> String {
+fn mermaid(rb: &Runbook, ids: &[&str], count: Option<EdgeCount<'_>>) -> String {
     let mut out = String::from("flowchart TD\n");
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
@@ -75,8 +97,9 @@ fn mermaid(rb: &Runbook, ids: &[&str]) -> String {
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
         for (next, label) in node.edges() {
-            let label = clean(&label, 32);
-            let _ = writeln!(out, "    {} -->|\"{label}\"| {}", mid(id), mid(next));
+            let (label, taken) = edge_label(count, id, next, &label);
+            let arrow = if taken { "-->" } else { "-.->" };
+            let _ = writeln!(out, "    {} {arrow}|\"{label}\"| {}", mid(id), mid(next));
         }
     }
     let class = |want: bool| {
@@ -101,7 +124,7 @@ fn mermaid(rb: &Runbook, ids: &[&str]) -> String {
     out
 }
 
-fn dot(rb: &Runbook, ids: &[&str]) -> String {
+fn dot(rb: &Runbook, ids: &[&str], count: Option<EdgeCount<'_>>) -> String {
     let mut out = format!(
         "digraph \"{}\" {{\n    rankdir=TB;\n    node [fontname=\"Helvetica\"];\n",
         rb.id
@@ -127,10 +150,11 @@ fn dot(rb: &Runbook, ids: &[&str]) -> String {
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
         for (next, label) in node.edges() {
+            let (label, taken) = edge_label(count, id, next, &label);
+            let style = if taken { "" } else { ", style=dashed" };
             let _ = writeln!(
                 out,
-                "    \"{id}\" -> \"{next}\" [label=\"{}\"];",
-                clean(&label, 32)
+                "    \"{id}\" -> \"{next}\" [label=\"{label}\"{style}];"
             );
         }
     }
