@@ -51,7 +51,7 @@ pub fn to_text(stats: &Stats) -> String {
     for m in &stats.missing_facts {
         let _ = writeln!(
             out,
-            "  {} (missing {} times; checks: {})",
+            "  {}: missing {}×, at {}",
             line(&m.fact),
             m.count,
             counts(&m.checks)
