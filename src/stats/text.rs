@@ -22,10 +22,10 @@ pub fn to_text(stats: &Stats) -> String {
     for rb in &stats.runbooks {
         let _ = writeln!(
             out,
-            "\n{} v{} ({} cases)\n  Outcomes",
+            "\n{} v{} ({})\n  Outcomes",
             line(&rb.id),
             line(&rb.version),
-            rb.cases
+            plural(rb.cases, "case")
         );
         let max = rb.outcomes.iter().map(|o| o.count).max().unwrap_or(0);
         for o in &rb.outcomes {
@@ -96,11 +96,19 @@ pub fn to_text(stats: &Stats) -> String {
 
 fn timing(t: Timing) -> String {
     format!(
-        "median {}, p90 {}, {} samples",
+        "median {}, p90 {}, {}",
         duration(t.median_secs),
         duration(t.p90_secs),
-        t.samples
+        plural(t.samples, "sample")
     )
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// "45s", "4m 05s", "2h 03m".
