@@ -20,7 +20,7 @@ pub struct GraphArgs {
 pub fn run(args: GraphArgs, config: &Config) -> Result<Exit> {
     let rb = catalog::runbook(&args.runbook, config)?;
     if !args.stats {
-        print!("{}", render(&rb, args.format));
+        super::emit(render(&rb, args.format).as_bytes())?;
         return Ok(Exit::Ok);
     }
     let counts = EdgeCounts::of(&super::stats::load_cases(config), &rb.id, &rb.version);
