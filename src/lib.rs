@@ -27,6 +27,8 @@ pub mod intake;
 pub mod runbook;
 // Secrets as masks and fingerprints.
 pub mod secret;
+// Figures across saved cases: outcomes, paths, questions, time per node.
+pub mod stats;
 // Tickets from a finished walk, as Markdown and JSON.
 pub mod ticket;
 // The walk: a state machine over one runbook.

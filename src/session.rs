@@ -111,6 +111,21 @@ impl Session {
         }
     }
 
+    /// The case as statistics count it while it is open; `None` once finished, when its
+    /// ticket counts it.
+    pub fn open_case(&self) -> Option<crate::stats::Case> {
+        let walk = self.walk.as_ref();
+        (!self.is_finished()).then(|| {
+            crate::stats::open_case(
+                &self.id,
+                &self.runbook,
+                self.created_at,
+                self.updated_at,
+                walk,
+            )
+        })
+    }
+
     pub fn is_finished(&self) -> bool {
         !self.ticket_files.is_empty()
     }

@@ -4,12 +4,14 @@
 //! errors for people and picks exit codes.
 
 mod catalog;
+mod completions;
 mod demo_api;
 mod graph;
 mod inspect;
 mod lint;
 mod logs;
 mod run;
+mod stats;
 mod tui;
 
 use crate::config::Config;
@@ -69,6 +71,12 @@ pub enum Command {
     Walk(tui::WalkArgs),
     /// Bring back an unfinished case in the terminal app (the latest when no id is given).
     Resume(tui::ResumeArgs),
+    /// Figures over saved tickets and open cases: outcomes, paths, undecided checks, times.
+    Stats(stats::StatsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (or write every page into a folder with --dir).
+    Man(completions::ManArgs),
 }
 
 /// Parses the command line, runs the command, and turns its result into an exit code.
@@ -79,6 +87,8 @@ pub fn main() -> ExitCode {
         Some(Command::Inspect(cmd)) => inspect::run(cmd),
         Some(Command::Logs(args)) => logs::run(args),
         Some(Command::DemoApi(args)) => demo_api::run(args),
+        Some(Command::Completions(args)) => completions::completions(args),
+        Some(Command::Man(args)) => completions::man(args),
         command => match config_for(&command, cli.config.as_deref()) {
             Some(config) => with_config(command, &config),
             None => return Exit::Usage.into(),
@@ -120,11 +130,29 @@ fn with_config(command: Option<Command>, config: &Config) -> anyhow::Result<Exit
         Some(Command::Config) => show_config(config),
         Some(Command::Walk(args)) => tui::walk(args, config),
         Some(Command::Resume(args)) => tui::resume(args, config),
+        Some(Command::Stats(args)) => stats::run(args, config),
         None => tui::home(config),
         // Invariant: `main` runs these before any configuration is loaded.
-        Some(Command::Inspect(_) | Command::Logs(_) | Command::DemoApi(_)) => {
+        Some(
+            Command::Inspect(_)
+            | Command::Logs(_)
+            | Command::DemoApi(_)
+            | Command::Completions(_)
+            | Command::Man(_),
+        ) => {
             unreachable!("commands without configuration are run by `main`")
         }
+    }
+}
+
+/// Writes a command's output to stdout. A reader that stops early (`| head`) is not an error:
+/// the output was wanted only that far.
+fn emit(text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 

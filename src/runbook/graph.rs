@@ -7,6 +7,39 @@ use super::model::{NodeKind, Resolution, Runbook};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+/// How many cases took an edge, given as (from, to, label).
+pub type EdgeCount<'a> = &'a dyn Fn(&str, &str, &str) -> usize;
+
+/// A Mermaid flowchart of the runbook.
+pub fn mermaid(rb: &Runbook) -> String {
+    mermaid_of(rb, &reachable(rb), None)
+}
+
+/// A Graphviz dot digraph of the runbook.
+pub fn dot(rb: &Runbook) -> String {
+    dot_of(rb, &reachable(rb), None)
+}
+
+/// As [`mermaid`], with each edge labelled by how many cases took it; edges no case took are
+/// dotted, so the unused branches stand out.
+pub fn mermaid_counted(rb: &Runbook, count: EdgeCount<'_>) -> String {
+    mermaid_of(rb, &reachable(rb), Some(count))
+}
+
+/// As [`dot`], with counts on the edges; edges no case took are dashed.
+pub fn dot_counted(rb: &Runbook, count: EdgeCount<'_>) -> String {
+    dot_of(rb, &reachable(rb), Some(count))
+}
+
+/// An edge's label, with its count when counting, and whether any case took it.
+fn edge_label(count: Option<EdgeCount<'_>>, from: &str, to: &str, label: &str) -> (String, bool) {
+    let text = clean(label, 32);
+    match count.map(|f| f(from, to, label)) {
+        Some(n) => (format!("{text} · {n}"), n > 0),
+        None => (text, true),
+    }
+}
+
 fn reachable(rb: &Runbook) -> Vec<&str> {
     let mut seen = BTreeSet::new();
     let mut order = Vec::new();
@@ -47,9 +80,7 @@ fn clean(label: &str, max: usize) -> String {
     }
 }
 
-/// A Mermaid flowchart of the runbook.
-pub fn mermaid(rb: &Runbook) -> String {
-    let ids = &reachable(rb);
+fn mermaid_of(rb: &Runbook, ids: &[&str], count: Option<EdgeCount<'_>>) -> String {
     let mut out = String::from("flowchart TD\n");
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
@@ -64,8 +95,9 @@ pub fn mermaid(rb: &Runbook) -> String {
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
         for (next, label) in node.edges() {
-            let label = clean(&label, 32);
-            let _ = writeln!(out, "    {} -->|\"{label}\"| {}", mid(id), mid(next));
+            let (label, taken) = edge_label(count, id, next, &label);
+            let arrow = if taken { "-->" } else { "-.->" };
+            let _ = writeln!(out, "    {} {arrow}|\"{label}\"| {}", mid(id), mid(next));
         }
     }
     let class = |want: bool| {
@@ -90,9 +122,7 @@ pub fn mermaid(rb: &Runbook) -> String {
     out
 }
 
-/// A Graphviz dot digraph of the runbook.
-pub fn dot(rb: &Runbook) -> String {
-    let ids = &reachable(rb);
+fn dot_of(rb: &Runbook, ids: &[&str], count: Option<EdgeCount<'_>>) -> String {
     let mut out = format!(
         "digraph \"{}\" {{\n    rankdir=TB;\n    node [fontname=\"Helvetica\"];\n",
         rb.id
@@ -118,10 +148,11 @@ pub fn dot(rb: &Runbook) -> String {
     for id in ids {
         let Some(node) = rb.node(id) else { continue };
         for (next, label) in node.edges() {
+            let (label, taken) = edge_label(count, id, next, &label);
+            let style = if taken { "" } else { ", style=dashed" };
             let _ = writeln!(
                 out,
-                "    \"{id}\" -> \"{next}\" [label=\"{}\"];",
-                clean(&label, 32)
+                "    \"{id}\" -> \"{next}\" [label=\"{label}\"{style}];"
             );
         }
     }

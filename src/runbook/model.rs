@@ -3,7 +3,7 @@
 
 use super::condition::Condition;
 use crate::facts::FactValue;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -127,14 +127,19 @@ impl Node {
                 .iter()
                 .map(|r| (r.next.as_str(), r.when.to_string()))
                 .chain([
-                    (c.otherwise.as_str(), "otherwise".to_string()),
-                    (c.if_unknown.as_str(), "facts unknown".to_string()),
+                    (c.otherwise.as_str(), EDGE_OTHERWISE.to_string()),
+                    (c.if_unknown.as_str(), EDGE_FACTS_UNKNOWN.to_string()),
                 ])
                 .collect(),
             NodeKind::Outcome(_) => Vec::new(),
         }
     }
 }
+
+/// The label of a check's `otherwise` edge.
+pub const EDGE_OTHERWISE: &str = "otherwise";
+/// The label of a check's `if_unknown` edge, taken when facts are missing.
+pub const EDGE_FACTS_UNKNOWN: &str = "facts unknown";
 
 #[derive(Debug, Clone)]
 pub struct Question {
@@ -203,7 +208,8 @@ impl Severity {
 }
 
 /// What an outcome does with the case. An escalation cannot exist without a team.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Deserialize: statistics read it back from saved tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Resolution {
     Resolve,

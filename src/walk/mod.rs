@@ -14,6 +14,9 @@ use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The condition a check step records when it fell through to `otherwise`.
+pub const NO_RULE_MATCHED: &str = "no rule matched";
+
 /// Which runbook text a walk was taken on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunbookRef {
@@ -345,7 +348,7 @@ impl Walk {
                 CheckResult::Otherwise => (
                     Decision::Check {
                         rule: None,
-                        condition: "no rule matched".into(),
+                        condition: NO_RULE_MATCHED.into(),
                         decided_by: cite(&trace.read),
                     },
                     check.otherwise.clone(),
