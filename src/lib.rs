@@ -2,7 +2,8 @@
 //! gathers evidence, and writes escalation tickets.
 //!
 //! The core (`facts`, `secret`, `escape`, `runbook`, `walk`, `evidence`, `ticket`, `diagnose`)
-//! is pure and synchronous. `admin`, `tui` and `cli` are the edges that do I/O and call into it.
+//! is pure and synchronous. `admin`, `tui`, `plain` and `cli` are the edges that do I/O and call into
+//! it.
 
 pub mod admin;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod escape;
 pub mod evidence;
 pub mod facts;
 pub mod intake;
+pub mod plain;
 pub mod runbook;
 pub mod secret;
 pub mod session;

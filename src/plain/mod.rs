@@ -1,0 +1,416 @@
+//! Plain mode: the walk as lines of text, for screen readers and dumb terminals
+//! (`authdesk walk --plain`, `TERM=dumb`, `[tui] plain = true`). It is a third front end over
+//! the terminal app's headless core: the same state, the same `update` and the same effects,
+//! with stdin lines instead of keys and printed lines instead of frames. It decides nothing
+//! itself: intake goes through the app's form (and so through `intake`), answers, notes and
+//! undo through the app's update functions, and every save is the one the app makes.
+
+mod effects;
+mod show;
+
+use crate::tui::app::{AppError, Setup};
+use crate::tui::gathering::Link;
+use crate::tui::state::{Clock, Screen, State};
+use crate::tui::{Effect, Msg, update};
+use crate::walk::Step;
+use effects::Runner;
+use std::io::{BufRead, Write};
+use tokio::sync::mpsc::{self, UnboundedReceiver};
+
+/// How a plain walk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The ticket was saved.
+    Ticket,
+    /// The agent left with `q` (or a signal); the case is saved to resume.
+    Left,
+    /// Input ended before the ticket was saved; the case is saved to resume.
+    InputEnded,
+}
+
+pub fn run(setup: Setup) -> Result<Ended, AppError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let lines = read_lines(std::io::BufReader::new(std::io::stdin()));
+    runtime.block_on(walk(setup, lines, std::io::stdout()))
+}
+
+/// Reads lines on their own thread, so evidence is printed while the agent types. A line
+/// break from a paste (CR, CRLF) ends a line like LF; bytes that are not UTF-8 are replaced.
+fn read_lines(input: impl BufRead + Send + 'static) -> UnboundedReceiver<String> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        let mut input = input;
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match input.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let text = String::from_utf8_lossy(&buf);
+            for part in text.trim_end_matches(['\n', '\r']).split('\r') {
+                if tx.send(part.to_string()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// What the agent was last shown, so each prompt is printed once.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Nothing,
+    Field(usize),
+    Waiting,
+    Question(String),
+    Outcome,
+}
+
+/// A line typed while a question or the outcome is shown.
+#[derive(Debug, Clone, PartialEq)]
+enum Command {
+    Choice(usize),
+    Help,
+    Back,
+    Note,
+    Quit,
+    Save,
+    Unknown,
+}
+
+fn command(line: &str) -> Command {
+    match line.trim() {
+        "?" | "h" | "help" => Command::Help,
+        "b" | "back" => Command::Back,
+        "n" | "note" => Command::Note,
+        "q" | "quit" => Command::Quit,
+        "" | "s" | "save" => Command::Save,
+        n => match n.parse::<usize>() {
+            Ok(i) if i > 0 => Command::Choice(i - 1),
+            _ => Command::Unknown,
+        },
+    }
+}
+
+struct Plain<W: Write> {
+    state: State,
+    runner: Runner,
+    out: W,
+    shown: Shown,
+    /// Lines of a multi-line intake field typed so far.
+    pending: Vec<String>,
+    /// Set after `n`: the next line is a note.
+    noting: bool,
+    ended: Option<Ended>,
+}
+
+async fn walk(
+    setup: Setup,
+    mut lines: UnboundedReceiver<String>,
+    out: impl Write,
+) -> Result<Ended, AppError> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut state = State::new(setup.runbooks, setup.keys, &setup.agent, Clock::System);
+    state.admin_label = match &setup.admin.url.value {
+        Some(url) => url.to_string(),
+        None => "demo API".to_string(),
+    };
+    let mut effects = crate::tui::app::start(&mut state, setup.start)?;
+    crate::tui::terminal::spawn_signals(tx.clone())?;
+    let runner = Runner::new(
+        tx,
+        setup.data_dir,
+        setup.tickets_dir,
+        Link::new(setup.admin),
+        setup.case_lock,
+    );
+    let mut plain = Plain {
+        state,
+        runner,
+        out,
+        shown: Shown::Nothing,
+        pending: Vec::new(),
+        noting: false,
+        ended: None,
+    };
+    plain.say("authdesk plain mode: lines in, lines out. Ctrl-D saves the case and leaves.");
+    loop {
+        while !effects.is_empty() {
+            for effect in std::mem::take(&mut effects) {
+                if let Some(msg) = plain.runner.run(effect) {
+                    effects.extend(plain.message(msg));
+                }
+            }
+        }
+        plain.status();
+        if plain.state.quit {
+            break;
+        }
+        plain.prompt();
+        let waiting = plain.runner.evidence_round.is_some() && plain.in_walk();
+        tokio::select! {
+            // Evidence that has arrived is printed before the next line is taken.
+            biased;
+            msg = rx.recv() => {
+                let Some(msg) = msg else { break };
+                effects = plain.message(msg);
+            }
+            line = lines.recv(), if !waiting => {
+                effects = match line {
+                    Some(line) => plain.line(&line),
+                    None => {
+                        plain.ended = Some(Ended::InputEnded);
+                        update::leave(&mut plain.state)
+                    }
+                };
+            }
+        }
+    }
+    plain.farewell();
+    Ok(plain.ended.unwrap_or(Ended::Left))
+}
+
+impl<W: Write> Plain<W> {
+    fn say(&mut self, text: &str) {
+        // Output that cannot be written (a closed pipe) leaves nothing to tell anyone.
+        let _ = writeln!(self.out, "{text}");
+        let _ = self.out.flush();
+    }
+
+    /// Whether the case is past intake: questions then wait for the evidence round.
+    fn in_walk(&self) -> bool {
+        matches!(self.state.screen, Screen::Walk(_) | Screen::Outcome(_))
+    }
+
+    fn steps(&self) -> Vec<Step> {
+        self.state
+            .case
+            .as_ref()
+            .and_then(|c| c.session.walk.as_ref())
+            .map(|w| w.steps().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Prints what the update last had to say.
+    fn status(&mut self) {
+        if let Some(status) = self.state.status.take() {
+            let text = crate::escape::line(&status.text).into_owned();
+            if status.error {
+                self.say(&format!("Error: {text}"));
+                // The same prompt is asked again after an error.
+                self.shown = Shown::Nothing;
+            } else {
+                self.say(&text);
+            }
+        }
+    }
+
+    /// Prints the prompt for where the case stands, once.
+    fn prompt(&mut self) {
+        let waiting = self.runner.evidence_round.is_some();
+        let want = match &self.state.screen {
+            Screen::Intake(form) => Shown::Field(form.focus),
+            Screen::Walk(_) | Screen::Outcome(_) if waiting => Shown::Waiting,
+            Screen::Walk(_) => Shown::Question(self.current_node()),
+            Screen::Outcome(_) => Shown::Outcome,
+            Screen::Home(_) => Shown::Nothing,
+        };
+        if want == self.shown || self.noting || !self.pending.is_empty() {
+            return;
+        }
+        let text = match (&want, &self.state.screen, &self.state.case) {
+            (Shown::Field(i), Screen::Intake(form), _) => show::field(form, *i),
+            (Shown::Waiting, ..) => "Waiting for the evidence before the walk goes on...".into(),
+            (Shown::Question(_), _, Some(case)) => match &case.session.walk {
+                Some(walk) => show::question(case, walk),
+                None => String::new(),
+            },
+            (Shown::Outcome, Screen::Outcome(screen), Some(case)) => match &case.session.walk {
+                Some(walk) => show::outcome(case, walk, &screen.ticket),
+                None => String::new(),
+            },
+            _ => String::new(),
+        };
+        self.say("");
+        self.say(&text);
+        self.shown = want;
+    }
+
+    fn current_node(&self) -> String {
+        self.state
+            .case
+            .as_ref()
+            .and_then(|c| c.session.walk.as_ref())
+            .map(|w| w.current().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A message from the runtime: evidence (printed as it arrives), a finished save, a signal.
+    fn message(&mut self, msg: Msg) -> Vec<Effect> {
+        if let Some(case) = &self.state.case {
+            for l in show::evidence(case, &msg) {
+                self.say(&l);
+            }
+        }
+        if let Msg::TicketSaved { files } = &msg {
+            for f in files {
+                self.say(&format!(
+                    "Ticket saved: {}",
+                    crate::escape::line(&f.display().to_string())
+                ));
+            }
+            self.ended = Some(Ended::Ticket);
+        }
+        if let Msg::Terminate { .. } = &msg {
+            self.ended = Some(Ended::Left);
+        }
+        self.runner.round_over(&msg);
+        let before = self.steps();
+        let quit_after = matches!(msg, Msg::TicketSaved { .. });
+        let mut effects = update(&mut self.state, msg);
+        self.report(&before);
+        if quit_after {
+            effects.extend(update::leave(&mut self.state));
+        }
+        effects
+    }
+
+    /// Prints the checks the walk decided by itself since `before`.
+    fn report(&mut self, before: &[Step]) {
+        let after = self.steps();
+        let Some(case) = &self.state.case else { return };
+        for l in show::decided(&case.runbook, before, &after) {
+            self.say(&l);
+        }
+    }
+
+    /// A line the agent typed.
+    fn line(&mut self, text: &str) -> Vec<Effect> {
+        let before = self.steps();
+        let effects = match &self.state.screen {
+            Screen::Intake(_) => self.intake(text),
+            Screen::Walk(_) | Screen::Outcome(_) if self.noting => {
+                self.noting = false;
+                update::add_note(&mut self.state, text.trim())
+            }
+            Screen::Walk(_) | Screen::Outcome(_) => self.walk_command(command(text)),
+            Screen::Home(_) => Vec::new(),
+        };
+        self.report(&before);
+        effects
+    }
+
+    fn intake(&mut self, text: &str) -> Vec<Effect> {
+        let Screen::Intake(form) = &mut self.state.screen else {
+            return Vec::new();
+        };
+        let at = form.focus;
+        let last = form.fields.len().saturating_sub(1);
+        let Some(field) = form.fields.get(at) else {
+            return update::submit(&mut self.state);
+        };
+        let value = if field.multiline {
+            if !text.is_empty() {
+                self.pending.push(text.to_string());
+                return Vec::new();
+            }
+            std::mem::take(&mut self.pending).join("\n")
+        } else {
+            text.to_string()
+        };
+        let name = field.name.clone();
+        if !value.trim().is_empty() {
+            form.set_text(&name, &value);
+        }
+        let taken = show::field_taken(form, at, &value);
+        self.say(&taken);
+        if at == last {
+            update::submit(&mut self.state)
+        } else {
+            update::move_focus(&mut self.state, at + 1)
+        }
+    }
+
+    fn walk_command(&mut self, cmd: Command) -> Vec<Effect> {
+        let at_outcome = matches!(self.state.screen, Screen::Outcome(_));
+        match cmd {
+            Command::Choice(i) if !at_outcome => update::answer(&mut self.state, i),
+            Command::Save if at_outcome => match &self.state.screen {
+                Screen::Outcome(screen) => {
+                    vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))]
+                }
+                _ => Vec::new(),
+            },
+            Command::Back => update::undo(&mut self.state),
+            Command::Note => {
+                self.noting = true;
+                self.say("Note: type it on one line (an empty line adds nothing).");
+                Vec::new()
+            }
+            Command::Quit => {
+                self.ended = Some(Ended::Left);
+                update::leave(&mut self.state)
+            }
+            Command::Help => {
+                // Asked again in full: the question and its help, or the outcome and ticket.
+                self.shown = Shown::Nothing;
+                Vec::new()
+            }
+            Command::Choice(_) | Command::Save | Command::Unknown => {
+                let keys = if at_outcome {
+                    show::OUTCOME_KEYS
+                } else {
+                    show::WALK_KEYS
+                };
+                self.say(&format!("Not understood. {keys}"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// The last line: where the case stands and how to come back to it.
+    fn farewell(&mut self) {
+        let Some(case) = &self.state.case else { return };
+        let id = case.session.id.clone();
+        let text = if case.session.is_finished() {
+            format!("Case {id} is finished and its ticket saved.")
+        } else {
+            format!("Case {id} is saved. Continue with: authdesk resume {id} --plain")
+        };
+        self.say(&text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_lines_become_commands() {
+        assert_eq!(command("2"), Command::Choice(1));
+        assert_eq!(command(" 10 "), Command::Choice(9));
+        assert_eq!(command("0"), Command::Unknown);
+        assert_eq!(command("?"), Command::Help);
+        assert_eq!(command("b"), Command::Back);
+        assert_eq!(command("n"), Command::Note);
+        assert_eq!(command("q"), Command::Quit);
+        assert_eq!(command(""), Command::Save);
+        assert_eq!(command("yes"), Command::Unknown);
+    }
+
+    #[test]
+    fn pasted_line_breaks_of_any_kind_end_lines() {
+        let input = std::io::Cursor::new(b"one\r\ntwo\rthree\nfour".to_vec());
+        let mut rx = read_lines(input);
+        let mut got = Vec::new();
+        while let Some(l) = rx.blocking_recv() {
+            got.push(l);
+        }
+        assert_eq!(got, ["one", "two", "three", "four"]);
+    }
+}
