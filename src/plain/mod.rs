@@ -296,6 +296,8 @@ impl<W: Write> Plain<W> {
             Screen::Intake(_) => self.intake(text),
             Screen::Walk(_) | Screen::Outcome(_) if self.noting => {
                 self.noting = false;
+                // Shown again with the note: under the question, or in the ticket.
+                self.shown = Shown::Nothing;
                 update::add_note(&mut self.state, text.trim())
             }
             Screen::Walk(_) | Screen::Outcome(_) => self.walk_command(command(text)),
