@@ -5,6 +5,7 @@
 //! itself: intake goes through the app's form (and so through `intake`), answers, notes and
 //! undo through the app's update functions, and every save is the one the app makes.
 
+mod echo;
 mod effects;
 mod show;
 
@@ -13,8 +14,11 @@ use crate::tui::gathering::Link;
 use crate::tui::state::{Clock, Screen, State};
 use crate::tui::{Effect, Msg, update};
 use crate::walk::Step;
+use crate::facts::FactType;
+use echo::EchoOff;
 use effects::Runner;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Instant;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
 /// How a plain walk ended.
@@ -37,9 +41,12 @@ pub fn run(setup: Setup) -> Result<Ended, AppError> {
     runtime.block_on(walk(setup, lines, std::io::stdout()))
 }
 
+/// A line as typed, with when it arrived.
+type Typed = (Instant, String);
+
 /// Reads lines on their own thread, so evidence is printed while the agent types. A line
 /// break from a paste (CR, CRLF) ends a line like LF; bytes that are not UTF-8 are replaced.
-fn read_lines(input: impl BufRead + Send + 'static) -> UnboundedReceiver<String> {
+fn read_lines(input: impl BufRead + Send + 'static) -> UnboundedReceiver<Typed> {
     let (tx, rx) = mpsc::unbounded_channel();
     std::thread::spawn(move || {
         let mut input = input;
@@ -50,9 +57,9 @@ fn read_lines(input: impl BufRead + Send + 'static) -> UnboundedReceiver<String>
                 Ok(0) | Err(_) => return,
                 Ok(_) => {}
             }
-            let text = String::from_utf8_lossy(&buf);
+            let (at, text) = (Instant::now(), String::from_utf8_lossy(&buf));
             for part in text.trim_end_matches(['\n', '\r']).split('\r') {
-                if tx.send(part.to_string()).is_err() {
+                if tx.send((at, part.to_string())).is_err() {
                     return;
                 }
             }
@@ -107,11 +114,18 @@ struct Plain<W: Write> {
     /// Set after `n`: the next line is a note.
     noting: bool,
     ended: Option<Ended>,
+    /// Whether a person types at a terminal (and not a script into a pipe).
+    interactive: bool,
+    /// When the question or outcome being answered was printed: a line typed before it
+    /// was meant for something else.
+    asked_at: Instant,
+    /// Set while a key is typed at a terminal, so it is not shown.
+    echo_off: Option<EchoOff>,
 }
 
 async fn walk(
     setup: Setup,
-    mut lines: UnboundedReceiver<String>,
+    mut lines: UnboundedReceiver<Typed>,
     out: impl Write,
 ) -> Result<Ended, AppError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -122,6 +136,13 @@ async fn walk(
     };
     let mut effects = crate::tui::app::start(&mut state, setup.start)?;
     crate::tui::terminal::spawn_signals(tx.clone())?;
+    // Ctrl-C leaves like `q`: saved, and with the terminal's echo back on.
+    let interrupted = tx.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = interrupted.send(Msg::Terminate { signal: "SIGINT" });
+        }
+    });
     let runner = Runner::new(
         tx,
         setup.data_dir,
@@ -137,6 +158,9 @@ async fn walk(
         pending: Vec::new(),
         noting: false,
         ended: None,
+        interactive: std::io::stdin().is_terminal(),
+        asked_at: Instant::now(),
+        echo_off: None,
     };
     plain.say("authdesk plain mode: lines in, lines out. Ctrl-D saves the case and leaves.");
     loop {
@@ -162,7 +186,7 @@ async fn walk(
             }
             line = lines.recv(), if !waiting => {
                 effects = match line {
-                    Some(line) => plain.line(&line),
+                    Some((at, line)) => plain.line(at, &line),
                     None => {
                         plain.ended = Some(Ended::InputEnded);
                         update::leave(&mut plain.state)
@@ -238,7 +262,24 @@ impl<W: Write> Plain<W> {
         };
         self.say("");
         self.say(&text);
+        match &want {
+            Shown::Field(i) if self.field_is_secret(*i) && self.echo_off.is_none() => {
+                self.echo_off = EchoOff::new();
+            }
+            Shown::Question(_) | Shown::Outcome => self.asked_at = Instant::now(),
+            _ => {}
+        }
         self.shown = want;
+    }
+
+    fn field_is_secret(&self, index: usize) -> bool {
+        match &self.state.screen {
+            Screen::Intake(form) => form
+                .fields
+                .get(index)
+                .is_some_and(|f| f.ty == FactType::Secret),
+            _ => false,
+        }
     }
 
     fn current_node(&self) -> String {
@@ -289,8 +330,19 @@ impl<W: Write> Plain<W> {
         }
     }
 
-    /// A line the agent typed.
-    fn line(&mut self, text: &str) -> Vec<Effect> {
+    /// A line the agent typed at `at`.
+    fn line(&mut self, at: Instant, text: &str) -> Vec<Effect> {
+        // The key is in: what follows is shown as typed again.
+        self.echo_off = None;
+        if self.interactive && self.in_walk() && at < self.asked_at {
+            // Typed while the evidence was still moving the walk: never an answer to a
+            // question the agent had not read yet.
+            self.say(&format!(
+                "Ignored “{}”: typed before this question was shown.",
+                crate::escape::line(text)
+            ));
+            return Vec::new();
+        }
         let before = self.steps();
         let effects = match &self.state.screen {
             Screen::Intake(_) => self.intake(text),
@@ -410,7 +462,7 @@ mod tests {
         let input = std::io::Cursor::new(b"one\r\ntwo\rthree\nfour".to_vec());
         let mut rx = read_lines(input);
         let mut got = Vec::new();
-        while let Some(l) = rx.blocking_recv() {
+        while let Some((_, l)) = rx.blocking_recv() {
             got.push(l);
         }
         assert_eq!(got, ["one", "two", "three", "four"]);
