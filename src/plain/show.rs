@@ -215,3 +215,84 @@ pub fn evidence(case: &Case, msg: &Msg) -> Vec<String> {
     // Each piece may quote the admin API: it stays on its one line, inert.
     text.iter().map(|l| line(l).into_owned()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::Catalog;
+    use crate::session::Session;
+    use crate::tui::evidence::Evidence;
+    use proptest::prelude::*;
+    use std::time::Duration;
+
+    fn case() -> Case {
+        let runbook = Catalog::builtin().find("401").unwrap().clone();
+        let now = "2026-11-22T10:00:00Z".parse().unwrap();
+        let session = Session::new(
+            "20261122-100000-abcd".into(),
+            crate::walk::RunbookRef::of(&runbook),
+            "alice",
+            now,
+        );
+        Case {
+            runbook,
+            session,
+            evidence: Evidence::default(),
+        }
+    }
+
+    /// What no plain line may hold: a hazard for the terminal, a line break among them. (Box
+    /// drawing the admin API sends is its text, shown as sent; plain mode draws none itself.)
+    fn inert(l: &str) -> bool {
+        !l.chars().any(crate::escape::is_hazard)
+    }
+
+    proptest! {
+        #[test]
+        fn evidence_lines_stay_one_inert_line_each(query in any::<String>(), reason in any::<String>()) {
+            let case = case();
+            let msgs = [
+                Msg::EvidenceFailed { generation: 0, query: query.clone(), reason: reason.clone() },
+                Msg::EvidenceStarted { generation: 0, queries: vec![query.clone()], demo: true },
+                Msg::EvidenceFinished { generation: 0, gaps: vec![(query.clone(), reason.clone())] },
+                Msg::EvidenceOffline { generation: 0, reason: reason.clone() },
+                Msg::EvidenceLoaded {
+                    generation: 0,
+                    query: query.clone(),
+                    facts: crate::facts::Facts::new(),
+                    elapsed: Duration::from_millis(3),
+                },
+            ];
+            for msg in &msgs {
+                let lines = evidence(&case, msg);
+                prop_assert!(!lines.is_empty(), "{msg:?} printed nothing");
+                for l in &lines {
+                    prop_assert!(inert(l), "{l:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn evidence_of_an_older_round_is_not_printed() {
+        let mut case = case();
+        case.evidence.restart();
+        let stale = Msg::EvidenceFailed {
+            generation: 0,
+            query: "key status".into(),
+            reason: "timed out".into(),
+        };
+        assert!(evidence(&case, &stale).is_empty());
+    }
+
+    #[test]
+    fn a_key_is_confirmed_by_its_mask_only() {
+        let case = case();
+        let form = Form::new(&case.runbook, &Default::default());
+        let key = form.fields.iter().position(|f| f.ty == FactType::Secret);
+        let key = key.expect("the 401 intake takes a key");
+        let said = field_taken(&form, key, "sk_live_0q7Zt2Lm9Xw4Rv8Ks1Np6Hd3Jf");
+        assert!(said.ends_with("(masked)"), "{said}");
+        assert!(!said.contains("0q7Zt2Lm9Xw4"), "{said}");
+    }
+}
