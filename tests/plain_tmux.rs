@@ -27,7 +27,17 @@ impl Pane {
             sb.path().file_name().unwrap().to_string_lossy()
         );
         let pane = Pane { socket, sb };
-        pane.tmux(&["new-session", "-d", "-s", "t", "-x", "100", "-y", "40", "sleep 600"]);
+        pane.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "100",
+            "-y",
+            "40",
+            "sleep 600",
+        ]);
         pane.tmux(&["set-option", "-g", "history-limit", "20000"]);
         pane
     }
@@ -109,10 +119,7 @@ impl Drop for Pane {
 fn fields() -> Vec<String> {
     let catalog = Catalog::builtin();
     let form = Form::new(catalog.find("401").expect("built in"), &Default::default());
-    form.fields
-        .iter()
-        .map(|f| f.label.clone())
-        .collect()
+    form.fields.iter().map(|f| f.label.clone()).collect()
 }
 
 #[test]
@@ -138,7 +145,11 @@ fn a_key_typed_at_a_terminal_is_not_echoed_and_echo_returns_on_ctrl_c() {
         .collect();
     assert_eq!(echo, ["echo"], "the terminal's echo is not back:\n{end}");
     for (path, text) in pane.sb.all_files() {
-        assert!(!text.contains("CANARY0q7"), "key written to {}", path.display());
+        assert!(
+            !text.contains("CANARY0q7"),
+            "key written to {}",
+            path.display()
+        );
     }
 }
 
@@ -163,4 +174,40 @@ fn a_line_typed_while_evidence_arrives_does_not_answer_the_next_question() {
     assert!(!after.contains("Answered:"), "{asked}\n{after}");
     pane.line("5");
     pane.wait_for("Answered: No: only this customer is affected");
+}
+
+#[test]
+fn a_case_left_in_plain_mode_resumes_in_the_terminal_app_at_the_same_question() {
+    use std::io::Write;
+    let pane = Pane::new();
+    let mut input = String::from("cus_1001\n");
+    input.push_str(&"\n".repeat(fields().len() - 1));
+    input.push_str("q\n");
+    let mut child = pane
+        .sb
+        .process()
+        .args(["walk", "401", "--plain"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    let out = child.wait_with_output().expect("binary ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Platform incident?"), "{stdout}");
+    let id = stdout
+        .lines()
+        .find_map(|l| l.split("authdesk resume ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no resume hint:\n{stdout}"))
+        .to_string();
+
+    pane.run(&["resume", &id], &[]);
+    let screen = pane.wait_for("Is there any sign this is bigger than one customer?");
+    assert!(screen.contains("Resumed session"), "{screen}");
 }

@@ -268,3 +268,16 @@ fn escapes_typed_in_a_note_are_shown_inert() {
     assert!(out.stdout.contains("\\u{202e}gnp.exe"), "{}", out.stdout);
     assert_plain_text(&out);
 }
+
+#[test]
+fn a_dumb_terminal_without_a_walk_is_told_how_to_start_one() {
+    let sb = Sandbox::new();
+    let out = plain(&sb, &[], &[("TERM", "dumb")], "");
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("authdesk walk RUNBOOK --plain"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}

@@ -72,11 +72,16 @@ fn launch(
 ) -> Result<Exit> {
     // Before the terminal check: a case that cannot be opened says so even without one.
     let (start, case_lock) = start(config)?;
-    // Home is a screen to browse, not a walk: it has no plain form.
-    let plain = !matches!(start, Start::Home)
-        && (plain
-            || config.tui.plain.value
-            || std::env::var_os("TERM").is_some_and(|t| t == "dumb"));
+    let plain =
+        plain || config.tui.plain.value || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if plain && matches!(start, Start::Home) {
+        // Home is a screen of lists to browse: it has no plain form, and a dumb terminal
+        // would show it as garbage.
+        bail!(
+            "plain mode has no home screen; start with `authdesk walk RUNBOOK --plain` or \
+             `authdesk resume [ID] --plain`"
+        );
+    }
     if !plain && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
         bail!(
             "the terminal app needs a terminal; use `--plain` to walk as lines, or `authdesk run` in scripts"

@@ -9,12 +9,12 @@ mod echo;
 mod effects;
 mod show;
 
+use crate::facts::FactType;
 use crate::tui::app::{AppError, Setup};
 use crate::tui::gathering::Link;
 use crate::tui::state::{Clock, Screen, State};
 use crate::tui::{Effect, Msg, update};
 use crate::walk::Step;
-use crate::facts::FactType;
 use echo::EchoOff;
 use effects::Runner;
 use std::io::{BufRead, IsTerminal, Write};
