@@ -197,6 +197,12 @@ fn q_saves_the_case_and_resume_plain_continues_at_the_same_question() {
         .to_string();
     let args: Vec<&str> = resume.split(' ').skip(1).collect();
     assert_eq!(args[0], "resume", "{resume}");
+    assert!(
+        left.stdout
+            .contains("is saved at “Platform incident?”. Continue with"),
+        "{}",
+        left.stdout
+    );
 
     let back = plain(&sb, &args, &[], "5\n");
     assert!(back.stdout.contains("Resumed session"), "{}", back.stdout);

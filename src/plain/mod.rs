@@ -7,6 +7,7 @@
 
 mod echo;
 mod effects;
+mod input;
 mod show;
 
 use crate::facts::FactType;
@@ -17,7 +18,8 @@ use crate::tui::{Effect, Msg, update};
 use crate::walk::Step;
 use echo::EchoOff;
 use effects::Runner;
-use std::io::{BufRead, IsTerminal, Write};
+use input::{Command, Typed, command, read_lines};
+use std::io::{IsTerminal, Write};
 use std::time::Instant;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 
@@ -41,33 +43,6 @@ pub fn run(setup: Setup) -> Result<Ended, AppError> {
     runtime.block_on(walk(setup, lines, std::io::stdout()))
 }
 
-/// A line as typed, with when it arrived.
-type Typed = (Instant, String);
-
-/// Reads lines on their own thread, so evidence is printed while the agent types. A line
-/// break from a paste (CR, CRLF) ends a line like LF; bytes that are not UTF-8 are replaced.
-fn read_lines(input: impl BufRead + Send + 'static) -> UnboundedReceiver<Typed> {
-    let (tx, rx) = mpsc::unbounded_channel();
-    std::thread::spawn(move || {
-        let mut input = input;
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match input.read_until(b'\n', &mut buf) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let (at, text) = (Instant::now(), String::from_utf8_lossy(&buf));
-            for part in text.trim_end_matches(['\n', '\r']).split('\r') {
-                if tx.send((at, part.to_string())).is_err() {
-                    return;
-                }
-            }
-        }
-    });
-    rx
-}
-
 /// What the agent was last shown, so each prompt is printed once.
 #[derive(Debug, Clone, PartialEq)]
 enum Shown {
@@ -76,32 +51,6 @@ enum Shown {
     Waiting,
     Question(String),
     Outcome,
-}
-
-/// A line typed while a question or the outcome is shown.
-#[derive(Debug, Clone, PartialEq)]
-enum Command {
-    Choice(usize),
-    Help,
-    Back,
-    Note,
-    Quit,
-    Save,
-    Unknown,
-}
-
-fn command(line: &str) -> Command {
-    match line.trim() {
-        "?" | "h" | "help" => Command::Help,
-        "b" | "back" => Command::Back,
-        "n" | "note" => Command::Note,
-        "q" | "quit" => Command::Quit,
-        "" | "s" | "save" => Command::Save,
-        n => match n.parse::<usize>() {
-            Ok(i) if i > 0 => Command::Choice(i - 1),
-            _ => Command::Unknown,
-        },
-    }
 }
 
 struct Plain<W: Write> {
@@ -130,10 +79,6 @@ async fn walk(
 ) -> Result<Ended, AppError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = State::new(setup.runbooks, setup.keys, &setup.agent, Clock::System);
-    state.admin_label = match &setup.admin.url.value {
-        Some(url) => url.to_string(),
-        None => "demo API".to_string(),
-    };
     let mut effects = crate::tui::app::start(&mut state, setup.start)?;
     crate::tui::terminal::spawn_signals(tx.clone())?;
     // Ctrl-C leaves like `q`: saved, and with the terminal's echo back on.
@@ -431,40 +376,21 @@ impl<W: Write> Plain<W> {
     fn farewell(&mut self) {
         let Some(case) = &self.state.case else { return };
         let id = case.session.id.clone();
+        let at = match &case.session.walk {
+            Some(walk) => case
+                .runbook
+                .node(walk.current())
+                .map_or_else(|| walk.current().to_string(), |n| n.title.clone()),
+            None => "intake".to_string(),
+        };
         let text = if case.session.is_finished() {
             format!("Case {id} is finished and its ticket saved.")
         } else {
-            format!("Case {id} is saved. Continue with: authdesk resume {id} --plain")
+            format!(
+                "Case {id} is saved at “{}”. Continue with: authdesk resume {id} --plain",
+                crate::escape::line(&at)
+            )
         };
         self.say(&text);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_lines_become_commands() {
-        assert_eq!(command("2"), Command::Choice(1));
-        assert_eq!(command(" 10 "), Command::Choice(9));
-        assert_eq!(command("0"), Command::Unknown);
-        assert_eq!(command("?"), Command::Help);
-        assert_eq!(command("b"), Command::Back);
-        assert_eq!(command("n"), Command::Note);
-        assert_eq!(command("q"), Command::Quit);
-        assert_eq!(command(""), Command::Save);
-        assert_eq!(command("yes"), Command::Unknown);
-    }
-
-    #[test]
-    fn pasted_line_breaks_of_any_kind_end_lines() {
-        let input = std::io::Cursor::new(b"one\r\ntwo\rthree\nfour".to_vec());
-        let mut rx = read_lines(input);
-        let mut got = Vec::new();
-        while let Some((_, l)) = rx.blocking_recv() {
-            got.push(l);
-        }
-        assert_eq!(got, ["one", "two", "three", "four"]);
     }
 }
