@@ -8,6 +8,7 @@ use crate::tui::gathering::Link;
 use crate::tui::{Effect, Msg};
 use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
 
 pub struct Runner {
     tx: UnboundedSender<Msg>,
@@ -16,9 +17,10 @@ pub struct Runner {
     link: Link,
     /// The lock of the case being walked, so no other authdesk walks it at the same time.
     case_lock: Option<CaseLock>,
-    /// The round of evidence queries still running, if any: the walk waits for it before
-    /// asking, so a line typed is never taken as the answer to a question it did not see.
-    pub evidence_round: Option<u64>,
+    /// The round of evidence queries still running, if any, and when it started: the walk
+    /// waits for it before asking, so a line typed is never taken as the answer to a
+    /// question it did not see.
+    pub evidence_round: Option<(u64, Instant)>,
 }
 
 impl Runner {
@@ -44,7 +46,7 @@ impl Runner {
     pub fn run(&mut self, effect: Effect) -> Option<Msg> {
         match effect {
             Effect::FetchEvidence { generation, intake } => {
-                self.evidence_round = Some(generation);
+                self.evidence_round = Some((generation, Instant::now()));
                 self.link.fetch(generation, intake, self.tx.clone());
             }
             Effect::HoldCase(id) => self.hold(id),
@@ -71,7 +73,7 @@ impl Runner {
             }
             _ => return,
         };
-        if self.evidence_round == Some(ended) {
+        if self.evidence_round.is_some_and(|(round, _)| round == ended) {
             self.evidence_round = None;
         }
     }

@@ -43,6 +43,10 @@ pub fn run(setup: Setup) -> Result<Ended, AppError> {
     runtime.block_on(walk(setup, lines, std::io::stdout()))
 }
 
+/// The longest the walk waits for a round of evidence before it asks anyway (each query has
+/// its own, shorter timeout; this bounds a round that never reports its end).
+const WAIT_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the agent was last shown, so each prompt is printed once.
 #[derive(Debug, Clone, PartialEq)]
 enum Shown {
@@ -121,7 +125,9 @@ async fn walk(
             break;
         }
         plain.prompt();
-        let waiting = plain.runner.evidence_round.is_some() && plain.in_walk();
+        let waiting = plain.runner.evidence_round.filter(|_| plain.in_walk());
+        let give_up =
+            waiting.map_or_else(tokio::time::Instant::now, |(_, since)| since + WAIT_AT_MOST);
         tokio::select! {
             // Evidence that has arrived is printed before the next line is taken.
             biased;
@@ -129,7 +135,11 @@ async fn walk(
                 let Some(msg) = msg else { break };
                 effects = plain.message(msg);
             }
-            line = lines.recv(), if !waiting => {
+            () = tokio::time::sleep_until(give_up), if waiting.is_some() => {
+                plain.runner.evidence_round = None;
+                plain.say("The evidence is taking long: the walk goes on; answers still to come are printed and used.");
+            }
+            line = lines.recv(), if waiting.is_none() => {
                 effects = match line {
                     Some((at, line)) => plain.line(at, &line),
                     None => {
