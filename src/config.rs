@@ -69,6 +69,8 @@ pub struct Config {
 pub struct TuiConfig {
     /// `dark` or `light`.
     pub theme: Setting<String>,
+    /// Walk as plain lines (screen readers, dumb terminals) instead of the full-screen app.
+    pub plain: Setting<bool>,
     /// `[tui.keys.CONTEXT] action = ["key", ...]`, over the defaults in assets/keymap.toml.
     pub keys: Option<toml::Table>,
     /// `[tui.colors] role = "fg on bg bold"`, over the chosen theme.
@@ -139,6 +141,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawTui {
     theme: Option<String>,
+    plain: Option<bool>,
     keys: Option<toml::Table>,
     colors: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -202,6 +205,7 @@ impl Config {
             },
             tui: TuiConfig {
                 theme: Setting::default("dark".into()),
+                plain: Setting::default(false),
                 keys: None,
                 colors: Default::default(),
             },
@@ -255,6 +259,9 @@ impl Config {
         }
         if let Some(v) = a.max_body_bytes {
             self.admin.max_body_bytes.set(v, from.clone());
+        }
+        if let Some(v) = raw.tui.plain {
+            self.tui.plain.set(v, from.clone());
         }
         if let Some(v) = raw.tui.theme {
             self.tui.theme.set(v, from);
@@ -392,6 +399,11 @@ impl Config {
                 self.tui.theme.value.clone(),
                 &self.tui.theme.origin,
             ),
+            (
+                "tui.plain",
+                self.tui.plain.value.to_string(),
+                &self.tui.plain.origin,
+            ),
         ]
     }
 }
@@ -442,11 +454,12 @@ mod tests {
         let file = dir.path().join("authdesk.toml");
         std::fs::write(
             &file,
-            "[tui]\ntheme = \"light\"\n[tui.keys.walk]\nundo = [\"z\"]\n[tui.colors]\naccent = \"red\"\n",
+            "[tui]\ntheme = \"light\"\nplain = true\n[tui.keys.walk]\nundo = [\"z\"]\n[tui.colors]\naccent = \"red\"\n",
         )
         .unwrap();
         let c = Config::load(Some(&file), &no_env).unwrap();
         assert_eq!(c.tui.theme.value, "light");
+        assert!(c.tui.plain.value);
         assert!(c.tui.keys.unwrap().contains_key("walk"));
         assert_eq!(c.tui.colors["accent"], "red");
         std::fs::write(&file, "[tui]\nthem = \"light\"\n").unwrap();

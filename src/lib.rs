@@ -45,5 +45,7 @@ pub mod config;
 pub mod session;
 // Atomic, owner-only writes of case files, tickets among them.
 pub mod store;
+// The plain, line-by-line front end for screen readers and dumb terminals.
+pub mod plain;
 // The terminal app.
 pub mod tui;

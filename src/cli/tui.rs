@@ -5,6 +5,7 @@
 
 use super::{Exit, catalog};
 use crate::config::Config;
+use crate::plain::Ended;
 use crate::session::{CaseLock, Session};
 use crate::tui::app::{self, Setup, Start};
 use crate::tui::keymap::Keymap;
@@ -19,6 +20,10 @@ pub struct WalkArgs {
     /// Fill an intake field, e.g. `--input key_id=key_live_42`.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = super::run::pair)]
     pub inputs: Vec<(String, String)>,
+    /// Walk as plain lines read from stdin (screen readers, dumb terminals); also chosen by
+    /// `TERM=dumb` or `[tui] plain = true`.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -26,14 +31,17 @@ pub struct ResumeArgs {
     /// The id of the session to resume (as listed on the home screen, e.g.
     /// 20261122-100000-abcd); the most recent unfinished one when left out.
     pub id: Option<String>,
+    /// Continue as plain lines read from stdin, as `walk --plain` does.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 pub fn home(config: &Config) -> Result<Exit> {
-    launch(config, |_| Ok((Start::Home, None)))
+    launch(config, false, |_| Ok((Start::Home, None)))
 }
 
 pub fn walk(args: WalkArgs, config: &Config) -> Result<Exit> {
-    launch(config, |_| {
+    launch(config, args.plain, |_| {
         let runbook = catalog::runbook(&args.runbook, config)?;
         let start = Start::Walk {
             runbook: Box::new(runbook),
@@ -44,7 +52,7 @@ pub fn walk(args: WalkArgs, config: &Config) -> Result<Exit> {
 }
 
 pub fn resume(args: ResumeArgs, config: &Config) -> Result<Exit> {
-    launch(config, |config| {
+    launch(config, args.plain, |config| {
         let data = &config.data_dir.value;
         let id = Session::load(data, args.id.as_deref())?.id;
         let lock = CaseLock::acquire(data, &id)?;
@@ -57,11 +65,27 @@ pub fn resume(args: ResumeArgs, config: &Config) -> Result<Exit> {
 /// What to show first, and the lock of the case it opens.
 type Opening = (Start, Option<CaseLock>);
 
-fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Result<Exit> {
+fn launch(
+    config: &Config,
+    plain: bool,
+    start: impl FnOnce(&Config) -> Result<Opening>,
+) -> Result<Exit> {
     // Before the terminal check: a case that cannot be opened says so even without one.
     let (start, case_lock) = start(config)?;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        bail!("the terminal app needs a terminal; in scripts use `authdesk run`");
+    let plain =
+        plain || config.tui.plain.value || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if plain && matches!(start, Start::Home) {
+        // Home is a screen of lists to browse: it has no plain form, and a dumb terminal
+        // would show it as garbage.
+        bail!(
+            "plain mode has no home screen; start with `authdesk walk RUNBOOK --plain` or \
+             `authdesk resume [ID] --plain`"
+        );
+    }
+    if !plain && (!std::io::stdout().is_terminal() || !std::io::stdin().is_terminal()) {
+        bail!(
+            "the terminal app needs a terminal; use `--plain` to walk as lines, or `authdesk run` in scripts"
+        );
     }
     let removed = crate::session::clean_temp_files(&config.data_dir.value);
     let from = config
@@ -88,7 +112,7 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Re
             "removed temporary files left by an interrupted save"
         );
     }
-    app::run(Setup {
+    let setup = Setup {
         runbooks: catalog.runbooks,
         runbook_problems: catalog
             .diagnostics
@@ -103,6 +127,14 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Re
         admin: config.admin.clone(),
         start,
         case_lock,
-    })?;
+    };
+    if plain {
+        // Like `run`: a walk left before its ticket is a case still needing answers.
+        return Ok(match crate::plain::run(setup)? {
+            Ended::Ticket | Ended::Left => Exit::Ok,
+            Ended::InputEnded => Exit::NeedsAnswer,
+        });
+    }
+    app::run(setup)?;
     Ok(Exit::Ok)
 }

@@ -122,8 +122,8 @@ async fn event_loop(setup: Setup) -> Result<(), AppError> {
     outcome
 }
 
-/// Sets up the first screen; returns its effects.
-fn start(state: &mut State, start: Start) -> Result<Vec<Effect>, AppError> {
+/// Sets up the first screen; returns its effects (the plain front end starts the same way).
+pub fn start(state: &mut State, start: Start) -> Result<Vec<Effect>, AppError> {
     match start {
         Start::Home => Ok(vec![Effect::LoadHome]),
         Start::Walk { runbook, inputs } => {

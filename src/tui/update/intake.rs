@@ -119,7 +119,7 @@ fn fetch_if_changed(state: &mut State) -> Vec<Effect> {
 }
 
 /// Finishes the form: every field valid starts the walk with intake and evidence so far.
-fn submit(state: &mut State) -> Vec<Effect> {
+pub fn submit(state: &mut State) -> Vec<Effect> {
     let now = state.now();
     let (Screen::Intake(form), Some(case)) = (&mut state.screen, &state.case) else {
         return Vec::new();

@@ -12,7 +12,10 @@ mod overlay;
 mod walk;
 
 pub use case::{open_session, start_case};
-pub use intake::prefill;
+// The plain front end (`crate::plain`) drives the same steps line by line.
+pub use intake::{move_focus, prefill, submit};
+pub use overlay::add_note;
+pub use walk::{answer, undo};
 
 use super::keymap::Context;
 use super::msg::{Action, Effect, Msg};
@@ -128,7 +131,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
 }
 
 /// Saves the case and leaves.
-fn leave(state: &mut State) -> Vec<Effect> {
+pub fn leave(state: &mut State) -> Vec<Effect> {
     state.quit = true;
     let mut effects = case::save(state);
     effects.push(Effect::Quit);
