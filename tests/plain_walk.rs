@@ -78,7 +78,8 @@ fn ticket_paths(stdout: &str) -> Vec<std::path::PathBuf> {
 fn plain_walk_answers_by_number_and_saves_the_ticket_it_reaches() {
     let sb = Sandbox::new();
     let mut input = intake("401", &[("customer_id", "cus_1001")]);
-    // Platform incident? 1 = key validation is down; then Enter saves the ticket.
+    // The demo's health evidence rules out an outage, so the first question is the key's
+    // status: 1 = not found; then Enter saves the ticket.
     input.push_str("1\n\n");
     let out = plain(&sb, &["walk", "401", "--plain"], &[], &input);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
@@ -88,12 +89,13 @@ fn plain_walk_answers_by_number_and_saves_the_ticket_it_reaches() {
         "Evidence: asking the demo API (DEMO DATA) for account status",
         "Evidence: account status answered in ",
         "customer.status = active",
-        "Question (step 2): Platform incident?",
-        "Why it is asked: these facts are unknown: failures.anomaly",
+        "decided by evidence: Key validation down?: health.status = ok",
+        "): Key status?",
+        "Why it is asked: these facts are unknown: key.status",
         "Help: ",
-        "  1. Key validation is down or erroring",
-        "Answered: Key validation is down",
-        "Outcome: Key validation service down: escalate to auth-platform-oncall",
+        "  1. Not found, or it belongs to the other environment",
+        "Answered: Not found",
+        "Outcome: Key was never valid: resolve with the customer",
         "is finished and its ticket saved",
     ] {
         assert!(
@@ -111,7 +113,7 @@ fn plain_walk_answers_by_number_and_saves_the_ticket_it_reaches() {
     );
     let tickets = sb.tickets();
     assert_eq!(tickets.len(), 1);
-    assert_eq!(tickets[0].1["outcome"]["id"], "escalate-validation-down");
+    assert_eq!(tickets[0].1["outcome"]["id"], "key-never-valid");
     common::assert_valid_ticket(&tickets[0].1);
     assert_plain_text(&out);
 }
@@ -128,17 +130,23 @@ fn evidence_that_decides_a_check_is_printed_and_the_walk_goes_on_by_itself() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
         out.stdout
-            .contains("decided by evidence: Key status: key.status = revoked"),
+            .contains("decided by evidence: Account and key status: customer.status = active"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("key.status = revoked (admin API"),
         "{}",
         out.stdout
     );
     assert!(!out.stdout.contains("Question ("), "{}", out.stdout);
+    // The demo key was revoked by our secret scanning: the branch that says it leaked.
     assert!(
         out.stdout.contains("Outcome: Key revoked"),
         "{}",
         out.stdout
     );
-    assert_eq!(sb.tickets()[0].1["outcome"]["id"], "key-revoked");
+    assert_eq!(sb.tickets()[0].1["outcome"]["id"], "key-revoked-leaked");
     assert_plain_text(&out);
 }
 
@@ -199,25 +207,15 @@ fn q_saves_the_case_and_resume_plain_continues_at_the_same_question() {
     assert_eq!(args[0], "resume", "{resume}");
     assert!(
         left.stdout
-            .contains("is saved at “Platform incident?”. Continue with"),
+            .contains("is saved at “Key status?”. Continue with"),
         "{}",
         left.stdout
     );
 
     let back = plain(&sb, &args, &[], "5\n");
     assert!(back.stdout.contains("Resumed session"), "{}", back.stdout);
-    assert!(
-        back.stdout
-            .contains("Question (step 2): Platform incident?"),
-        "{}",
-        back.stdout
-    );
-    assert!(
-        back.stdout
-            .contains("Answered: No: only this customer is affected"),
-        "{}",
-        back.stdout
-    );
+    assert!(back.stdout.contains("): Key status?"), "{}", back.stdout);
+    assert!(back.stdout.contains("Answered: Active"), "{}", back.stdout);
     // Input ended before a ticket: saved to resume, with the code `run` uses for that.
     assert_eq!(back.code, 3, "{}", back.stderr);
     assert!(
