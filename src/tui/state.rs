@@ -54,6 +54,8 @@ pub struct State {
     pub status: Option<Status>,
     /// Where evidence comes from, for the title bar: "demo API", a URL, "not connected".
     pub admin_label: String,
+    /// Whether evidence comes from the built-in demo API (its data is made up).
+    pub demo: bool,
     /// Set when the runtime should restore the terminal and leave.
     pub quit: bool,
 }
@@ -198,6 +200,7 @@ impl State {
             tick: 0,
             status: None,
             admin_label: "admin API not connected".to_string(),
+            demo: false,
             quit: false,
         }
     }

@@ -20,6 +20,17 @@ use super::state::{Overlay, Screen, State};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let screen_before = std::mem::discriminant(&state.screen);
+    let status_before = state.status.clone();
+    let effects = dispatch(state, msg);
+    // A message from the screen left behind would read as news about the new one.
+    if std::mem::discriminant(&state.screen) != screen_before && state.status == status_before {
+        state.status = None;
+    }
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => key_pressed(state, key),
         Msg::Paste(text) => intake::paste(state, &text),

@@ -25,6 +25,7 @@ fn counts(state: &State) -> (usize, usize) {
 
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     let (choices, steps) = counts(state);
+    let evidence_end = crate::tui::view::evidence_max_scroll(state);
     let Screen::Walk(ws) = &mut state.screen else {
         return Vec::new();
     };
@@ -46,8 +47,8 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             WalkPane::Choices => ws.choice = step_by(ws.choice, choices, d),
             WalkPane::Path => ws.step = step_by(ws.step, steps, d),
             WalkPane::Evidence => {
-                ws.evidence_scroll =
-                    (i64::from(ws.evidence_scroll) + d as i64).clamp(0, 500) as u16;
+                ws.evidence_scroll = (i64::from(ws.evidence_scroll) + d as i64)
+                    .clamp(0, i64::from(evidence_end)) as u16;
             }
         }
         return Vec::new();

@@ -1,6 +1,6 @@
 //! Home: start a case on a runbook, resume an unfinished session, recent tickets.
 
-use super::layout;
+use super::{fit, layout};
 use crate::escape::line;
 use crate::tui::state::{Home, HomePane, Load, State};
 use crate::tui::theme::Theme;
@@ -159,10 +159,7 @@ fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) ->
     vec![
         Line::from(vec![
             Span::styled(s.id.clone(), theme.text),
-            Span::styled(
-                format!("  {}", line(s.customer().unwrap_or("(no customer)"))),
-                theme.accent,
-            ),
+            Span::styled(format!("  {}", line(&who(s))), theme.accent),
         ]),
         Line::styled(
             format!(
@@ -174,6 +171,19 @@ fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) ->
             theme.dim,
         ),
     ]
+}
+
+/// Who a case is about: its customer, else its key id (a case often starts from a key
+/// alone), else a plain word saying neither was given.
+fn who(s: &crate::session::Session) -> String {
+    use crate::session::IntakeValue;
+    if let Some(customer) = s.customer() {
+        return customer.to_string();
+    }
+    match s.intake.get("key_id") {
+        Some(IntakeValue::Text(t)) if !t.trim().is_empty() => format!("key {}", t.trim()),
+        _ => "(no customer or key)".to_string(),
+    }
 }
 
 /// A bordered list whose items may take several rows; `selected` is set when it has focus.
@@ -199,9 +209,11 @@ fn pane(
     let per_item = items.first().map_or(1, |i| i.len() as u16);
     let offset = layout::scroll_offset(selected.unwrap_or(0), inner.height, per_item);
     let mut lines = Vec::new();
+    let width = inner.width as usize;
     for (i, item) in items.into_iter().enumerate().skip(offset) {
         let chosen = selected == Some(i);
         for line in item {
+            let line = fit::line(line, width);
             lines.push(if chosen {
                 let mut l = line.patch_style(theme.selected);
                 // Fill the row so the highlight reads as a bar, not a word.
@@ -213,6 +225,6 @@ fn pane(
             });
         }
     }
-    lines.extend(after);
+    lines.extend(after.into_iter().map(|l| fit::line(l, width)));
     frame.render_widget(Paragraph::new(lines), inner);
 }

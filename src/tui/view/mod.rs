@@ -3,6 +3,7 @@
 
 mod chrome;
 mod evidence;
+mod fit;
 mod help;
 mod home;
 mod intake;
@@ -43,6 +44,18 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     chrome::status_line(frame, c.status, state, theme);
     chrome::hint_bar(frame, c.hints, state, theme);
     help::overlay(frame, c.body, state, theme);
+}
+
+/// How far the walk screen's evidence pane can scroll at the terminal's size, so the update
+/// can stop at the end instead of scrolling into blank rows.
+pub fn evidence_max_scroll(state: &State) -> u16 {
+    let (Screen::Walk(ws), Some(case)) = (&state.screen, &state.case) else {
+        return 0;
+    };
+    let Some(area) = walk::areas(case, ws, state.size) else {
+        return 0;
+    };
+    evidence::max_scroll(state, case, area.evidence)
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -1,7 +1,7 @@
 //! The outcome: what the walk concluded, and the ticket exactly as it will be saved.
 
-use super::layout;
 use super::walk::block;
+use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
 use crate::tui::state::{OutcomeScreen, State, TicketFormat};
@@ -23,27 +23,32 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
         .as_ref()
         .map(|c| c.session.ticket_files.as_slice())
         .unwrap_or_default();
+    let width = header.width.saturating_sub(2) as usize;
+    // One row each, cut rather than wrapped, so the saved state can never be pushed out of
+    // the box by a long title or summary.
     let saved_line = if saved.is_empty() {
-        Line::styled("Not saved yet", theme.warn)
+        Line::styled("✗ Not saved yet", theme.warn)
     } else {
         let names: Vec<String> = saved.iter().map(|p| p.display().to_string()).collect();
-        Line::styled(format!("Saved: {}", names.join(", ")), theme.ok)
+        Line::styled(
+            fit::message(&format!("✓ Saved: {}", names.join(", ")), width),
+            theme.ok,
+        )
     };
     let lines = vec![
-        Line::from(vec![
-            Span::styled(t.outcome.title.clone(), theme.title),
-            Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
-            action,
-        ]),
-        Line::styled(line(t.summary.as_str()).into_owned(), theme.text),
+        fit::line(
+            Line::from(vec![
+                Span::styled(t.outcome.title.clone(), theme.title),
+                Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
+                action,
+            ]),
+            width,
+        ),
         saved_line,
+        Line::styled(fit::end(&line(t.summary.as_str()), width), theme.text),
     ];
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-            format!(" {} ", t.id),
-            false,
-            theme,
-        )),
+        Paragraph::new(lines).block(block(format!(" {} ", t.id), false, theme)),
         header,
     );
     let (text, kind) = match screen.format {

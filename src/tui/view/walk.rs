@@ -1,6 +1,7 @@
 //! The walk: the current question large and clear with its numbered choices; the path so
 //! far with who decided each step and on what fact; the evidence.
 
+use super::fit;
 use super::layout::{self, WalkAreas};
 use crate::escape::line;
 use crate::tui::state::{Case, State, WalkPane, WalkScreen};
@@ -12,11 +13,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme: &Theme) {
-    let Some(case) = &state.case else { return };
-    let Some(walk) = &case.session.walk else {
-        return;
-    };
+/// The walk screen's areas in `body`.
+fn body_areas(body: Rect, case: &Case, ws: &WalkScreen) -> Option<WalkAreas> {
+    let walk = case.session.walk.as_ref()?;
     let choices = match walk.position(&case.runbook) {
         Ok(Position::Question { question, .. }) => question.choices.len(),
         _ => 0,
@@ -25,7 +24,20 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme
         .runbook
         .node(walk.current())
         .map_or("", |n| n.text.trim());
-    let areas = layout::walk(body, ws.pane, text, choices);
+    Some(layout::walk(body, ws.pane, text, choices))
+}
+
+/// The walk screen's areas on a terminal of `size`, as [`draw`] lays them out.
+pub fn areas(case: &Case, ws: &WalkScreen, size: (u16, u16)) -> Option<WalkAreas> {
+    let body = layout::chrome(Rect::new(0, 0, size.0, size.1)).body;
+    body_areas(body, case, ws)
+}
+
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme: &Theme) {
+    let Some(case) = &state.case else { return };
+    let Some(areas) = body_areas(body, case, ws) else {
+        return;
+    };
     node(frame, &areas, case, ws, theme);
     path(frame, areas.path, case, ws, theme);
     super::evidence::draw(frame, areas.evidence, state, case, ws, theme);
@@ -131,7 +143,7 @@ fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, them
                     },
                 ),
                 Span::styled(
-                    fit(&c.label, (inner.width as usize).saturating_sub(3)),
+                    fit::end(&c.label, (inner.width as usize).saturating_sub(3)),
                     style,
                 ),
             ]);
@@ -214,16 +226,10 @@ fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &The
         .len()
         .saturating_sub(room)
         .min(if focused { 0 } else { usize::MAX });
-    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip(skip)
+        .map(|l| fit::line(l, inner.width as usize))
+        .collect();
     frame.render_widget(Paragraph::new(lines).style(Style::default()), inner);
-}
-
-/// `text` cut to `width` columns, with an ellipsis when cut.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
