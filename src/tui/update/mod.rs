@@ -152,3 +152,5 @@ mod canary_tests;
 mod tests;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_states;

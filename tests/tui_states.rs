@@ -1,0 +1,248 @@
+//! Screens that must tell the truth about where things stand (issue 13, items 7, 9, 11, 12):
+//! demo data named on every screen, a missing key named as such, evidence that failed not
+//! called ready, marks in the right colour, an evidence pane that ends with its text.
+//! Drawn headless at 80x24 and 160x48 and pinned with insta, styles asserted where they carry
+//! the meaning.
+
+mod common;
+
+use authdesk::facts::{FactSource, Facts};
+use authdesk::runbook::Catalog;
+use authdesk::session::Session;
+use authdesk::tui::keymap::Keymap;
+use authdesk::tui::state::{Clock, Screen};
+use authdesk::tui::theme::Theme;
+use authdesk::tui::{Msg, State, update, view};
+use common::now;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn app() -> State {
+    let catalog = Catalog::builtin();
+    let mut s = State::new(
+        catalog.runbooks,
+        Keymap::defaults(),
+        "alice",
+        Clock::Fixed(now()),
+    );
+    s.admin_label = "demo API".into();
+    s.demo = true;
+    s
+}
+
+fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| view::draw(f, state, &Theme::dark()))
+        .unwrap();
+    terminal
+}
+
+fn snap(name: &str, state: &State) {
+    for (w, h) in SIZES {
+        let terminal = draw(state, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    }
+}
+
+/// Row `y` of the buffer as text.
+fn row(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect()
+}
+
+/// The first cell showing `text` at the start of it, as (x, y).
+fn find(buf: &Buffer, text: &str) -> Option<(u16, u16)> {
+    (0..buf.area.height).find_map(|y| {
+        let line = row(buf, y);
+        line.find(text)
+            .map(|byte| (line[..byte].chars().count() as u16, y))
+    })
+}
+
+fn key(s: &mut State, code: KeyCode) {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, KeyCode::Char(c));
+    }
+}
+
+/// A 401 case on its intake form with a customer and key given, queries started.
+fn intake_asking(queries: &[&str]) -> (State, u64) {
+    let mut s = app();
+    key(&mut s, KeyCode::Enter);
+    s.case.as_mut().unwrap().session.id = "20261122-100000-0001".into();
+    type_text(&mut s, "cus_1001");
+    key(&mut s, KeyCode::Tab);
+    type_text(&mut s, "key_typo");
+    key(&mut s, KeyCode::Tab);
+    let g = s.case.as_ref().unwrap().evidence.generation;
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: queries.iter().map(|q| q.to_string()).collect(),
+            demo: true,
+        },
+    );
+    (s, g)
+}
+
+fn failed(s: &mut State, g: u64, query: &str) {
+    update(
+        s,
+        Msg::EvidenceFailed {
+            generation: g,
+            query: query.into(),
+            reason: "503 Service Unavailable".into(),
+        },
+    );
+}
+
+fn admin(pairs: &[(&str, &str)]) -> Facts {
+    let mut f = Facts::new();
+    for (k, v) in pairs {
+        f.insert_text(k, v, FactSource::AdminApi, now()).unwrap();
+    }
+    f
+}
+
+#[test]
+fn demo_data_is_named_on_the_home_screen() {
+    let s = app();
+    for (w, h) in SIZES {
+        let t = draw(&s, w, h);
+        let buf = t.backend().buffer();
+        let (x, y) = find(buf, "DEMO DATA").expect("DEMO DATA on home");
+        assert_eq!(y, 0);
+        assert_eq!(buf[(x, y)].style().bg, Theme::dark().banner.bg);
+    }
+}
+
+#[test]
+fn demo_data_is_named_on_a_resumed_case_before_any_evidence() {
+    let mut s = app();
+    s.demo = false;
+    let rb = Catalog::builtin().find("401").unwrap().clone();
+    let mut session = Session::new(
+        "20261122-093000-1a2b".into(),
+        authdesk::walk::RunbookRef::of(&rb),
+        "alice",
+        now(),
+    );
+    session.demo_data = true;
+    authdesk::tui::update::open_session(&mut s, session);
+    let t = draw(&s, 80, 24);
+    assert!(row(t.backend().buffer(), 0).contains("DEMO DATA"));
+}
+
+#[test]
+fn intake_does_not_call_failed_evidence_ready() {
+    let (mut s, g) = intake_asking(&["key", "customer"]);
+    failed(&mut s, g, "key");
+    failed(&mut s, g, "customer");
+    snap("intake_evidence_failed", &s);
+    let t = draw(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let all: String = (0..24).map(|y| row(buf, y)).collect();
+    assert!(!all.contains("evidence ready"), "{all}");
+    let (x, y) = find(buf, "✗ evidence failed").expect("the failure is said");
+    assert_eq!(buf[(x, y)].style().fg, Theme::dark().error.fg);
+}
+
+#[test]
+fn a_key_the_api_does_not_know_is_named_in_the_header() {
+    let (mut s, g) = intake_asking(&["key", "usage", "audit events", "failures"]);
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "key".into(),
+            facts: admin(&[("key.status", "not_found")]),
+            elapsed: std::time::Duration::from_millis(40),
+        },
+    );
+    for q in ["usage", "audit events", "failures"] {
+        failed(&mut s, g, q);
+    }
+    let header = row(draw(&s, 80, 24).backend().buffer(), 0);
+    assert!(header.contains("key not found"), "{header}");
+    assert!(!header.contains("failed"), "{header}");
+    assert!(header.contains("DEMO DATA"), "{header}");
+}
+
+#[test]
+fn errors_and_successes_are_marked_in_their_colours() {
+    let theme = Theme::dark();
+    let mut s = app();
+    s.error("Could not save the ticket: disk full");
+    let t = draw(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "✗").expect("an error mark");
+    assert_eq!(y, 22);
+    assert_eq!(buf[(x, y)].style().fg, theme.error.fg);
+    s.info("Saved ESC-1.md and ESC-1.json in /t");
+    let t = draw(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "✓").expect("a success mark");
+    assert_eq!(y, 22);
+    assert_eq!(buf[(x, y)].style().fg, theme.ok.fg);
+}
+
+#[test]
+fn a_long_path_in_the_status_line_keeps_its_file_name() {
+    let mut s = app();
+    s.info("Saved ESC-20261122-000001.md and ESC-20261122-000001.json in /home/a-very-long-agent-name/.local/share/authdesk/tickets");
+    let line = row(draw(&s, 80, 24).backend().buffer(), 22);
+    assert!(line.contains("ESC-20261122-000001.json"), "{line}");
+    assert!(line.contains('…'), "{line}");
+    assert!(line.trim_end().ends_with("tickets"), "{line}");
+}
+
+#[test]
+fn the_evidence_pane_at_its_end_shows_its_last_rows_and_position() {
+    let (mut s, g) = intake_asking(&[
+        "key",
+        "customer",
+        "usage",
+        "audit events",
+        "failures",
+        "health",
+    ]);
+    for q in ["customer", "usage", "audit events", "failures", "health"] {
+        failed(&mut s, g, q);
+    }
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    assert!(matches!(s.screen, Screen::Walk(_)));
+    s.status = None;
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Tab);
+    s.size = (80, 24);
+    key(&mut s, KeyCode::Char('G'));
+    let t = draw(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let (_, y) = find(buf, "── Health").expect("the last section is in view");
+    assert!(y > 2, "{y}");
+    let total = (0..24).find_map(|y| {
+        let r = row(buf, y);
+        r.contains("┌ Evidence").then(|| r)
+    });
+    let top = total.expect("the evidence box");
+    assert!(
+        top.split_whitespace()
+            .any(|w| w.contains('/') && w.split('/').next() == w.split('/').nth(1)),
+        "the position reads N/N at the end: {top}"
+    );
+    snap("walk_evidence_end", &s);
+}
