@@ -246,3 +246,45 @@ fn the_evidence_pane_at_its_end_shows_its_last_rows_and_position() {
     );
     snap("walk_evidence_end", &s);
 }
+
+/// The visible text of the node box (rows 1 up to its bottom border) at 80x24.
+fn node_text(s: &State) -> String {
+    let t = draw(s, 80, 24);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 1..24 {
+        let r = row(buf, y);
+        if r.starts_with('└') {
+            break;
+        }
+        out.push_str(r.trim_matches(|c: char| c == '│' || c == ' '));
+        out.push(' ');
+    }
+    out
+}
+
+#[test]
+fn the_question_help_scrolls_to_its_deciding_rule_at_80x24() {
+    let (mut s, _) = intake_asking(&["health"]);
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    s.size = (80, 24);
+    let first = node_text(&s);
+    assert!(first.contains("▼ more below"), "{first}");
+    assert!(!first.contains("escalate now"), "{first}");
+    let hints = row(draw(&s, 80, 24).backend().buffer(), 23);
+    assert!(hints.contains("PgDn more help"), "{hints}");
+    let mut seen = first;
+    for _ in 0..10 {
+        key(&mut s, KeyCode::PageDown);
+        seen.push_str(&node_text(&s));
+    }
+    // The rule that decides the question, from the runbook's help, comes into view.
+    assert!(seen.contains("escalate now"), "{seen}");
+    assert!(node_text(&s).contains("▲ end of help"), "{}", node_text(&s));
+    // All five choices stayed in view throughout.
+    assert!(node_text(&s).contains("5 No: only this customer is affected"));
+    snap("walk_help_scrolled", &s);
+}

@@ -158,6 +158,8 @@ pub struct WalkScreen {
     /// The highlighted step of the path.
     pub step: usize,
     pub evidence_scroll: u16,
+    /// How far the question's help is scrolled (PgUp/PgDn while the choices have focus).
+    pub help_scroll: u16,
 }
 
 impl WalkScreen {
@@ -167,6 +169,7 @@ impl WalkScreen {
             choice: 0,
             step: steps.saturating_sub(1),
             evidence_scroll: 0,
+            help_scroll: 0,
         }
     }
 }

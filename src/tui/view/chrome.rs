@@ -3,7 +3,7 @@
 use crate::tui::evidence::Connection;
 use crate::tui::keymap::Context;
 use crate::tui::msg::Action;
-use crate::tui::state::{Screen, State};
+use crate::tui::state::{Screen, State, WalkPane};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -121,7 +121,7 @@ pub fn status_line(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) 
 }
 
 /// The keys that matter on this screen, read from the keymap.
-fn hints(state: &State) -> Vec<(String, &'static str)> {
+fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
     use Action::*;
     let k = &state.keys;
     let key = |ctx: Context, a: Action| k.first_key(ctx, a).map(|c| (c.to_string(), a.label()));
@@ -141,8 +141,12 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
             key(Context::Form, Back).map(|(k, _)| (k, "home")),
             key(Context::Form, Help),
         ],
-        Screen::Walk(_) => vec![
+        Screen::Walk(ws) => vec![
             Some(("1-9".to_string(), "answer")),
+            // Named only when the question's help runs past its box.
+            key(nav, PageDown)
+                .filter(|_| ws.pane == WalkPane::Choices && super::help_max_scroll(state, size) > 0)
+                .map(|(k, _)| (k, "more help")),
             key(nav, Select),
             key(Context::Walk, Undo),
             key(Context::Walk, Note),
@@ -173,10 +177,10 @@ fn hints(state: &State) -> Vec<(String, &'static str)> {
     list.into_iter().flatten().collect()
 }
 
-pub fn hint_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+pub fn hint_bar(frame: &mut Frame, area: Rect, size: (u16, u16), state: &State, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1;
-    for (key, label) in hints(state) {
+    for (key, label) in hints(state, size) {
         let w = key.chars().count() + label.len() + 3;
         // Whole hints only: a cut-off key is worse than a missing one (`?` lists them all).
         if width + w > area.width as usize {

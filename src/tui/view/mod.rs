@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Outcome(screen) => outcome::draw(frame, c.body, state, screen, theme),
     }
     chrome::status_line(frame, c.status, state, theme);
-    chrome::hint_bar(frame, c.hints, state, theme);
+    chrome::hint_bar(frame, c.hints, (area.width, area.height), state, theme);
     help::overlay(frame, c.body, state, theme);
 }
 
@@ -56,6 +56,14 @@ pub fn evidence_max_scroll(state: &State) -> u16 {
         return 0;
     };
     evidence::max_scroll(state, case, area.evidence)
+}
+
+/// How far the help of the question on screen can scroll on a terminal of `size`.
+pub fn help_max_scroll(state: &State, size: (u16, u16)) -> u16 {
+    let (Screen::Walk(ws), Some(case)) = (&state.screen, &state.case) else {
+        return 0;
+    };
+    walk::help_max_scroll(case, ws, size)
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

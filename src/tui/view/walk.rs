@@ -84,40 +84,13 @@ fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, them
             .wrap(Wrap { trim: true }),
         question,
     );
-    let mut lines = Vec::new();
-    let asked_because = match walk.steps().last() {
-        Some(Step {
-            decision: Decision::Undecided { missing, .. },
-            next,
-            ..
-        }) if *next == node.id => Some(missing),
-        _ => None,
-    };
-    if let Some(missing) = asked_because {
-        lines.push(Line::styled(
-            format!(
-                "Asked because these facts are unknown: {}",
-                missing.join(", ")
-            ),
-            theme.warn,
-        ));
-    }
-    for para in node.help.trim().split("\n\n") {
-        lines.push(Line::styled(para.replace('\n', " "), theme.dim));
-    }
-    for note in walk.notes().iter().filter(|n| n.node == node.id) {
-        lines.push(Line::styled(
-            format!("✎ {} ({})", line(&note.text), line(&note.by)),
-            theme.accent,
-        ));
-    }
     let below = areas.choices.bottom() + 1;
     let help_area = Rect {
         y: below.min(inner.bottom()),
         height: inner.bottom().saturating_sub(below),
         ..inner
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), help_area);
+    help(frame, help_area, case, focused, ws.help_scroll, theme);
     let Ok(Position::Question { question, .. }) = walk.position(&case.runbook) else {
         return;
     };
@@ -155,6 +128,96 @@ fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, them
         })
         .collect();
     frame.render_widget(Paragraph::new(rows), areas.choices);
+}
+
+/// The question's help: why it is asked, the runbook's help (the rule that decides it),
+/// the agent's notes. It scrolls when it does not fit, with a marker saying more is there.
+fn help(frame: &mut Frame, area: Rect, case: &Case, focused: bool, scroll: u16, theme: &Theme) {
+    let content = help_text(case, theme);
+    let total = content.line_count(area.width) as u16;
+    if total <= area.height {
+        frame.render_widget(content, area);
+        return;
+    }
+    // The last row says where the rest is.
+    let visible = area.height.saturating_sub(1);
+    let scroll = scroll.min(total.saturating_sub(visible));
+    let text_area = Rect {
+        height: visible,
+        ..area
+    };
+    frame.render_widget(content.scroll((scroll, 0)), text_area);
+    // The keys are named where they work: PgUp/PgDn move the path or evidence when those
+    // have focus.
+    let marker = match (scroll + visible < total, focused) {
+        (true, true) => format!("▼ more below ({}/{total}) · PgDn", scroll + visible),
+        (true, false) => format!("▼ more below ({}/{total})", scroll + visible),
+        (false, true) => format!("▲ end of help ({total}/{total}) · PgUp"),
+        (false, false) => format!("▲ end of help ({total}/{total})"),
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            fit::end(&marker, area.width as usize),
+            theme.key,
+        )),
+        Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1,
+            ..area
+        },
+    );
+}
+
+/// How far the help of the question on screen can scroll at the terminal's `size`.
+pub fn help_max_scroll(case: &Case, ws: &WalkScreen, size: (u16, u16)) -> u16 {
+    let Some(areas) = areas(case, ws, size) else {
+        return 0;
+    };
+    let inner = layout::inset(areas.node);
+    let below = areas.choices.bottom() + 1;
+    let height = inner.bottom().saturating_sub(below);
+    let total = help_text(case, &Theme::no_color()).line_count(inner.width) as u16;
+    if total <= height {
+        return 0;
+    }
+    total.saturating_sub(height.saturating_sub(1))
+}
+
+fn help_text<'a>(case: &Case, theme: &Theme) -> Paragraph<'a> {
+    let Some(walk) = &case.session.walk else {
+        return Paragraph::default();
+    };
+    let Some(node) = case.runbook.node(walk.current()) else {
+        return Paragraph::default();
+    };
+    let mut lines = Vec::new();
+    let asked_because = match walk.steps().last() {
+        Some(Step {
+            decision: Decision::Undecided { missing, .. },
+            next,
+            ..
+        }) if *next == node.id => Some(missing),
+        _ => None,
+    };
+    if let Some(missing) = asked_because {
+        lines.push(Line::styled(
+            format!(
+                "Asked because these facts are unknown: {}",
+                missing.join(", ")
+            ),
+            theme.warn,
+        ));
+    }
+    for para in node.help.trim().split("\n\n") {
+        lines.push(Line::styled(para.replace('\n', " "), theme.dim));
+    }
+    for note in walk.notes().iter().filter(|n| n.node == node.id) {
+        lines.push(Line::styled(
+            format!("✎ {} ({})", line(&note.text), line(&note.by)),
+            theme.accent,
+        ));
+    }
+    Paragraph::new(lines).wrap(Wrap { trim: true })
 }
 
 /// Two rows per step: the node, then the answer and who or what decided it.
