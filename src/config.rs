@@ -69,7 +69,7 @@ pub struct Config {
 pub struct TuiConfig {
     /// `dark` or `light`.
     pub theme: Setting<String>,
-    /// `[tui.keys.CONTEXT] action = ["key", ...]`, over the defaults in assets/keymap.toml.
+    /// `[tui.keys.CONTEXT] action = ["key", ...]`, over the defaults (`authdesk config --defaults`).
     pub keys: Option<toml::Table>,
     /// `[tui.colors] role = "fg on bg bold"`, over the chosen theme.
     pub colors: std::collections::BTreeMap<String, String>,

@@ -288,3 +288,38 @@ fn the_question_help_scrolls_to_its_deciding_rule_at_80x24() {
     assert!(node_text(&s).contains("5 No: only this customer is affected"));
     snap("walk_help_scrolled", &s);
 }
+
+/// ANSI 8 is Solarized Dark's background; ANSI 7 and 15 vanish on white. No cell of a whole
+/// screen may be drawn in those on its own, in the theme meant for that background; the
+/// selected row keeps a background of its own.
+#[test]
+fn screens_keep_their_contrast_on_dark_solarized_and_white_backgrounds() {
+    use ratatui::style::Color;
+    let (mut s, g) = intake_asking(&["key", "health"]);
+    failed(&mut s, g, "health");
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    s.error("a message");
+    for (name, vanishing) in [
+        ("dark", [Color::DarkGray, Color::Black]),
+        ("light", [Color::Gray, Color::White]),
+    ] {
+        let theme = Theme::load(name, &Default::default(), false).unwrap();
+        for (w, h) in SIZES {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| view::draw(f, &s, &theme)).unwrap();
+            let buf = terminal.backend().buffer();
+            for cell in buf.content() {
+                let own_bg = cell.bg != Color::Reset;
+                assert!(
+                    own_bg || !vanishing.contains(&cell.fg),
+                    "{name} {w}x{h}: {cell:?}"
+                );
+            }
+            let (x, y) = find(buf, "▸1").expect("the selected choice");
+            assert_eq!(buf[(x, y)].bg, theme.selected.bg.unwrap(), "{name}");
+        }
+    }
+}

@@ -73,8 +73,8 @@ pub fn walk(body: Rect, pane: WalkPane, question: &str, choices: usize) -> WalkA
     } else {
         let node_share = if pane == WalkPane::Choices { 58 } else { 40 };
         // Never fewer rows than the question and all its choices need (plus a blank row, two
-        // of help and its marker), so
-        // no choice is hidden from the agent; the panes below keep at least six rows.
+        // of help and its marker), so no choice is hidden from the agent; the panes below
+        // keep at least six rows.
         let inner_width = body.width.saturating_sub(2);
         let needed = 2 + wrapped_height(question, inner_width).min(3) + 1 + choices as u16 + 4;
         let share = body.height * node_share / 100;
