@@ -323,3 +323,44 @@ fn screens_keep_their_contrast_on_dark_solarized_and_white_backgrounds() {
         }
     }
 }
+
+/// The 401 case where the health query finds validation down: straight to the outcome.
+fn outcome_decided_by_evidence() -> State {
+    let (mut s, g) = intake_asking(&["health"]);
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "health".into(),
+            facts: admin(&[("health.status", "down")]),
+            elapsed: std::time::Duration::from_millis(40),
+        },
+    );
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    let Screen::Outcome(o) = &mut s.screen else {
+        panic!("not at the outcome")
+    };
+    o.ticket.id = "ESC-20261122-000002".into();
+    s
+}
+
+#[test]
+fn an_outcome_decided_by_evidence_shows_its_path_and_evidence() {
+    let mut s = outcome_decided_by_evidence();
+    let hints = row(draw(&s, 80, 24).backend().buffer(), 23);
+    assert!(hints.contains("Tab path/evidence"), "{hints}");
+    assert!(hints.contains("Esc intake"), "{hints}");
+    key(&mut s, KeyCode::Tab);
+    let text: String = {
+        let t = draw(&s, 80, 24);
+        (0..24).map(|y| row(t.backend().buffer(), y)).collect()
+    };
+    assert!(text.contains("┌ Path"), "{text}");
+    assert!(text.contains("check: health.status = down"), "{text}");
+    snap("outcome_path", &s);
+    key(&mut s, KeyCode::Tab);
+    snap("outcome_evidence", &s);
+}

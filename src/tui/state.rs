@@ -180,11 +180,21 @@ pub enum TicketFormat {
     Json,
 }
 
+/// What the lower part of the outcome screen shows: the ticket, or how the walk got there
+/// (which matters most when evidence decided every step and no question was ever shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomePane {
+    Ticket,
+    Path,
+    Evidence,
+}
+
 pub struct OutcomeScreen {
     /// Built once on arrival so its id stays the same until it is saved.
     pub ticket: Ticket,
     pub format: TicketFormat,
     pub scroll: u16,
+    pub pane: OutcomePane,
 }
 
 impl State {

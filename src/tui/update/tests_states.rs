@@ -3,7 +3,7 @@
 
 use super::tests::{app, generation, press, walk_401};
 use super::*;
-use crate::tui::state::WalkPane;
+use crate::tui::state::{OutcomePane, WalkPane};
 
 #[test]
 fn a_screen_change_clears_the_message_of_the_screen_before() {
@@ -113,4 +113,86 @@ fn a_taller_terminal_leaves_the_evidence_less_to_scroll() {
     s.size = (80, 60);
     let tall = crate::tui::view::evidence_max_scroll(&s);
     assert!(tall < small, "{tall} < {small}");
+}
+
+/// The 401 case with evidence that decides every step: key validation is down, so the walk
+/// goes straight to its escalation without one question shown.
+fn decided_by_evidence(s: &mut State) {
+    let g = generation(&walk_401(s));
+    update(
+        s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec!["health".into()],
+            demo: true,
+        },
+    );
+    update(
+        s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "health".into(),
+            elapsed: std::time::Duration::from_millis(30),
+            facts: super::tests::admin(&[("health.status", "down")]),
+        },
+    );
+}
+
+#[test]
+fn an_outcome_decided_by_evidence_still_opens_its_path_and_evidence() {
+    let mut s = app();
+    decided_by_evidence(&mut s);
+    let Screen::Outcome(o) = &s.screen else {
+        panic!("at {}", super::tests::current(&s))
+    };
+    assert_eq!(o.pane, OutcomePane::Ticket);
+    press(&mut s, KeyCode::Tab);
+    let Screen::Outcome(o) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(o.pane, OutcomePane::Path);
+    press(&mut s, KeyCode::Tab);
+    let Screen::Outcome(o) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(o.pane, OutcomePane::Evidence);
+    press(&mut s, KeyCode::Tab);
+    let Screen::Outcome(o) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(o.pane, OutcomePane::Ticket);
+}
+
+#[test]
+fn esc_on_an_outcome_goes_back_to_intake_to_correct_a_value_and_walk_again() {
+    let mut s = app();
+    decided_by_evidence(&mut s);
+    assert!(matches!(s.screen, Screen::Outcome(_)));
+    press(&mut s, KeyCode::Esc);
+    let Screen::Intake(form) = &s.screen else {
+        panic!("not back at intake")
+    };
+    let key = form.fields.iter().find(|f| f.name == "key_id").unwrap();
+    assert_eq!(key.raw(), "key_revoked", "the values are kept");
+    super::tests::focus_field(&mut s, "key_id");
+    for _ in 0.."key_revoked".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    super::tests::type_text(&mut s, "key_active");
+    let effects = super::tests::ctrl(&mut s, 's');
+    assert!(matches!(s.screen, Screen::Walk(_)), "walking again");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::FetchEvidence { .. })),
+        "evidence is asked again for the corrected key: {effects:?}"
+    );
+    let Some(Effect::SaveSession(saved)) = effects
+        .iter()
+        .rev()
+        .find(|e| matches!(e, Effect::SaveSession(_)))
+    else {
+        panic!("{effects:?}")
+    };
+    assert!(format!("{:?}", saved.intake).contains("key_active"));
 }

@@ -157,6 +157,7 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
         ],
         Screen::Outcome(_) if !state.case_unsaved() => vec![
             key(nav, Select).map(|(k, _)| (k, "home")),
+            key(nav, NextPane).map(|(k, _)| (k, "path/evidence")),
             key(Context::Outcome, Copy),
             key(Context::Outcome, ToggleFormat),
             key(g, Help),
@@ -164,6 +165,8 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
         ],
         Screen::Outcome(_) => vec![
             key(Context::Outcome, Save),
+            key(nav, NextPane).map(|(k, _)| (k, "path/evidence")),
+            key(nav, Back).map(|(k, _)| (k, "intake")),
             key(Context::Outcome, Copy),
             key(Context::Outcome, EditSummary),
             key(Context::Outcome, Note),

@@ -4,7 +4,7 @@ use super::walk::block;
 use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
-use crate::tui::state::{OutcomeScreen, State, TicketFormat};
+use crate::tui::state::{OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -51,6 +51,27 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
         Paragraph::new(lines).block(block(format!(" {} ", t.id), false, theme)),
         header,
     );
+    if let Some(case) = &state.case {
+        let steps = case.session.walk.as_ref().map_or(0, |w| w.steps().len());
+        let ws = WalkScreen {
+            pane: WalkPane::Path,
+            choice: 0,
+            step: usize::from(screen.scroll).min(steps.saturating_sub(1)),
+            evidence_scroll: screen.scroll,
+            help_scroll: 0,
+        };
+        match screen.pane {
+            OutcomePane::Ticket => {}
+            OutcomePane::Path => return super::walk::path(frame, preview, case, &ws, theme),
+            OutcomePane::Evidence => {
+                let ws = WalkScreen {
+                    pane: WalkPane::Evidence,
+                    ..ws
+                };
+                return super::evidence::draw(frame, preview, state, case, &ws, theme);
+            }
+        }
+    }
     let (text, kind) = match screen.format {
         TicketFormat::Markdown => (t.to_markdown(), "Markdown"),
         TicketFormat::Json => (t.to_json(), "JSON"),

@@ -252,7 +252,7 @@ fn step_lines<'a>(i: usize, step: &Step, case: &Case, theme: &Theme) -> [Line<'a
     ]
 }
 
-fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &Theme) {
+pub(super) fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &Theme) {
     let Some(walk) = &case.session.walk else {
         return;
     };
