@@ -364,3 +364,46 @@ fn an_outcome_decided_by_evidence_shows_its_path_and_evidence() {
     key(&mut s, KeyCode::Tab);
     snap("outcome_evidence", &s);
 }
+
+#[test]
+fn home_filtered_lists_a_keyed_case_by_its_key() {
+    use authdesk::tui::msg::{HomeData, TicketFile};
+    let mut s = app();
+    let rb = Catalog::builtin().find("401").unwrap().clone();
+    let mut keyed = Session::new(
+        "20261122-093000-1a2b".into(),
+        authdesk::walk::RunbookRef::of(&rb),
+        "alice",
+        now(),
+    );
+    keyed.intake.insert(
+        "key_id".into(),
+        authdesk::session::IntakeValue::Text("key_revoked".into()),
+    );
+    let other = Session::new(
+        "20261122-094000-3c4d".into(),
+        authdesk::walk::RunbookRef::of(&rb),
+        "alice",
+        now(),
+    );
+    update(
+        &mut s,
+        Msg::HomeLoaded(HomeData {
+            sessions: vec![keyed, other],
+            problems: Vec::new(),
+            tickets: vec![TicketFile {
+                name: "ESC-20261121-a1b2c3-with-a-very-long-file-name-that-cannot-fit.md".into(),
+                path: "/data/tickets/ESC-20261121-a1b2c3.md".into(),
+                title: "Key revoked by the customer's admin after a security review".into(),
+            }],
+        }),
+    );
+    key(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "key");
+    let t = draw(&s, 80, 24);
+    let text: String = (0..24).map(|y| row(t.backend().buffer(), y)).collect();
+    assert!(text.contains("key key_revoked"), "{text}");
+    assert!(!text.contains("3c4d"), "filtered out: {text}");
+    assert!(text.contains("Resume · /key▏"), "{text}");
+    snap("home_filtered", &s);
+}

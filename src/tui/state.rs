@@ -4,7 +4,7 @@
 use super::evidence::Evidence;
 use super::form::{Form, TextEdit};
 use super::keymap::Keymap;
-use super::msg::HomeData;
+use super::msg::{HomeData, TicketFile};
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::ticket::Ticket;
@@ -128,8 +128,13 @@ pub struct Home {
     pub data: Load<HomeData>,
     pub pane: HomePane,
     pub runbook: usize,
+    /// Index into the sessions the filter lets through, as is `ticket`.
     pub session: usize,
     pub ticket: usize,
+    /// Words the sessions and tickets must contain (any case); empty shows all.
+    pub filter: String,
+    /// Whether keys type into the filter (after `/`, until Enter or Esc).
+    pub filtering: bool,
 }
 
 impl Home {
@@ -140,7 +145,63 @@ impl Home {
             runbook: 0,
             session: 0,
             ticket: 0,
+            filter: String::new(),
+            filtering: false,
         }
+    }
+
+    /// The unfinished cases the filter lets through, in listing order.
+    pub fn sessions(&self) -> Vec<&Session> {
+        let Load::Loaded(data) = &self.data else {
+            return Vec::new();
+        };
+        data.sessions
+            .iter()
+            // The case's own values, not the words shown in their place when missing.
+            .filter(|s| {
+                self.matches(&[
+                    &s.id,
+                    &s.runbook.id,
+                    s.customer().unwrap_or_default(),
+                    key_id(s).unwrap_or_default(),
+                ])
+            })
+            .collect()
+    }
+
+    /// The recent tickets the filter lets through, newest first.
+    pub fn tickets(&self) -> Vec<&TicketFile> {
+        let Load::Loaded(data) = &self.data else {
+            return Vec::new();
+        };
+        data.tickets
+            .iter()
+            .filter(|t| self.matches(&[&t.name, &t.title]))
+            .collect()
+    }
+
+    fn matches(&self, texts: &[&str]) -> bool {
+        let filter = self.filter.to_lowercase();
+        filter
+            .split_whitespace()
+            .all(|word| texts.iter().any(|t| t.to_lowercase().contains(word)))
+    }
+}
+
+/// Who a case is about: its customer, else its key id (a case often starts from a key
+/// alone), else a plain word saying neither was given.
+pub fn case_label(s: &Session) -> String {
+    match (s.customer(), key_id(s)) {
+        (Some(customer), _) => customer.to_string(),
+        (None, Some(key)) => format!("key {key}"),
+        (None, None) => "(no customer or key)".to_string(),
+    }
+}
+
+fn key_id(s: &Session) -> Option<&str> {
+    match s.intake.get("key_id") {
+        Some(crate::session::IntakeValue::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
+        _ => None,
     }
 }
 

@@ -4,23 +4,61 @@
 use super::case;
 use crate::tui::msg::{Action, Effect, HomeData};
 use crate::tui::state::{Home, HomePane, Load, Screen, State};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn loaded(state: &mut State, data: HomeData) -> Vec<Effect> {
     if let Screen::Home(home) = &mut state.screen {
-        home.session = home.session.min(data.sessions.len().saturating_sub(1));
-        home.ticket = home.ticket.min(data.tickets.len().saturating_sub(1));
         home.data = Load::Loaded(data);
+        home.session = home.session.min(home.sessions().len().saturating_sub(1));
+        home.ticket = home.ticket.min(home.tickets().len().saturating_sub(1));
     }
     Vec::new()
 }
 
-/// How many rows each pane lists.
+/// How many rows each pane lists, after the filter.
 fn lengths(state: &State, home: &Home) -> (usize, usize, usize) {
-    let (sessions, tickets) = match &home.data {
-        Load::Loaded(d) => (d.sessions.len(), d.tickets.len()),
-        _ => (0, 0),
+    (
+        state.runbooks.len(),
+        home.sessions().len(),
+        home.tickets().len(),
+    )
+}
+
+/// `/`: keys now type into the filter of sessions and tickets.
+pub fn start_filter(state: &mut State) -> Vec<Effect> {
+    if let Screen::Home(home) = &mut state.screen {
+        home.filtering = true;
+    }
+    Vec::new()
+}
+
+/// A key while the filter is being typed: text edits it, Enter keeps it, Esc clears it.
+pub fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C still leaves; other chords do nothing while typing.
+        return match key.code {
+            KeyCode::Char('c') => super::leave(state),
+            _ => Vec::new(),
+        };
+    }
+    let Screen::Home(home) = &mut state.screen else {
+        return Vec::new();
     };
-    (state.runbooks.len(), sessions, tickets)
+    match key.code {
+        KeyCode::Char(c) => home.filter.push(c),
+        KeyCode::Backspace => {
+            home.filter.pop();
+        }
+        KeyCode::Enter => home.filtering = false,
+        KeyCode::Esc => {
+            home.filter.clear();
+            home.filtering = false;
+        }
+        _ => return Vec::new(),
+    }
+    home.session = 0;
+    home.ticket = 0;
+    Vec::new()
 }
 
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
@@ -75,20 +113,12 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             let id = crate::session::new_id(state.now());
             case::start_case(state, rb, id)
         }
-        HomePane::Sessions => {
-            let Load::Loaded(data) = &home.data else {
-                return Vec::new();
-            };
-            match data.sessions.get(home.session).cloned() {
-                Some(session) => case::open_session(state, session),
-                None => Vec::new(),
-            }
-        }
+        HomePane::Sessions => match home.sessions().get(home.session).map(|s| (*s).clone()) {
+            Some(session) => case::open_session(state, session),
+            None => Vec::new(),
+        },
         HomePane::Tickets => {
-            let Load::Loaded(data) = &home.data else {
-                return Vec::new();
-            };
-            if let Some(t) = data.tickets.get(home.ticket) {
+            if let Some(t) = home.tickets().get(home.ticket) {
                 let path = t.path.display().to_string();
                 state.info(format!("Ticket file: {path}"));
             }

@@ -100,12 +100,18 @@ fn key_pressed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Screen::Intake(_) = state.screen {
         return intake::key(state, key);
     }
+    if let Screen::Home(home) = &state.screen
+        && home.filtering
+    {
+        return home::filter_key(state, key);
+    }
     match state.keys.action(&contexts(&state.screen), &key) {
         Some(action) => act(state, action),
         None => match (key.code, &state.screen) {
             (KeyCode::Char(c @ '1'..='9'), Screen::Walk(_)) => {
                 walk::answer(state, (c as u8 - b'1') as usize)
             }
+            (KeyCode::Char('/'), Screen::Home(_)) => home::start_filter(state),
             _ => Vec::new(),
         },
     }

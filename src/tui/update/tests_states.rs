@@ -196,3 +196,85 @@ fn esc_on_an_outcome_goes_back_to_intake_to_correct_a_value_and_walk_again() {
     };
     assert!(format!("{:?}", saved.intake).contains("key_active"));
 }
+
+fn session(id: &str, intake: &[(&str, &str)]) -> crate::session::Session {
+    let rb = crate::runbook::Catalog::builtin().runbooks.remove(0);
+    let mut s = crate::session::Session::new(
+        id.into(),
+        crate::walk::RunbookRef::of(&rb),
+        "alice",
+        "2026-11-22T09:00:00Z".parse().unwrap(),
+    );
+    for (k, v) in intake {
+        s.intake.insert(
+            k.to_string(),
+            crate::session::IntakeValue::Text((*v).into()),
+        );
+    }
+    s
+}
+
+fn home_with_two_cases(s: &mut State) {
+    update(
+        s,
+        Msg::HomeLoaded(crate::tui::msg::HomeData {
+            sessions: vec![
+                session("20261122-090000-aaaa", &[("customer_id", "cus_1001")]),
+                session("20261122-090500-bbbb", &[("key_id", "key_revoked")]),
+            ],
+            problems: Vec::new(),
+            tickets: Vec::new(),
+        }),
+    );
+}
+
+#[test]
+fn slash_filters_the_cases_and_enter_opens_the_one_shown() {
+    let mut s = app();
+    home_with_two_cases(&mut s);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Char('/'));
+    // Letters type into the filter: `q` does not quit, `r` does not refresh.
+    super::tests::type_text(&mut s, "KEY_rev");
+    assert!(!s.quit && s.overlay.is_none());
+    let Screen::Home(home) = &s.screen else {
+        panic!()
+    };
+    let ids: Vec<&str> = home.sessions().iter().map(|x| x.id.as_str()).collect();
+    assert_eq!(ids, ["20261122-090500-bbbb"]);
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.case.as_ref().map(|c| c.session.id.as_str()),
+        Some("20261122-090500-bbbb")
+    );
+}
+
+#[test]
+fn esc_clears_the_filter_and_ctrl_c_still_leaves_while_typing_it() {
+    let mut s = app();
+    home_with_two_cases(&mut s);
+    press(&mut s, KeyCode::Char('/'));
+    super::tests::type_text(&mut s, "zzz");
+    let Screen::Home(home) = &s.screen else {
+        panic!()
+    };
+    assert!(home.sessions().is_empty());
+    press(&mut s, KeyCode::Esc);
+    let Screen::Home(home) = &s.screen else {
+        panic!()
+    };
+    assert_eq!(home.sessions().len(), 2);
+    assert!(!home.filtering);
+    press(&mut s, KeyCode::Char('/'));
+    let effects = super::tests::ctrl(&mut s, 'c');
+    assert!(s.quit && matches!(effects.last(), Some(Effect::Quit)));
+}
+
+#[test]
+fn a_case_without_a_customer_is_listed_by_its_key_id() {
+    let s = session("20261122-090500-bbbb", &[("key_id", "key_revoked")]);
+    assert_eq!(crate::tui::state::case_label(&s), "key key_revoked");
+    let s = session("20261122-090500-cccc", &[]);
+    assert_eq!(crate::tui::state::case_label(&s), "(no customer or key)");
+}

@@ -128,8 +128,13 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
     let nav = Context::Navigate;
     let g = Context::Global;
     let list: Vec<Option<(String, &'static str)>> = match &state.screen {
+        Screen::Home(home) if home.filtering => vec![
+            Some(("Enter".to_string(), "keep filter")),
+            Some(("Esc".to_string(), "clear filter")),
+        ],
         Screen::Home(_) => vec![
             key(nav, Select).map(|(k, _)| (k, "open")),
+            Some(("/".to_string(), "filter")),
             key(nav, NextPane),
             key(Context::Home, Refresh),
             key(g, Help),

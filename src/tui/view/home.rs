@@ -2,7 +2,7 @@
 
 use super::{fit, layout};
 use crate::escape::line;
-use crate::tui::state::{Home, HomePane, Load, State};
+use crate::tui::state::{Home, HomePane, Load, State, case_label};
 use crate::tui::theme::Theme;
 use crate::walk::Position;
 use ratatui::Frame;
@@ -44,11 +44,8 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
 
     match &home.data {
         Load::Loaded(data) => {
-            let session_rows = data
-                .sessions
-                .iter()
-                .map(|s| session_row(state, s, theme))
-                .collect();
+            let shown = home.sessions();
+            let session_rows = shown.iter().map(|s| session_row(state, s, theme)).collect();
             let problems = data
                 .problems
                 .iter()
@@ -56,20 +53,23 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
                 .collect();
             let empty = if data.sessions.is_empty() {
                 vec![Line::styled("No unfinished cases.", theme.dim)]
+            } else if shown.is_empty() {
+                vec![Line::styled("No case matches the filter.", theme.dim)]
             } else {
                 Vec::new()
             };
+            let resume_title = titled("Resume", home);
             pane(
                 frame,
                 sessions,
-                "Resume",
+                &resume_title,
                 session_rows,
                 [empty, problems].concat(),
                 (home.pane == HomePane::Sessions).then_some(home.session),
                 theme,
             );
-            let ticket_rows = data
-                .tickets
+            let shown = home.tickets();
+            let ticket_rows = shown
                 .iter()
                 .map(|t| {
                     vec![
@@ -81,13 +81,16 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
                 .collect();
             let empty = if data.tickets.is_empty() {
                 vec![Line::styled("No tickets yet.", theme.dim)]
+            } else if shown.is_empty() {
+                vec![Line::styled("No ticket matches the filter.", theme.dim)]
             } else {
                 Vec::new()
             };
+            let tickets_title = titled("Recent tickets", home);
             pane(
                 frame,
                 tickets,
-                "Recent tickets",
+                &tickets_title,
                 ticket_rows,
                 empty,
                 (home.pane == HomePane::Tickets).then_some(home.ticket),
@@ -142,6 +145,15 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
     }
 }
 
+/// A list's title with the filter, and a cursor while it is typed.
+fn titled(title: &str, home: &Home) -> String {
+    match (home.filtering, home.filter.is_empty()) {
+        (true, _) => format!("{title} · /{}▏", line(&home.filter)),
+        (false, false) => format!("{title} · /{}", line(&home.filter)),
+        (false, true) => title.to_string(),
+    }
+}
+
 fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) -> Vec<Line<'a>> {
     let at = state
         .runbooks
@@ -159,7 +171,7 @@ fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) ->
     vec![
         Line::from(vec![
             Span::styled(s.id.clone(), theme.text),
-            Span::styled(format!("  {}", line(&who(s))), theme.accent),
+            Span::styled(format!("  {}", line(&case_label(s))), theme.accent),
         ]),
         Line::styled(
             format!(
@@ -171,19 +183,6 @@ fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) ->
             theme.dim,
         ),
     ]
-}
-
-/// Who a case is about: its customer, else its key id (a case often starts from a key
-/// alone), else a plain word saying neither was given.
-fn who(s: &crate::session::Session) -> String {
-    use crate::session::IntakeValue;
-    if let Some(customer) = s.customer() {
-        return customer.to_string();
-    }
-    match s.intake.get("key_id") {
-        Some(IntakeValue::Text(t)) if !t.trim().is_empty() => format!("key {}", t.trim()),
-        _ => "(no customer or key)".to_string(),
-    }
 }
 
 /// A bordered list whose items may take several rows; `selected` is set when it has focus.
