@@ -203,10 +203,10 @@ impl Keymap {
                 let mut inner = toml::Table::new();
                 inner.insert(action.clone(), keys.clone());
                 one.insert(context.clone(), toml::Value::Table(inner));
-                if let Err(e) = Self::with_user(Some(&one)) {
-                    if !errors.contains(&e) {
-                        errors.push(e);
-                    }
+                if let Err(e) = Self::with_user(Some(&one))
+                    && !errors.contains(&e)
+                {
+                    errors.push(e);
                 }
             }
         }
