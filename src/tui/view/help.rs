@@ -61,6 +61,34 @@ pub fn help_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::styled(context.title().to_string(), theme.title));
         if *context == Context::Walk {
             lines.push(row("1-9".into(), "Answer with that choice", theme));
+            lines.push(row(
+                format!(
+                    "{} {}",
+                    key(state, Context::Navigate, Action::PageUp),
+                    key(state, Context::Navigate, Action::PageDown)
+                ),
+                "With the choices in focus: scroll the question's help",
+                theme,
+            ));
+        }
+        if *context == Context::Home {
+            lines.push(row(
+                "/".into(),
+                "Filter cases and tickets (Enter keeps it, Esc clears it)",
+                theme,
+            ));
+        }
+        if *context == Context::Outcome {
+            lines.push(row(
+                key(state, Context::Navigate, Action::NextPane),
+                "Show the ticket, the path or the evidence",
+                theme,
+            ));
+            lines.push(row(
+                key(state, Context::Navigate, Action::Back),
+                "Back to the intake, to correct a value and walk again",
+                theme,
+            ));
         }
         if *context == Context::Form {
             lines.push(row(
