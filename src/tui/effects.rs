@@ -102,6 +102,10 @@ impl Runner {
                 let result = self.edit(&text, terminal);
                 let _ = self.tx.send(Msg::EditorClosed { text: result });
             }
+            Effect::ArchiveSession(id) => {
+                let result = session::archive(&self.data_dir, &id).map_err(|e| e.to_string());
+                let _ = self.tx.send(Msg::SessionArchived { id, result });
+            }
             Effect::Quit => {}
         }
     }

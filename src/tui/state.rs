@@ -135,6 +135,8 @@ pub struct Home {
     pub filter: String,
     /// Whether keys type into the filter (after `/`, until Enter or Esc).
     pub filtering: bool,
+    /// The case a first `d` asked to archive; a second `d` on it archives it.
+    pub discarding: Option<String>,
 }
 
 impl Home {
@@ -147,6 +149,7 @@ impl Home {
             ticket: 0,
             filter: String::new(),
             filtering: false,
+            discarding: None,
         }
     }
 

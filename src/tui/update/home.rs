@@ -75,6 +75,9 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         HomePane::Tickets => (&mut home.ticket, tickets),
     };
     let last = len.saturating_sub(1);
+    if action != Action::Discard {
+        home.discarding = None;
+    }
     match action {
         Action::Up => *selected = selected.saturating_sub(1),
         Action::Down => *selected = (*selected + 1).min(last),
@@ -95,9 +98,54 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::LoadHome];
         }
         Action::Select => return open(state),
+        Action::Discard => return discard(state),
         _ => {}
     }
     Vec::new()
+}
+
+/// `d` on an unfinished case: the first press asks, the second archives it.
+fn discard(state: &mut State) -> Vec<Effect> {
+    let Screen::Home(home) = &mut state.screen else {
+        return Vec::new();
+    };
+    if home.pane != HomePane::Sessions {
+        state.info("Select an unfinished case under Resume to archive it");
+        return Vec::new();
+    }
+    let Some(id) = home.sessions().get(home.session).map(|s| s.id.clone()) else {
+        return Vec::new();
+    };
+    if home.discarding.as_deref() == Some(id.as_str()) {
+        home.discarding = None;
+        return vec![Effect::ArchiveSession(id)];
+    }
+    home.discarding = Some(id.clone());
+    let key = state
+        .keys
+        .first_key(crate::tui::keymap::Context::Home, Action::Discard)
+        .map_or_else(|| "d".to_string(), |k| k.to_string());
+    state.info(format!(
+        "Press {key} again to archive case {id} (it is moved to sessions/archive, not deleted)"
+    ));
+    Vec::new()
+}
+
+pub fn archived(
+    state: &mut State,
+    id: &str,
+    result: Result<std::path::PathBuf, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(path) => {
+            state.info(format!("Archived case {id}: {}", path.display()));
+            vec![Effect::LoadHome]
+        }
+        Err(why) => {
+            state.error(format!("Could not archive case {id}: {why}"));
+            Vec::new()
+        }
+    }
 }
 
 /// Opens what is selected: a new case on a runbook, a saved session, or a ticket's path.

@@ -75,6 +75,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
+        Msg::SessionArchived { id, result } => home::archived(state, &id, result),
         Msg::Terminate { signal } => {
             tracing::info!(signal, "leaving on signal");
             leave(state)

@@ -278,3 +278,52 @@ fn a_case_without_a_customer_is_listed_by_its_key_id() {
     let s = session("20261122-090500-cccc", &[]);
     assert_eq!(crate::tui::state::case_label(&s), "(no customer or key)");
 }
+
+#[test]
+fn d_twice_archives_the_selected_case_and_anything_else_between_disarms_it() {
+    let mut s = app();
+    home_with_two_cases(&mut s);
+    press(&mut s, KeyCode::Tab);
+    assert!(
+        press(&mut s, KeyCode::Char('d')).is_empty(),
+        "the first press only asks"
+    );
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("again to archive case 20261122-090000-aaaa")
+    );
+    press(&mut s, KeyCode::Char('j'));
+    assert!(
+        press(&mut s, KeyCode::Char('d')).is_empty(),
+        "moving disarmed it"
+    );
+    let effects = press(&mut s, KeyCode::Char('d'));
+    let [Effect::ArchiveSession(id)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(id, "20261122-090500-bbbb");
+    let effects = update(
+        &mut s,
+        Msg::SessionArchived {
+            id: id.clone(),
+            result: Ok("/d/sessions/archive/20261122-090500-bbbb.json".into()),
+        },
+    );
+    assert!(matches!(effects.as_slice(), [Effect::LoadHome]));
+    let effects = update(
+        &mut s,
+        Msg::SessionArchived {
+            id: "20261122-090000-aaaa".into(),
+            result: Err("case 20261122-090000-aaaa is open in another authdesk".into()),
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.error && st.text.contains("open in another"))
+    );
+}

@@ -3,7 +3,7 @@
 use crate::tui::evidence::Connection;
 use crate::tui::keymap::Context;
 use crate::tui::msg::Action;
-use crate::tui::state::{Screen, State, WalkPane};
+use crate::tui::state::{HomePane, Screen, State, WalkPane};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -132,9 +132,10 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             Some(("Enter".to_string(), "keep filter")),
             Some(("Esc".to_string(), "clear filter")),
         ],
-        Screen::Home(_) => vec![
+        Screen::Home(home) => vec![
             key(nav, Select).map(|(k, _)| (k, "open")),
             Some(("/".to_string(), "filter")),
+            key(Context::Home, Discard).filter(|_| home.pane == HomePane::Sessions),
             key(nav, NextPane),
             key(Context::Home, Refresh),
             key(g, Help),
