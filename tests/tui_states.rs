@@ -407,3 +407,22 @@ fn home_filtered_lists_a_keyed_case_by_its_key() {
     assert!(text.contains("Resume · /key▏"), "{text}");
     snap("home_filtered", &s);
 }
+
+#[test]
+fn a_recent_ticket_opens_in_a_scrollable_viewer() {
+    let mut s = app();
+    update(
+        &mut s,
+        Msg::TicketRead {
+            name: "ESC-20261121-a1b2c3.md".into(),
+            text: Ok((1..=80)
+                .map(|i| format!("line {i} of the ticket, long enough to be cut at eighty columns on the small terminal\n"))
+                .collect()),
+        },
+    );
+    let t = draw(&s, 80, 24);
+    let text: String = (0..24).map(|y| row(t.backend().buffer(), y)).collect();
+    assert!(text.contains("ESC-20261121-a1b2c3.md"), "{text}");
+    assert!(text.contains("…"), "long lines are cut with a sign: {text}");
+    snap("home_ticket_viewer", &s);
+}

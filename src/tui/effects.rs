@@ -102,6 +102,17 @@ impl Runner {
                 let result = self.edit(&text, terminal);
                 let _ = self.tx.send(Msg::EditorClosed { text: result });
             }
+            Effect::ReadTicket(path) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let name = path
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()));
+                    let _ = tx.send(Msg::TicketRead { name, text });
+                });
+            }
             Effect::ArchiveSession(id) => {
                 let result = session::archive(&self.data_dir, &id).map_err(|e| e.to_string());
                 let _ = self.tx.send(Msg::SessionArchived { id, result });

@@ -127,6 +127,11 @@ pub enum Msg {
         id: String,
         result: Result<PathBuf, String>,
     },
+    /// A ticket file was read for the viewer, or could not be.
+    TicketRead {
+        name: String,
+        text: Result<String, String>,
+    },
     /// SIGTERM or SIGHUP arrived: save and leave.
     Terminate { signal: &'static str },
 }
@@ -168,6 +173,8 @@ pub enum Effect {
     OpenEditor(String),
     /// Move an unfinished case to the archive.
     ArchiveSession(String),
+    /// Read a saved ticket file for the viewer.
+    ReadTicket(PathBuf),
     /// Restore the terminal and leave.
     Quit,
 }

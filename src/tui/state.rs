@@ -115,6 +115,12 @@ pub enum Overlay {
     ConfirmQuit,
     /// A note or the summary being typed.
     Edit(Box<TextEdit>),
+    /// A saved ticket read back from disk, to scroll through.
+    Ticket {
+        name: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

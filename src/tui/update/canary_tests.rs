@@ -66,7 +66,8 @@ impl Runtime {
                 Effect::LoadHome
                 | Effect::Quit
                 | Effect::HoldCase(_)
-                | Effect::ArchiveSession(_) => None,
+                | Effect::ArchiveSession(_)
+                | Effect::ReadTicket(_) => None,
             };
             if let Some(msg) = follow {
                 let more = update(s, msg);

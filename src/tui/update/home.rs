@@ -131,6 +131,24 @@ fn discard(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A ticket read back: shown in the viewer, only while home is still on screen.
+pub fn ticket_read(state: &mut State, name: String, text: Result<String, String>) -> Vec<Effect> {
+    if !matches!(state.screen, Screen::Home(_)) || state.overlay.is_some() {
+        return Vec::new();
+    }
+    match text {
+        Ok(text) => {
+            state.overlay = Some(crate::tui::state::Overlay::Ticket {
+                name,
+                text,
+                scroll: 0,
+            });
+        }
+        Err(why) => state.error(why),
+    }
+    Vec::new()
+}
+
 pub fn archived(
     state: &mut State,
     id: &str,
@@ -165,12 +183,9 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             Some(session) => case::open_session(state, session),
             None => Vec::new(),
         },
-        HomePane::Tickets => {
-            if let Some(t) = home.tickets().get(home.ticket) {
-                let path = t.path.display().to_string();
-                state.info(format!("Ticket file: {path}"));
-            }
-            Vec::new()
-        }
+        HomePane::Tickets => match home.tickets().get(home.ticket) {
+            Some(t) => vec![Effect::ReadTicket(t.path.clone())],
+            None => Vec::new(),
+        },
     }
 }

@@ -76,6 +76,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
         Msg::SessionArchived { id, result } => home::archived(state, &id, result),
+        Msg::TicketRead { name, text } => home::ticket_read(state, name, text),
         Msg::Terminate { signal } => {
             tracing::info!(signal, "leaving on signal");
             leave(state)

@@ -327,3 +327,54 @@ fn d_twice_archives_the_selected_case_and_anything_else_between_disarms_it() {
             .is_some_and(|st| st.error && st.text.contains("open in another"))
     );
 }
+
+#[test]
+fn enter_on_a_recent_ticket_opens_it_in_a_viewer_that_stops_at_its_end() {
+    use crate::tui::state::Overlay;
+    let mut s = app();
+    s.size = (80, 24);
+    update(
+        &mut s,
+        Msg::HomeLoaded(crate::tui::msg::HomeData {
+            sessions: Vec::new(),
+            problems: Vec::new(),
+            tickets: vec![crate::tui::msg::TicketFile {
+                name: "ESC-1.md".into(),
+                path: "/t/ESC-1.md".into(),
+                title: "Key revoked".into(),
+            }],
+        }),
+    );
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    let effects = press(&mut s, KeyCode::Enter);
+    let [Effect::ReadTicket(path)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(path, &std::path::PathBuf::from("/t/ESC-1.md"));
+    let text: String = (1..=60).map(|i| format!("line {i}\n")).collect();
+    update(
+        &mut s,
+        Msg::TicketRead {
+            name: "ESC-1.md".into(),
+            text: Ok(text.clone()),
+        },
+    );
+    press(&mut s, KeyCode::Char('G'));
+    let end = crate::tui::view::ticket_max_scroll(&s, &text);
+    assert!(end > 0 && end < 60, "{end}");
+    assert!(matches!(s.overlay, Some(Overlay::Ticket { scroll, .. }) if scroll == end));
+    press(&mut s, KeyCode::Char('k'));
+    assert!(matches!(s.overlay, Some(Overlay::Ticket { scroll, .. }) if scroll == end - 1));
+    press(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+    update(
+        &mut s,
+        Msg::TicketRead {
+            name: "ESC-2.md".into(),
+            text: Err("cannot read /t/ESC-2.md: No such file or directory".into()),
+        },
+    );
+    assert!(s.overlay.is_none());
+    assert!(s.status.as_ref().is_some_and(|st| st.error));
+}

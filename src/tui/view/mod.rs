@@ -66,6 +66,13 @@ pub fn help_max_scroll(state: &State, size: (u16, u16)) -> u16 {
     walk::help_max_scroll(case, ws, size)
 }
 
+/// How far the ticket viewer can scroll `text` at the terminal's size.
+pub fn ticket_max_scroll(state: &State, text: &str) -> u16 {
+    let body = layout::chrome(Rect::new(0, 0, state.size.0, state.size.1)).body;
+    let visible = help::ticket_area(body).height.saturating_sub(2);
+    (text.lines().count() as u16).saturating_sub(visible)
+}
+
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let text = vec![
         Line::styled("Terminal too small", theme.title),
