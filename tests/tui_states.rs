@@ -414,7 +414,7 @@ fn a_recent_ticket_opens_in_a_scrollable_viewer() {
     update(
         &mut s,
         Msg::TicketRead {
-            name: "ESC-20261121-a1b2c3.md".into(),
+            path: "/data/tickets/ESC-20261121-a1b2c3.md".into(),
             text: Ok((1..=80)
                 .map(|i| format!("line {i} of the ticket, long enough to be cut at eighty columns on the small terminal\n"))
                 .collect()),

@@ -129,9 +129,11 @@ pub enum Msg {
     },
     /// A ticket file was read for the viewer, or could not be.
     TicketRead {
-        name: String,
+        path: PathBuf,
         text: Result<String, String>,
     },
+    /// $PAGER closed; why it could not run, if it could not.
+    PagerClosed { error: Option<String> },
     /// SIGTERM or SIGHUP arrived: save and leave.
     Terminate { signal: &'static str },
 }
@@ -175,6 +177,8 @@ pub enum Effect {
     ArchiveSession(String),
     /// Read a saved ticket file for the viewer.
     ReadTicket(PathBuf),
+    /// Suspend the screen and show this file in $PAGER.
+    OpenPager(PathBuf),
     /// Restore the terminal and leave.
     Quit,
 }

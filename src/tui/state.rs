@@ -117,7 +117,7 @@ pub enum Overlay {
     Edit(Box<TextEdit>),
     /// A saved ticket read back from disk, to scroll through.
     Ticket {
-        name: String,
+        path: std::path::PathBuf,
         text: String,
         scroll: u16,
     },

@@ -67,7 +67,8 @@ impl Runtime {
                 | Effect::Quit
                 | Effect::HoldCase(_)
                 | Effect::ArchiveSession(_)
-                | Effect::ReadTicket(_) => None,
+                | Effect::ReadTicket(_)
+                | Effect::OpenPager(_) => None,
             };
             if let Some(msg) = follow {
                 let more = update(s, msg);

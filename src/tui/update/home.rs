@@ -132,14 +132,18 @@ fn discard(state: &mut State) -> Vec<Effect> {
 }
 
 /// A ticket read back: shown in the viewer, only while home is still on screen.
-pub fn ticket_read(state: &mut State, name: String, text: Result<String, String>) -> Vec<Effect> {
+pub fn ticket_read(
+    state: &mut State,
+    path: std::path::PathBuf,
+    text: Result<String, String>,
+) -> Vec<Effect> {
     if !matches!(state.screen, Screen::Home(_)) || state.overlay.is_some() {
         return Vec::new();
     }
     match text {
         Ok(text) => {
             state.overlay = Some(crate::tui::state::Overlay::Ticket {
-                name,
+                path,
                 text,
                 scroll: 0,
             });

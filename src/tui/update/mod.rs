@@ -76,7 +76,13 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
         Msg::SessionArchived { id, result } => home::archived(state, &id, result),
-        Msg::TicketRead { name, text } => home::ticket_read(state, name, text),
+        Msg::TicketRead { path, text } => home::ticket_read(state, path, text),
+        Msg::PagerClosed { error } => {
+            if let Some(why) = error {
+                state.error(format!("The pager failed: {why}"));
+            }
+            Vec::new()
+        }
         Msg::Terminate { signal } => {
             tracing::info!(signal, "leaving on signal");
             leave(state)

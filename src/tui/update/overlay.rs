@@ -39,7 +39,11 @@ pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Overlay::Edit(edit) => edit_key(state, edit, key),
-        Overlay::Ticket { name, text, scroll } => {
+        Overlay::Ticket { path, text, scroll } => {
+            // `p` hands the file to $PAGER, for search and the agent's own keys.
+            if key.code == crossterm::event::KeyCode::Char('p') && key.modifiers.is_empty() {
+                return vec![Effect::OpenPager(path)];
+            }
             let end = crate::tui::view::ticket_max_scroll(state, &text);
             let action = state
                 .keys
@@ -56,7 +60,7 @@ pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
                 _ => return Vec::new(),
             };
             state.overlay = Some(Overlay::Ticket {
-                name,
+                path,
                 text,
                 scroll: scroll.min(end),
             });

@@ -356,7 +356,7 @@ fn enter_on_a_recent_ticket_opens_it_in_a_viewer_that_stops_at_its_end() {
     update(
         &mut s,
         Msg::TicketRead {
-            name: "ESC-1.md".into(),
+            path: "/t/ESC-1.md".into(),
             text: Ok(text.clone()),
         },
     );
@@ -371,10 +371,38 @@ fn enter_on_a_recent_ticket_opens_it_in_a_viewer_that_stops_at_its_end() {
     update(
         &mut s,
         Msg::TicketRead {
-            name: "ESC-2.md".into(),
+            path: "/t/ESC-2.md".into(),
             text: Err("cannot read /t/ESC-2.md: No such file or directory".into()),
         },
     );
     assert!(s.overlay.is_none());
     assert!(s.status.as_ref().is_some_and(|st| st.error));
+}
+
+#[test]
+fn p_in_the_ticket_viewer_hands_the_file_to_the_pager() {
+    let mut s = app();
+    update(
+        &mut s,
+        Msg::TicketRead {
+            path: "/t/ESC-1.md".into(),
+            text: Ok("# Ticket\n".into()),
+        },
+    );
+    let effects = press(&mut s, KeyCode::Char('p'));
+    let [Effect::OpenPager(path)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(path, &std::path::PathBuf::from("/t/ESC-1.md"));
+    update(
+        &mut s,
+        Msg::PagerClosed {
+            error: Some("cannot run less: No such file or directory".into()),
+        },
+    );
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.error && st.text.contains("pager"))
+    );
 }

@@ -17,8 +17,11 @@ pub fn overlay(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         None => {}
         Some(Overlay::Help { scroll }) => help(frame, body, state, *scroll, theme),
         Some(Overlay::ConfirmQuit) => confirm(frame, body, state, theme),
-        Some(Overlay::Ticket { name, text, scroll }) => {
-            ticket(frame, body, name, text, *scroll, theme);
+        Some(Overlay::Ticket { path, text, scroll }) => {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            ticket(frame, body, &name, text, *scroll, theme);
         }
         Some(Overlay::Edit(edit)) => {
             let (title, height) = match edit.purpose {
@@ -180,8 +183,11 @@ fn ticket(frame: &mut Frame, body: Rect, name: &str, text: &str, scroll: u16, th
                     .right_aligned(),
                 )
                 .title_bottom(
-                    Line::styled(" ↑↓ PgUp PgDn scroll · any other key closes ", theme.dim)
-                        .right_aligned(),
+                    Line::styled(
+                        " ↑↓ PgUp PgDn scroll · p $PAGER · any other key closes ",
+                        theme.dim,
+                    )
+                    .right_aligned(),
                 )
                 .border_style(theme.border_focus),
         ),
