@@ -71,7 +71,7 @@ pub struct TuiConfig {
     pub theme: Setting<String>,
     /// Walk as plain lines (screen readers, dumb terminals) instead of the full-screen app.
     pub plain: Setting<bool>,
-    /// `[tui.keys.CONTEXT] action = ["key", ...]`, over the defaults in assets/keymap.toml.
+    /// `[tui.keys.CONTEXT] action = ["key", ...]`, over the defaults (`authdesk config --defaults`).
     pub keys: Option<toml::Table>,
     /// `[tui.colors] role = "fg on bg bold"`, over the chosen theme.
     pub colors: std::collections::BTreeMap<String, String>,

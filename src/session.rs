@@ -219,6 +219,24 @@ pub fn sessions_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("sessions")
 }
 
+/// Moves the case `id` to `sessions/archive/`: off the home screen's list, not deleted.
+/// Refused while another authdesk has the case open.
+pub fn archive(data_dir: &Path, id: &str) -> Result<PathBuf, SessionError> {
+    let _held = CaseLock::acquire(data_dir, id)?;
+    let dir = sessions_dir(data_dir);
+    let archive = dir.join("archive");
+    let to = archive.join(format!("{id}.json"));
+    crate::store::private_dir(&archive).map_err(|source| SessionError::Write {
+        path: archive.clone(),
+        source,
+    })?;
+    std::fs::rename(dir.join(format!("{id}.json")), &to).map_err(|source| SessionError::Write {
+        path: to.clone(),
+        source,
+    })?;
+    Ok(to)
+}
+
 /// A new session id for a case started at `now`.
 pub fn new_id(now: DateTime<Utc>) -> String {
     format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), fastrand::u16(..))

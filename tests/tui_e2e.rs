@@ -594,3 +594,31 @@ fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
         );
     }
 }
+
+/// Issue 13 item 8: the outcome opens the path and the evidence that led to it, and Esc goes
+/// back to the intake with its values to walk again.
+#[test]
+fn the_outcome_opens_its_path_and_evidence_and_esc_returns_to_intake() {
+    let p = Pane::new(80, 24);
+    p.run(&["walk", "401", "--input", "customer_id=cus_1001"], &[]);
+    p.wait_for("Intake");
+    p.text("key_revoked");
+    p.keys(&["C-s"]);
+    p.wait_walking();
+    let screen = p.answer_until(ANSWERS_401, "Ticket preview");
+    assert!(screen.contains("Tab path/evidence"), "{screen}");
+    p.keys(&["Tab"]);
+    let screen = p.wait_for("┌ Path");
+    assert!(screen.contains("Platform incident?"), "{screen}");
+    p.keys(&["Tab"]);
+    p.wait_for("┌ Evidence");
+    p.keys(&["Escape"]);
+    let screen = p.wait_for("▸ Intake");
+    assert!(
+        screen.contains("key_revoked"),
+        "the values are kept:\n{screen}"
+    );
+    p.keys(&["C-s"]);
+    p.wait_walking();
+    p.answer_until(ANSWERS_401, "Ticket preview");
+}

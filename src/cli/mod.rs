@@ -58,8 +58,9 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Draw a runbook as a Mermaid or Graphviz picture.
     Graph(graph::GraphArgs),
-    /// Show the effective configuration and where each value came from.
-    Config,
+    /// Show the effective configuration and where each value came from, and check the
+    /// terminal app's theme, colours and keys.
+    Config(ConfigArgs),
     /// Inspect a pasted request, JWT or error response.
     #[command(subcommand)]
     Inspect(inspect::InspectCommand),
@@ -77,6 +78,13 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write every page into a folder with --dir).
     Man(completions::ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// Print the built-in keys and themes as an authdesk.toml to copy from, and nothing else.
+    #[arg(long)]
+    pub defaults: bool,
 }
 
 /// Parses the command line, runs the command, and turns its result into an exit code.
@@ -127,7 +135,11 @@ fn with_config(command: Option<Command>, config: &Config) -> anyhow::Result<Exit
         Some(Command::Run(args)) => run::run(args, config),
         Some(Command::Lint(args)) => lint::run(args, config),
         Some(Command::Graph(args)) => graph::run(args, config),
-        Some(Command::Config) => show_config(config),
+        Some(Command::Config(args)) if args.defaults => {
+            print!("{}", defaults_toml());
+            Ok(Exit::Ok)
+        }
+        Some(Command::Config(_)) => show_config(config),
         Some(Command::Walk(args)) => tui::walk(args, config),
         Some(Command::Resume(args)) => tui::resume(args, config),
         Some(Command::Stats(args)) => stats::run(args, config),
@@ -166,5 +178,54 @@ fn show_config(config: &Config) -> anyhow::Result<Exit> {
     for (key, value, origin) in entries {
         println!("{key:<width$} = {value:<40} # from {origin}");
     }
-    Ok(Exit::Ok)
+    // The app checks these only when it starts; here every problem is listed at once.
+    let mut problems: Vec<String> =
+        crate::tui::theme::Theme::check(&config.tui.theme.value, &config.tui.colors)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    if let Some(keys) = &config.tui.keys {
+        problems.extend(
+            crate::tui::keymap::Keymap::problems(keys)
+                .iter()
+                .map(ToString::to_string),
+        );
+    }
+    if problems.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let file = config.file.as_ref().map_or_else(
+        || "the configuration".to_string(),
+        |f| f.display().to_string(),
+    );
+    eprintln!("authdesk: {} problem(s) in {file}:", problems.len());
+    for p in &problems {
+        eprintln!("  {p}");
+    }
+    eprintln!("`authdesk config --defaults` prints the built-in keys and themes.");
+    Ok(Exit::Usage)
+}
+
+/// The built-in keys and themes, written as the sections of authdesk.toml that override them.
+fn defaults_toml() -> String {
+    use crate::tui::{keymap, theme};
+    let mut out = String::from(
+        "# authdesk's built-in terminal-app settings. Copy the parts to change into\n\
+         # authdesk.toml (`authdesk config` shows which file is read).\n\n[tui]\ntheme = \"dark\"\n\n",
+    );
+    for line in keymap::DEFAULTS.lines() {
+        // The keymap's sections are contexts; in authdesk.toml they sit under [tui.keys].
+        match line.strip_prefix('[') {
+            Some(rest) => out.push_str(&format!("[tui.keys.{rest}\n")),
+            None => out.push_str(&format!("{line}\n")),
+        }
+    }
+    out.push_str("\n# The dark theme's colours (the default).\n[tui.colors]\n");
+    out.push_str(theme::DARK);
+    out.push_str("\n# The light theme's colours (theme = \"light\"), for reference.\n");
+    for line in theme::LIGHT.lines() {
+        let sep = if line.starts_with('#') { "" } else { "# " };
+        out.push_str(&format!("{sep}{line}\n"));
+    }
+    out
 }

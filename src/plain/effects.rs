@@ -61,8 +61,14 @@ impl Runner {
                     },
                 );
             }
-            // Plain mode has no home screen, clipboard or editor, and never asks for them.
-            Effect::LoadHome | Effect::Copy(_) | Effect::OpenEditor(_) | Effect::Quit => {}
+            // Plain mode has no home screen, clipboard, editor or pager, and never asks for them.
+            Effect::LoadHome
+            | Effect::Copy(_)
+            | Effect::OpenEditor(_)
+            | Effect::ArchiveSession(_)
+            | Effect::ReadTicket(_)
+            | Effect::OpenPager(_)
+            | Effect::Quit => {}
         }
         None
     }

@@ -212,3 +212,39 @@ fn masked_intake_value_still_gives_the_fact() {
     let ip = IntakeValue::keep(FactType::Ip, "nope", &[]);
     assert!(ip.to_value(FactType::Ip).is_err());
 }
+
+#[test]
+fn an_archived_case_leaves_the_list_but_not_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let rb = crate::runbook::Catalog::builtin().runbooks.remove(0);
+    let now = "2026-11-22T10:00:00Z".parse().unwrap();
+    let mut s = Session::new(
+        "20261122-100000-abcd".into(),
+        crate::walk::RunbookRef::of(&rb),
+        "alice",
+        now,
+    );
+    s.intake
+        .insert("key_id".into(), IntakeValue::Text("key_1".into()));
+    s.save(dir.path()).unwrap();
+    assert_eq!(unfinished(dir.path()).sessions.len(), 1);
+    let to = archive(dir.path(), "20261122-100000-abcd").unwrap();
+    assert!(
+        to.ends_with("sessions/archive/20261122-100000-abcd.json"),
+        "{to:?}"
+    );
+    let listing = unfinished(dir.path());
+    assert!(
+        listing.sessions.is_empty() && listing.problems.is_empty(),
+        "{listing:?}"
+    );
+    assert_eq!(Session::read(&to).unwrap().id, "20261122-100000-abcd");
+}
+
+#[test]
+fn a_case_open_elsewhere_is_not_archived() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = CaseLock::acquire(dir.path(), "20261122-100000-abcd").unwrap();
+    let e = archive(dir.path(), "20261122-100000-abcd").unwrap_err();
+    assert!(matches!(e, SessionError::OpenElsewhere { .. }), "{e}");
+}

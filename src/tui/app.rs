@@ -70,6 +70,7 @@ async fn event_loop(setup: Setup) -> Result<(), AppError> {
         Some(url) => url.to_string(),
         None => "demo API".to_string(),
     };
+    state.demo = setup.admin.url.value.is_none();
     let mut effects = start(&mut state, setup.start)?;
 
     let mut terminal = terminal::enter()?;

@@ -102,6 +102,22 @@ impl Runner {
                 let result = self.edit(&text, terminal);
                 let _ = self.tx.send(Msg::EditorClosed { text: result });
             }
+            Effect::ReadTicket(path) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()));
+                    let _ = tx.send(Msg::TicketRead { path, text });
+                });
+            }
+            Effect::OpenPager(path) => {
+                let error = self.page(&path, terminal).err();
+                let _ = self.tx.send(Msg::PagerClosed { error });
+            }
+            Effect::ArchiveSession(id) => {
+                let result = session::archive(&self.data_dir, &id).map_err(|e| e.to_string());
+                let _ = self.tx.send(Msg::SessionArchived { id, result });
+            }
             Effect::Quit => {}
         }
     }
@@ -125,6 +141,46 @@ impl Runner {
         }
     }
 
+    /// Runs `program args path` with the screen handed over, and takes the screen back;
+    /// input is read again only once the screen is ours.
+    fn hand_over(
+        &self,
+        program: &str,
+        args: &[String],
+        path: &Path,
+        terminal: &mut DefaultTerminal,
+    ) -> (
+        std::io::Result<std::process::ExitStatus>,
+        std::io::Result<()>,
+    ) {
+        self.input_paused.store(true, Ordering::Release);
+        terminal::leave();
+        let status = std::process::Command::new(program)
+            .args(args)
+            .arg(path)
+            .status();
+        let resumed = terminal::resume(terminal);
+        self.input_paused.store(false, Ordering::Release);
+        (status, resumed)
+    }
+
+    /// Shows a saved ticket in $PAGER (`less` when unset), with the screen handed over.
+    fn page(&self, path: &Path, terminal: &mut DefaultTerminal) -> Result<(), String> {
+        let pager = std::env::var("PAGER").unwrap_or_else(|_| "less".to_string());
+        let mut words = shell_words::split(&pager).map_err(|e| format!("$PAGER: {e}"))?;
+        if words.is_empty() {
+            return Err("$PAGER is empty".into());
+        }
+        let program = words.remove(0);
+        let (status, resumed) = self.hand_over(&program, &words, path, terminal);
+        resumed.map_err(|e| e.to_string())?;
+        match status {
+            Ok(s) if s.success() => Ok(()),
+            Ok(s) => Err(format!("{program} exited with {s}")),
+            Err(e) => Err(format!("cannot run {program}: {e}")),
+        }
+    }
+
     /// Runs $VISUAL or $EDITOR on the text in an owner-only file, with the screen handed over.
     fn edit(&self, text: &str, terminal: &mut DefaultTerminal) -> Result<String, String> {
         let dir = self.data_dir.join("tmp");
@@ -139,14 +195,7 @@ impl Runner {
             return Err("$EDITOR is empty".into());
         }
         let program = words.remove(0);
-        self.input_paused.store(true, Ordering::Release);
-        terminal::leave();
-        let status = std::process::Command::new(&program)
-            .args(&words)
-            .arg(&path)
-            .status();
-        let resumed = terminal::resume(terminal);
-        self.input_paused.store(false, Ordering::Release);
+        let (status, resumed) = self.hand_over(&program, &words, &path, terminal);
         let result = match status {
             Ok(s) if s.success() => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
             Ok(s) => Err(format!("{program} exited with {s}")),

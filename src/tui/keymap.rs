@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-const DEFAULTS: &str = include_str!("../../assets/keymap.toml");
+pub const DEFAULTS: &str = include_str!("../../assets/keymap.toml");
 
 /// Where a key is pressed. A screen's context is tried first, then `Navigate`, then `Global`;
 /// in a text field only `Form` applies, so letters type instead of firing commands.
@@ -148,7 +148,9 @@ impl fmt::Display for Chord {
 pub enum KeymapError {
     #[error("[tui.keys]: {0}")]
     Shape(String),
-    #[error("[tui.keys.{context}] {action}: `{key}` is not a key (see assets/keymap.toml)")]
+    #[error(
+        "[tui.keys.{context}] {action}: `{key}` is not a key (`authdesk config --defaults` lists the keys)"
+    )]
     BadKey {
         context: String,
         action: String,
@@ -183,6 +185,35 @@ impl Keymap {
         Self::with_user(None).unwrap_or_else(|_| Keymap {
             contexts: BTreeMap::new(),
         })
+    }
+
+    /// Every problem in the user's `[tui.keys]`, not only the first: each action is tried on
+    /// its own, then all together for conflicts between them.
+    pub fn problems(user: &toml::Table) -> Vec<KeymapError> {
+        let Err(whole) = Self::with_user(Some(user)) else {
+            return Vec::new();
+        };
+        let mut errors = Vec::new();
+        for (context, actions) in user {
+            let Some(actions) = actions.as_table() else {
+                continue;
+            };
+            for (action, keys) in actions {
+                let mut one = toml::Table::new();
+                let mut inner = toml::Table::new();
+                inner.insert(action.clone(), keys.clone());
+                one.insert(context.clone(), toml::Value::Table(inner));
+                if let Err(e) = Self::with_user(Some(&one))
+                    && !errors.contains(&e)
+                {
+                    errors.push(e);
+                }
+            }
+        }
+        if errors.is_empty() {
+            errors.push(whole);
+        }
+        errors
     }
 
     /// The built-in keys with the user's `[tui.keys]` table merged over them: an action named

@@ -66,6 +66,8 @@ pub enum Action {
     Yes,
     /// Decline.
     No,
+    /// Archive the selected unfinished case (asks by a second press).
+    Discard,
 }
 
 /// Something that happened: a terminal event, a finished query, a finished save.
@@ -120,6 +122,18 @@ pub enum Msg {
     TicketSaveFailed { reason: String },
     /// The external editor closed with this text, or could not run.
     EditorClosed { text: Result<String, String> },
+    /// The case `id` was moved to the archive (its new path), or could not be.
+    SessionArchived {
+        id: String,
+        result: Result<PathBuf, String>,
+    },
+    /// A ticket file was read for the viewer, or could not be.
+    TicketRead {
+        path: PathBuf,
+        text: Result<String, String>,
+    },
+    /// $PAGER closed; why it could not run, if it could not.
+    PagerClosed { error: Option<String> },
     /// SIGTERM or SIGHUP arrived: save and leave.
     Terminate { signal: &'static str },
 }
@@ -159,6 +173,12 @@ pub enum Effect {
     Copy(Redacted),
     /// Suspend the screen and edit this text in $EDITOR.
     OpenEditor(String),
+    /// Move an unfinished case to the archive.
+    ArchiveSession(String),
+    /// Read a saved ticket file for the viewer.
+    ReadTicket(PathBuf),
+    /// Suspend the screen and show this file in $PAGER.
+    OpenPager(PathBuf),
     /// Restore the terminal and leave.
     Quit,
 }
@@ -193,6 +213,7 @@ impl Action {
             Action::PrevField => "prev field",
             Action::Yes => "yes",
             Action::No => "no",
+            Action::Discard => "archive",
         }
     }
 
@@ -225,6 +246,9 @@ impl Action {
             Action::PrevField => "Previous field",
             Action::Yes => "Yes",
             Action::No => "No",
+            Action::Discard => {
+                "Archive the selected unfinished case (press twice; kept in sessions/archive)"
+            }
         }
     }
 }

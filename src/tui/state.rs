@@ -4,7 +4,7 @@
 use super::evidence::Evidence;
 use super::form::{Form, TextEdit};
 use super::keymap::Keymap;
-use super::msg::HomeData;
+use super::msg::{HomeData, TicketFile};
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::ticket::Ticket;
@@ -54,6 +54,8 @@ pub struct State {
     pub status: Option<Status>,
     /// Where evidence comes from, for the title bar: "demo API", a URL, "not connected".
     pub admin_label: String,
+    /// Whether evidence comes from the built-in demo API (its data is made up).
+    pub demo: bool,
     /// Set when the runtime should restore the terminal and leave.
     pub quit: bool,
 }
@@ -113,6 +115,12 @@ pub enum Overlay {
     ConfirmQuit,
     /// A note or the summary being typed.
     Edit(Box<TextEdit>),
+    /// A saved ticket read back from disk, to scroll through.
+    Ticket {
+        path: std::path::PathBuf,
+        text: String,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,8 +134,15 @@ pub struct Home {
     pub data: Load<HomeData>,
     pub pane: HomePane,
     pub runbook: usize,
+    /// Index into the sessions the filter lets through, as is `ticket`.
     pub session: usize,
     pub ticket: usize,
+    /// Words the sessions and tickets must contain (any case); empty shows all.
+    pub filter: String,
+    /// Whether keys type into the filter (after `/`, until Enter or Esc).
+    pub filtering: bool,
+    /// The case a first `d` asked to archive; a second `d` on it archives it.
+    pub discarding: Option<String>,
 }
 
 impl Home {
@@ -138,7 +153,64 @@ impl Home {
             runbook: 0,
             session: 0,
             ticket: 0,
+            filter: String::new(),
+            filtering: false,
+            discarding: None,
         }
+    }
+
+    /// The unfinished cases the filter lets through, in listing order.
+    pub fn sessions(&self) -> Vec<&Session> {
+        let Load::Loaded(data) = &self.data else {
+            return Vec::new();
+        };
+        data.sessions
+            .iter()
+            // The case's own values, not the words shown in their place when missing.
+            .filter(|s| {
+                self.matches(&[
+                    &s.id,
+                    &s.runbook.id,
+                    s.customer().unwrap_or_default(),
+                    key_id(s).unwrap_or_default(),
+                ])
+            })
+            .collect()
+    }
+
+    /// The recent tickets the filter lets through, newest first.
+    pub fn tickets(&self) -> Vec<&TicketFile> {
+        let Load::Loaded(data) = &self.data else {
+            return Vec::new();
+        };
+        data.tickets
+            .iter()
+            .filter(|t| self.matches(&[&t.name, &t.title]))
+            .collect()
+    }
+
+    fn matches(&self, texts: &[&str]) -> bool {
+        let filter = self.filter.to_lowercase();
+        filter
+            .split_whitespace()
+            .all(|word| texts.iter().any(|t| t.to_lowercase().contains(word)))
+    }
+}
+
+/// Who a case is about: its customer, else its key id (a case often starts from a key
+/// alone), else a plain word saying neither was given.
+pub fn case_label(s: &Session) -> String {
+    match (s.customer(), key_id(s)) {
+        (Some(customer), _) => customer.to_string(),
+        (None, Some(key)) => format!("key {key}"),
+        (None, None) => "(no customer or key)".to_string(),
+    }
+}
+
+fn key_id(s: &Session) -> Option<&str> {
+    match s.intake.get("key_id") {
+        Some(crate::session::IntakeValue::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
+        _ => None,
     }
 }
 
@@ -156,6 +228,8 @@ pub struct WalkScreen {
     /// The highlighted step of the path.
     pub step: usize,
     pub evidence_scroll: u16,
+    /// How far the question's help is scrolled (PgUp/PgDn while the choices have focus).
+    pub help_scroll: u16,
 }
 
 impl WalkScreen {
@@ -165,6 +239,7 @@ impl WalkScreen {
             choice: 0,
             step: steps.saturating_sub(1),
             evidence_scroll: 0,
+            help_scroll: 0,
         }
     }
 }
@@ -175,11 +250,21 @@ pub enum TicketFormat {
     Json,
 }
 
+/// What the lower part of the outcome screen shows: the ticket, or how the walk got there
+/// (which matters most when evidence decided every step and no question was ever shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomePane {
+    Ticket,
+    Path,
+    Evidence,
+}
+
 pub struct OutcomeScreen {
     /// Built once on arrival so its id stays the same until it is saved.
     pub ticket: Ticket,
     pub format: TicketFormat,
     pub scroll: u16,
+    pub pane: OutcomePane,
 }
 
 impl State {
@@ -198,6 +283,7 @@ impl State {
             tick: 0,
             status: None,
             admin_label: "admin API not connected".to_string(),
+            demo: false,
             quit: false,
         }
     }

@@ -6,8 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-const DARK: &str = include_str!("../../assets/theme-dark.toml");
-const LIGHT: &str = include_str!("../../assets/theme-light.toml");
+pub const DARK: &str = include_str!("../../assets/theme-dark.toml");
+pub const LIGHT: &str = include_str!("../../assets/theme-light.toml");
 
 /// The styles the views use, one per role.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +33,9 @@ pub struct Theme {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ThemeError {
-    #[error("[tui] theme: no theme `{0}` (use dark or light)")]
+    #[error(
+        "[tui] theme: no theme `{0}` (use dark or light; `authdesk config --defaults` shows both)"
+    )]
     UnknownTheme(String),
     #[error(
         "[tui.colors] no role `{0}` (roles: text, dim, title, border, border_focus, selected, accent, key, ok, warn, error, banner)"
@@ -55,25 +57,33 @@ impl Theme {
         user: &BTreeMap<String, String>,
         no_color: bool,
     ) -> Result<Theme, ThemeError> {
-        let preset = match name {
-            "dark" => DARK,
-            "light" => LIGHT,
-            other => return Err(ThemeError::UnknownTheme(other.to_string())),
+        let mut theme = match Theme::check(name, user).into_iter().next() {
+            Some(e) => return Err(e),
+            None => Theme::from_roles(&roles(name, user))?,
         };
-        // The presets are checked by the tests below; parsing them cannot fail at run time.
-        let mut roles: BTreeMap<String, String> = toml::from_str(preset).unwrap_or_default();
-        for (role, spec) in user {
-            if !roles.contains_key(role) {
-                return Err(ThemeError::UnknownRole(role.clone()));
-            }
-            roles.insert(role.clone(), spec.clone());
-        }
-        let mut theme = Theme::from_roles(&roles)?;
         if no_color {
             // User roles are still checked above, so a typo is reported even under NO_COLOR.
             theme = Theme::no_color();
         }
         Ok(theme)
+    }
+
+    /// Every problem with a theme name and the user's roles, not only the first, so one
+    /// run of `authdesk config` shows all there is to fix.
+    pub fn check(name: &str, user: &BTreeMap<String, String>) -> Vec<ThemeError> {
+        let mut errors = Vec::new();
+        if preset(name).is_none() {
+            errors.push(ThemeError::UnknownTheme(name.to_string()));
+        }
+        let known = preset_roles(DARK);
+        for (role, spec) in user {
+            if !known.contains_key(role) {
+                errors.push(ThemeError::UnknownRole(role.clone()));
+            } else if let Err(e) = parse_style(role, spec) {
+                errors.push(e);
+            }
+        }
+        errors
     }
 
     pub fn dark() -> Theme {
@@ -123,6 +133,29 @@ impl Theme {
     }
 }
 
+/// The preset a theme name means; names are case-insensitive (`Dark`, `LIGHT`).
+fn preset(name: &str) -> Option<&'static str> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "dark" => Some(DARK),
+        "light" => Some(LIGHT),
+        _ => None,
+    }
+}
+
+fn preset_roles(preset: &str) -> BTreeMap<String, String> {
+    // The presets are checked by the tests below; parsing them cannot fail at run time.
+    toml::from_str(preset).unwrap_or_default()
+}
+
+/// The preset's roles with the user's over them (unknown names were rejected by `check`).
+fn roles(name: &str, user: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut roles = preset_roles(preset(name).unwrap_or(DARK));
+    for (role, spec) in user {
+        roles.insert(role.clone(), spec.clone());
+    }
+    roles
+}
+
 /// `FG [on BG] [modifiers]`, e.g. `black on cyan bold`.
 fn parse_style(role: &str, spec: &str) -> Result<Style, ThemeError> {
     let mut style = Style::default();
@@ -136,6 +169,9 @@ fn parse_style(role: &str, spec: &str) -> Result<Style, ThemeError> {
     while let Some(word) = words.next() {
         let modifier = match word {
             "bold" => Some(Modifier::BOLD),
+            // Fainter than the terminal's own text colour whatever its palette: the one way to
+            // mark secondary text that no dark or light scheme can make vanish.
+            "dim" => Some(Modifier::DIM),
             "reversed" => Some(Modifier::REVERSED),
             "italic" => Some(Modifier::ITALIC),
             "underlined" => Some(Modifier::UNDERLINED),
@@ -196,5 +232,58 @@ mod tests {
         let e = Theme::load("dark", &user, false).unwrap_err();
         assert!(e.to_string().contains("`purpel`"), "{e}");
         assert!(Theme::load("solarized", &BTreeMap::new(), false).is_err());
+    }
+
+    #[test]
+    fn theme_names_are_case_insensitive() {
+        let none = BTreeMap::new();
+        assert_eq!(
+            Theme::load("Light", &none, false).unwrap(),
+            Theme::load("light", &none, false).unwrap()
+        );
+        assert!(Theme::load("DARK", &none, false).is_ok());
+    }
+
+    #[test]
+    fn every_colour_problem_is_reported_at_once() {
+        let mut user = BTreeMap::new();
+        user.insert("acent".to_string(), "red".to_string());
+        user.insert("dim".to_string(), "grey50".to_string());
+        user.insert("title".to_string(), "blue on".to_string());
+        let errors = Theme::check("solarised", &user);
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 4, "{text:#?}");
+        assert!(text.iter().all(|t| t.starts_with("[tui")), "{text:#?}");
+        assert!(text[0].contains("`solarised`"), "{text:#?}");
+    }
+
+    /// ANSI 8 (dark grey) is the background colour of Solarized Dark and ANSI 7 (light grey)
+    /// is near white: as the only colour of a role, either can vanish. Roles on their own
+    /// background (selected, banner) choose both colours and are exempt.
+    #[test]
+    fn presets_use_no_colour_that_vanishes_on_a_common_background() {
+        for (name, vanishing) in [
+            ("dark", [Color::DarkGray, Color::Black]),
+            ("light", [Color::Gray, Color::White]),
+        ] {
+            let t = Theme::load(name, &BTreeMap::new(), false).unwrap();
+            for (role, style) in [
+                ("text", t.text),
+                ("dim", t.dim),
+                ("title", t.title),
+                ("border", t.border),
+                ("border_focus", t.border_focus),
+                ("accent", t.accent),
+                ("key", t.key),
+                ("ok", t.ok),
+                ("warn", t.warn),
+                ("error", t.error),
+            ] {
+                assert!(
+                    style.bg.is_some() || !style.fg.is_some_and(|c| vanishing.contains(&c)),
+                    "{name} theme, role {role}: {style:?}"
+                );
+            }
+        }
     }
 }

@@ -63,7 +63,12 @@ impl Runtime {
                         "Summary from the editor {KEY}\n{text}\nEditor note: Bearer {TOKEN}\n"
                     )),
                 }),
-                Effect::LoadHome | Effect::Quit | Effect::HoldCase(_) => None,
+                Effect::LoadHome
+                | Effect::Quit
+                | Effect::HoldCase(_)
+                | Effect::ArchiveSession(_)
+                | Effect::ReadTicket(_)
+                | Effect::OpenPager(_) => None,
             };
             if let Some(msg) = follow {
                 let more = update(s, msg);

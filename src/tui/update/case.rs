@@ -9,7 +9,9 @@ use crate::ticket::{Context as TicketContext, Ticket};
 use crate::tui::evidence::Evidence;
 use crate::tui::form::Form;
 use crate::tui::msg::Effect;
-use crate::tui::state::{Case, Home, OutcomeScreen, Screen, State, TicketFormat, WalkScreen};
+use crate::tui::state::{
+    Case, Home, OutcomePane, OutcomeScreen, Screen, State, TicketFormat, WalkScreen,
+};
 
 /// Opens the intake form of a new case.
 pub fn start_case(state: &mut State, runbook: Runbook, id: String) -> Vec<Effect> {
@@ -89,6 +91,7 @@ pub fn show_position(state: &mut State) {
                 ticket,
                 format: TicketFormat::Markdown,
                 scroll: 0,
+                pane: OutcomePane::Ticket,
             }));
         }
         Err(e) => {
@@ -152,6 +155,17 @@ pub fn save(state: &mut State) -> Vec<Effect> {
     }
     case.session.updated_at = now;
     vec![Effect::SaveSession(Box::new(case.session.clone()))]
+}
+
+/// Back to the case's intake form with its values, to correct one and walk again; the walk
+/// so far stays saved until the form is finished.
+pub fn edit_intake(state: &mut State) -> Vec<Effect> {
+    let Some(case) = &state.case else {
+        return Vec::new();
+    };
+    state.screen = Screen::Intake(Form::new(&case.runbook, &case.session.intake));
+    state.info("Correct a value, then finish the form to walk again");
+    Vec::new()
 }
 
 /// Closes the case and goes home.

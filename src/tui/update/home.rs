@@ -4,23 +4,61 @@
 use super::case;
 use crate::tui::msg::{Action, Effect, HomeData};
 use crate::tui::state::{Home, HomePane, Load, Screen, State};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn loaded(state: &mut State, data: HomeData) -> Vec<Effect> {
     if let Screen::Home(home) = &mut state.screen {
-        home.session = home.session.min(data.sessions.len().saturating_sub(1));
-        home.ticket = home.ticket.min(data.tickets.len().saturating_sub(1));
         home.data = Load::Loaded(data);
+        home.session = home.session.min(home.sessions().len().saturating_sub(1));
+        home.ticket = home.ticket.min(home.tickets().len().saturating_sub(1));
     }
     Vec::new()
 }
 
-/// How many rows each pane lists.
+/// How many rows each pane lists, after the filter.
 fn lengths(state: &State, home: &Home) -> (usize, usize, usize) {
-    let (sessions, tickets) = match &home.data {
-        Load::Loaded(d) => (d.sessions.len(), d.tickets.len()),
-        _ => (0, 0),
+    (
+        state.runbooks.len(),
+        home.sessions().len(),
+        home.tickets().len(),
+    )
+}
+
+/// `/`: keys now type into the filter of sessions and tickets.
+pub fn start_filter(state: &mut State) -> Vec<Effect> {
+    if let Screen::Home(home) = &mut state.screen {
+        home.filtering = true;
+    }
+    Vec::new()
+}
+
+/// A key while the filter is being typed: text edits it, Enter keeps it, Esc clears it.
+pub fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C still leaves; other chords do nothing while typing.
+        return match key.code {
+            KeyCode::Char('c') => super::leave(state),
+            _ => Vec::new(),
+        };
+    }
+    let Screen::Home(home) = &mut state.screen else {
+        return Vec::new();
     };
-    (state.runbooks.len(), sessions, tickets)
+    match key.code {
+        KeyCode::Char(c) => home.filter.push(c),
+        KeyCode::Backspace => {
+            home.filter.pop();
+        }
+        KeyCode::Enter => home.filtering = false,
+        KeyCode::Esc => {
+            home.filter.clear();
+            home.filtering = false;
+        }
+        _ => return Vec::new(),
+    }
+    home.session = 0;
+    home.ticket = 0;
+    Vec::new()
 }
 
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
@@ -37,6 +75,9 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         HomePane::Tickets => (&mut home.ticket, tickets),
     };
     let last = len.saturating_sub(1);
+    if action != Action::Discard {
+        home.discarding = None;
+    }
     match action {
         Action::Up => *selected = selected.saturating_sub(1),
         Action::Down => *selected = (*selected + 1).min(last),
@@ -57,9 +98,76 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::LoadHome];
         }
         Action::Select => return open(state),
+        Action::Discard => return discard(state),
         _ => {}
     }
     Vec::new()
+}
+
+/// `d` on an unfinished case: the first press asks, the second archives it.
+fn discard(state: &mut State) -> Vec<Effect> {
+    let Screen::Home(home) = &mut state.screen else {
+        return Vec::new();
+    };
+    if home.pane != HomePane::Sessions {
+        state.info("Select an unfinished case under Resume to archive it");
+        return Vec::new();
+    }
+    let Some(id) = home.sessions().get(home.session).map(|s| s.id.clone()) else {
+        return Vec::new();
+    };
+    if home.discarding.as_deref() == Some(id.as_str()) {
+        home.discarding = None;
+        return vec![Effect::ArchiveSession(id)];
+    }
+    home.discarding = Some(id.clone());
+    let key = state
+        .keys
+        .first_key(crate::tui::keymap::Context::Home, Action::Discard)
+        .map_or_else(|| "d".to_string(), |k| k.to_string());
+    state.info(format!(
+        "Press {key} again to archive case {id} (it is moved to sessions/archive, not deleted)"
+    ));
+    Vec::new()
+}
+
+/// A ticket read back: shown in the viewer, only while home is still on screen.
+pub fn ticket_read(
+    state: &mut State,
+    path: std::path::PathBuf,
+    text: Result<String, String>,
+) -> Vec<Effect> {
+    if !matches!(state.screen, Screen::Home(_)) || state.overlay.is_some() {
+        return Vec::new();
+    }
+    match text {
+        Ok(text) => {
+            state.overlay = Some(crate::tui::state::Overlay::Ticket {
+                path,
+                text,
+                scroll: 0,
+            });
+        }
+        Err(why) => state.error(why),
+    }
+    Vec::new()
+}
+
+pub fn archived(
+    state: &mut State,
+    id: &str,
+    result: Result<std::path::PathBuf, String>,
+) -> Vec<Effect> {
+    match result {
+        Ok(path) => {
+            state.info(format!("Archived case {id}: {}", path.display()));
+            vec![Effect::LoadHome]
+        }
+        Err(why) => {
+            state.error(format!("Could not archive case {id}: {why}"));
+            Vec::new()
+        }
+    }
 }
 
 /// Opens what is selected: a new case on a runbook, a saved session, or a ticket's path.
@@ -75,24 +183,13 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             let id = crate::session::new_id(state.now());
             case::start_case(state, rb, id)
         }
-        HomePane::Sessions => {
-            let Load::Loaded(data) = &home.data else {
-                return Vec::new();
-            };
-            match data.sessions.get(home.session).cloned() {
-                Some(session) => case::open_session(state, session),
-                None => Vec::new(),
-            }
-        }
-        HomePane::Tickets => {
-            let Load::Loaded(data) = &home.data else {
-                return Vec::new();
-            };
-            if let Some(t) = data.tickets.get(home.ticket) {
-                let path = t.path.display().to_string();
-                state.info(format!("Ticket file: {path}"));
-            }
-            Vec::new()
-        }
+        HomePane::Sessions => match home.sessions().get(home.session).map(|s| (*s).clone()) {
+            Some(session) => case::open_session(state, session),
+            None => Vec::new(),
+        },
+        HomePane::Tickets => match home.tickets().get(home.ticket) {
+            Some(t) => vec![Effect::ReadTicket(t.path.clone())],
+            None => Vec::new(),
+        },
     }
 }

@@ -23,6 +23,17 @@ use super::state::{Overlay, Screen, State};
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let screen_before = std::mem::discriminant(&state.screen);
+    let status_before = state.status.clone();
+    let effects = dispatch(state, msg);
+    // A message from the screen left behind would read as news about the new one.
+    if std::mem::discriminant(&state.screen) != screen_before && state.status == status_before {
+        state.status = None;
+    }
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => key_pressed(state, key),
         Msg::Paste(text) => intake::paste(state, &text),
@@ -67,6 +78,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
+        Msg::SessionArchived { id, result } => home::archived(state, &id, result),
+        Msg::TicketRead { path, text } => home::ticket_read(state, path, text),
+        Msg::PagerClosed { error } => {
+            if let Some(why) = error {
+                state.error(format!("The pager failed: {why}"));
+            }
+            Vec::new()
+        }
         Msg::Terminate { signal } => {
             tracing::info!(signal, "leaving on signal");
             leave(state)
@@ -92,12 +111,18 @@ fn key_pressed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if let Screen::Intake(_) = state.screen {
         return intake::key(state, key);
     }
+    if let Screen::Home(home) = &state.screen
+        && home.filtering
+    {
+        return home::filter_key(state, key);
+    }
     match state.keys.action(&contexts(&state.screen), &key) {
         Some(action) => act(state, action),
         None => match (key.code, &state.screen) {
             (KeyCode::Char(c @ '1'..='9'), Screen::Walk(_)) => {
                 walk::answer(state, (c as u8 - b'1') as usize)
             }
+            (KeyCode::Char('/'), Screen::Home(_)) => home::start_filter(state),
             _ => Vec::new(),
         },
     }
@@ -144,3 +169,5 @@ mod canary_tests;
 mod tests;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_states;

@@ -72,6 +72,12 @@ fn home(state: &mut State, body: Rect, at: Cell, wheel: Option<Action>) -> Vec<E
     if !inner.contains(at) {
         return Vec::new();
     }
+    // What the panes list after the filter, so a click picks the row it lands on.
+    let len = match home.pane {
+        HomePane::Runbooks => state.runbooks.len(),
+        HomePane::Sessions => home.sessions().len(),
+        HomePane::Tickets => home.tickets().len(),
+    };
     let selected = match home.pane {
         HomePane::Runbooks => &mut home.runbook,
         HomePane::Sessions => &mut home.session,
@@ -79,12 +85,6 @@ fn home(state: &mut State, body: Rect, at: Cell, wheel: Option<Action>) -> Vec<E
     };
     let offset = layout::scroll_offset(*selected, inner.height, per_item);
     let row = offset + usize::from((at.y - inner.y) / per_item);
-    let len = match (home.pane, &home.data) {
-        (HomePane::Runbooks, _) => state.runbooks.len(),
-        (HomePane::Sessions, crate::tui::state::Load::Loaded(d)) => d.sessions.len(),
-        (HomePane::Tickets, crate::tui::state::Load::Loaded(d)) => d.tickets.len(),
-        _ => 0,
-    };
     if row >= len {
         return Vec::new();
     }

@@ -5,7 +5,7 @@ use super::{case, overlay};
 use crate::secret::Redacted;
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::msg::{Action, Effect};
-use crate::tui::state::{Overlay, Screen, State, TicketFormat};
+use crate::tui::state::{OutcomePane, Overlay, Screen, State, TicketFormat};
 use std::path::PathBuf;
 
 /// Lines starting with this in the $EDITOR file are instructions, not text.
@@ -58,7 +58,21 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ExternalEditor if !finished => {
             return vec![Effect::OpenEditor(editor_text(&screen.ticket.summary))];
         }
-        Action::Undo | Action::Back if !finished => return super::walk::undo(state),
+        Action::NextPane | Action::PrevPane => {
+            let order = [
+                OutcomePane::Ticket,
+                OutcomePane::Path,
+                OutcomePane::Evidence,
+            ];
+            let at = order.iter().position(|p| *p == screen.pane).unwrap_or(0);
+            let step = if action == Action::NextPane { 1 } else { 2 };
+            screen.pane = order[(at + step) % 3];
+            screen.scroll = 0;
+        }
+        Action::Undo if !finished => return super::walk::undo(state),
+        // Esc goes back to the intake: when evidence decided every step there is no answer
+        // to undo, and a wrong value at intake is the one thing left to correct.
+        Action::Back if !finished => return case::edit_intake(state),
         Action::Select | Action::Back if finished => return case::go_home(state),
         Action::EditSummary | Action::Note | Action::ExternalEditor | Action::Undo => {
             state.info("The ticket is saved; start a new case to change it");

@@ -39,6 +39,33 @@ pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Overlay::Edit(edit) => edit_key(state, edit, key),
+        Overlay::Ticket { path, text, scroll } => {
+            // `p` hands the file to $PAGER, for search and the agent's own keys.
+            if key.code == crossterm::event::KeyCode::Char('p') && key.modifiers.is_empty() {
+                return vec![Effect::OpenPager(path)];
+            }
+            let end = crate::tui::view::ticket_max_scroll(state, &text);
+            let action = state
+                .keys
+                .action(&[Context::Navigate, Context::Global], &key);
+            let scroll = match action {
+                Some(Action::Down) => scroll.saturating_add(1),
+                Some(Action::Up) => scroll.saturating_sub(1),
+                Some(Action::PageDown) => scroll.saturating_add(10),
+                Some(Action::PageUp) => scroll.saturating_sub(10),
+                Some(Action::Top) => 0,
+                Some(Action::Bottom) => end,
+                Some(Action::ForceQuit) => return leave(state),
+                // Any other key closes the viewer, as with the help.
+                _ => return Vec::new(),
+            };
+            state.overlay = Some(Overlay::Ticket {
+                path,
+                text,
+                scroll: scroll.min(end),
+            });
+            Vec::new()
+        }
     }
 }
 

@@ -23,8 +23,13 @@ fn counts(state: &State) -> (usize, usize) {
     (choices, walk.steps().len())
 }
 
+/// Rows the question's help moves per PgUp/PgDn: a few, so no line is skipped unread.
+const HELP_PAGE: i32 = 3;
+
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     let (choices, steps) = counts(state);
+    let evidence_end = crate::tui::view::evidence_max_scroll(state);
+    let help_end = crate::tui::view::help_max_scroll(state, state.size);
     let Screen::Walk(ws) = &mut state.screen else {
         return Vec::new();
     };
@@ -41,13 +46,24 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Bottom => Some(10_000),
         _ => None,
     };
+    // With the choices in focus the page keys scroll the question's help: the choices are
+    // few and always in view, the help is what can run past the box.
+    let page = match action {
+        Action::PageUp => Some(-HELP_PAGE),
+        Action::PageDown => Some(HELP_PAGE),
+        _ => None,
+    };
+    if let (Some(d), WalkPane::Choices) = (page, ws.pane) {
+        ws.help_scroll = (i32::from(ws.help_scroll) + d).clamp(0, i32::from(help_end)) as u16;
+        return Vec::new();
+    }
     if let Some(d) = delta {
         match ws.pane {
             WalkPane::Choices => ws.choice = step_by(ws.choice, choices, d),
             WalkPane::Path => ws.step = step_by(ws.step, steps, d),
             WalkPane::Evidence => {
-                ws.evidence_scroll =
-                    (i64::from(ws.evidence_scroll) + d as i64).clamp(0, 500) as u16;
+                ws.evidence_scroll = (i64::from(ws.evidence_scroll) + d as i64)
+                    .clamp(0, i64::from(evidence_end)) as u16;
             }
         }
         return Vec::new();

@@ -75,24 +75,46 @@ pub fn draw(
     theme: &Theme,
 ) {
     let focused = ws.pane == WalkPane::Evidence;
+    let content = paragraph(state, case, area.width, theme);
+    let total = content.line_count(area.width.saturating_sub(2)) as u16;
+    let visible = area.height.saturating_sub(2);
+    let scroll = ws.evidence_scroll.min(total.saturating_sub(visible));
+    let mut block = block(" Evidence ".into(), focused, theme);
+    if total > visible {
+        // Where the view stands, as the ticket preview shows it.
+        block = block.title(
+            Line::styled(
+                format!(" {}/{} ", (scroll + visible).min(total), total),
+                theme.dim,
+            )
+            .right_aligned(),
+        );
+    }
+    frame.render_widget(content.scroll((scroll, 0)).block(block), area);
+}
+
+/// How far the pane in `area` can scroll before its last row leaves the bottom.
+pub fn max_scroll(state: &State, case: &Case, area: Rect) -> u16 {
+    // Measured with the app's own theme: styles do not change how text wraps.
+    let content = paragraph(state, case, area.width, &Theme::no_color());
+    let total = content.line_count(area.width.saturating_sub(2)) as u16;
+    total.saturating_sub(area.height.saturating_sub(2))
+}
+
+/// The pane's text, wrapped to a box `width` columns wide.
+fn paragraph<'a>(state: &State, case: &Case, width: u16, theme: &Theme) -> Paragraph<'a> {
     let facts = case
         .session
         .walk
         .as_ref()
         .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
-    let width = area.width.saturating_sub(2) as usize;
+    let width = width.saturating_sub(2) as usize;
     let mut lines = queries(state, case, theme);
     key_card(&mut lines, &facts, theme);
     audit(&mut lines, &facts, theme);
     failures(&mut lines, &facts, width, theme);
     health(&mut lines, &facts, theme);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((ws.evidence_scroll, 0))
-            .block(block(" Evidence ".into(), focused, theme)),
-        area,
-    );
+    Paragraph::new(lines).wrap(Wrap { trim: false })
 }
 
 fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
@@ -179,7 +201,7 @@ fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
                 _ => theme.text,
             };
             Some(Line::from(vec![
-                Span::styled(format!("{label:<14}"), theme.dim),
+                Span::styled(format!("{label:<14} "), theme.dim),
                 Span::styled(line(&value.to_string()).into_owned(), style),
             ]))
         })
@@ -255,7 +277,7 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
     for (label, n) in &bars {
         let len = ((n / total.max(1.0)) * bar_room as f64).round().max(1.0) as usize;
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<15} ", truncate(label, 15)), theme.text),
+            Span::styled(format!("{:<15} ", super::fit::end(label, 15)), theme.text),
             Span::styled("█".repeat(len), theme.accent),
             Span::styled(format!(" {n}"), theme.dim),
         ]));
@@ -292,22 +314,12 @@ fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
                 _ => theme.text,
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("{label:<14}"), theme.dim),
+                Span::styled(format!("{label:<14} "), theme.dim),
                 Span::styled(line(&v.to_string()).into_owned(), style),
             ]));
         }
     }
     if !any {
         lines.push(Line::styled("unknown", theme.dim));
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
     }
 }

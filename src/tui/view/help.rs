@@ -17,6 +17,12 @@ pub fn overlay(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         None => {}
         Some(Overlay::Help { scroll }) => help(frame, body, state, *scroll, theme),
         Some(Overlay::ConfirmQuit) => confirm(frame, body, state, theme),
+        Some(Overlay::Ticket { path, text, scroll }) => {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            ticket(frame, body, &name, text, *scroll, theme);
+        }
         Some(Overlay::Edit(edit)) => {
             let (title, height) = match edit.purpose {
                 EditPurpose::Note => (" Note on this step ", 10),
@@ -61,6 +67,34 @@ pub fn help_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::styled(context.title().to_string(), theme.title));
         if *context == Context::Walk {
             lines.push(row("1-9".into(), "Answer with that choice", theme));
+            lines.push(row(
+                format!(
+                    "{} {}",
+                    key(state, Context::Navigate, Action::PageUp),
+                    key(state, Context::Navigate, Action::PageDown)
+                ),
+                "With the choices in focus: scroll the question's help",
+                theme,
+            ));
+        }
+        if *context == Context::Home {
+            lines.push(row(
+                "/".into(),
+                "Filter cases and tickets (Enter keeps it, Esc clears it)",
+                theme,
+            ));
+        }
+        if *context == Context::Outcome {
+            lines.push(row(
+                key(state, Context::Navigate, Action::NextPane),
+                "Show the ticket, the path or the evidence",
+                theme,
+            ));
+            lines.push(row(
+                key(state, Context::Navigate, Action::Back),
+                "Back to the intake, to correct a value and walk again",
+                theme,
+            ));
         }
         if *context == Context::Form {
             lines.push(row(
@@ -110,6 +144,53 @@ fn help(frame: &mut Frame, body: Rect, state: &State, scroll: u16, theme: &Theme
                     )
                     .border_style(theme.border_focus),
             ),
+        area,
+    );
+}
+
+/// The ticket viewer's box in `body`.
+pub fn ticket_area(body: Rect) -> Rect {
+    layout::popup(body, body.width.saturating_sub(4), body.height)
+}
+
+/// A saved ticket, read back from a file anyone could have edited: every line goes through
+/// the terminal escape, cut with `…` where it does not fit.
+fn ticket(frame: &mut Frame, body: Rect, name: &str, text: &str, scroll: u16, theme: &Theme) {
+    let area = ticket_area(body);
+    let width = area.width.saturating_sub(2) as usize;
+    let total = text.lines().count() as u16;
+    let visible = area.height.saturating_sub(2);
+    let scroll = scroll.min(total.saturating_sub(visible));
+    let lines: Vec<Line> = text
+        .lines()
+        .skip(usize::from(scroll))
+        .take(usize::from(visible))
+        .map(|l| Line::styled(super::fit::end(&crate::escape::line(l), width), theme.text))
+        .collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(
+                    format!(" {} ", crate::escape::line(name)),
+                    theme.title,
+                ))
+                .title(
+                    Line::styled(
+                        format!(" {}/{} ", (scroll + visible).min(total), total),
+                        theme.dim,
+                    )
+                    .right_aligned(),
+                )
+                .title_bottom(
+                    Line::styled(
+                        " ↑↓ PgUp PgDn scroll · p $PAGER · any other key closes ",
+                        theme.dim,
+                    )
+                    .right_aligned(),
+                )
+                .border_style(theme.border_focus),
+        ),
         area,
     );
 }

@@ -1,8 +1,8 @@
 //! Home: start a case on a runbook, resume an unfinished session, recent tickets.
 
-use super::layout;
+use super::{fit, layout};
 use crate::escape::line;
-use crate::tui::state::{Home, HomePane, Load, State};
+use crate::tui::state::{Home, HomePane, Load, State, case_label};
 use crate::tui::theme::Theme;
 use crate::walk::Position;
 use ratatui::Frame;
@@ -44,11 +44,8 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
 
     match &home.data {
         Load::Loaded(data) => {
-            let session_rows = data
-                .sessions
-                .iter()
-                .map(|s| session_row(state, s, theme))
-                .collect();
+            let shown = home.sessions();
+            let session_rows = shown.iter().map(|s| session_row(state, s, theme)).collect();
             let problems = data
                 .problems
                 .iter()
@@ -56,20 +53,23 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
                 .collect();
             let empty = if data.sessions.is_empty() {
                 vec![Line::styled("No unfinished cases.", theme.dim)]
+            } else if shown.is_empty() {
+                vec![Line::styled("No case matches the filter.", theme.dim)]
             } else {
                 Vec::new()
             };
+            let resume_title = titled("Resume", home);
             pane(
                 frame,
                 sessions,
-                "Resume",
+                &resume_title,
                 session_rows,
                 [empty, problems].concat(),
                 (home.pane == HomePane::Sessions).then_some(home.session),
                 theme,
             );
-            let ticket_rows = data
-                .tickets
+            let shown = home.tickets();
+            let ticket_rows = shown
                 .iter()
                 .map(|t| {
                     vec![
@@ -81,13 +81,16 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
                 .collect();
             let empty = if data.tickets.is_empty() {
                 vec![Line::styled("No tickets yet.", theme.dim)]
+            } else if shown.is_empty() {
+                vec![Line::styled("No ticket matches the filter.", theme.dim)]
             } else {
                 Vec::new()
             };
+            let tickets_title = titled("Recent tickets", home);
             pane(
                 frame,
                 tickets,
-                "Recent tickets",
+                &tickets_title,
                 ticket_rows,
                 empty,
                 (home.pane == HomePane::Tickets).then_some(home.ticket),
@@ -142,6 +145,15 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
     }
 }
 
+/// A list's title with the filter, and a cursor while it is typed.
+fn titled(title: &str, home: &Home) -> String {
+    match (home.filtering, home.filter.is_empty()) {
+        (true, _) => format!("{title} · /{}▏", line(&home.filter)),
+        (false, false) => format!("{title} · /{}", line(&home.filter)),
+        (false, true) => title.to_string(),
+    }
+}
+
 fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) -> Vec<Line<'a>> {
     let at = state
         .runbooks
@@ -159,10 +171,7 @@ fn session_row<'a>(state: &State, s: &crate::session::Session, theme: &Theme) ->
     vec![
         Line::from(vec![
             Span::styled(s.id.clone(), theme.text),
-            Span::styled(
-                format!("  {}", line(s.customer().unwrap_or("(no customer)"))),
-                theme.accent,
-            ),
+            Span::styled(format!("  {}", line(&case_label(s))), theme.accent),
         ]),
         Line::styled(
             format!(
@@ -199,9 +208,11 @@ fn pane(
     let per_item = items.first().map_or(1, |i| i.len() as u16);
     let offset = layout::scroll_offset(selected.unwrap_or(0), inner.height, per_item);
     let mut lines = Vec::new();
+    let width = inner.width as usize;
     for (i, item) in items.into_iter().enumerate().skip(offset) {
         let chosen = selected == Some(i);
         for line in item {
+            let line = fit::line(line, width);
             lines.push(if chosen {
                 let mut l = line.patch_style(theme.selected);
                 // Fill the row so the highlight reads as a bar, not a word.
@@ -213,6 +224,6 @@ fn pane(
             });
         }
     }
-    lines.extend(after);
+    lines.extend(after.into_iter().map(|l| fit::line(l, width)));
     frame.render_widget(Paragraph::new(lines), inner);
 }

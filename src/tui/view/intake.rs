@@ -128,7 +128,17 @@ fn evidence_status<'a>(state: &State, theme: &Theme) -> Line<'a> {
                 theme.accent,
             )
         }
-        Connection::Live { .. } => Span::styled(" evidence ready ", theme.ok),
+        Connection::Live { .. } => match ev.failed() {
+            (0, _) => Span::styled(" ✓ evidence ready ", theme.ok),
+            (failed, all) if failed == all => Span::styled(
+                format!(" ✗ evidence failed: {failed}/{all} queries "),
+                theme.error,
+            ),
+            (failed, all) => Span::styled(
+                format!(" evidence ready, {failed}/{all} queries failed "),
+                theme.warn,
+            ),
+        },
     };
     Line::from(text)
 }

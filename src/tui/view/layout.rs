@@ -72,8 +72,15 @@ pub fn walk(body: Rect, pane: WalkPane, question: &str, choices: usize) -> WalkA
         (node, path, evidence)
     } else {
         let node_share = if pane == WalkPane::Choices { 58 } else { 40 };
+        // Never fewer rows than the question and all its choices need (plus a blank row, two
+        // of help and its marker), so no choice is hidden from the agent; the panes below
+        // keep at least six rows.
+        let inner_width = body.width.saturating_sub(2);
+        let needed = 2 + wrapped_height(question, inner_width).min(3) + 1 + choices as u16 + 4;
+        let share = body.height * node_share / 100;
+        let height = share.max(needed).min(body.height.saturating_sub(6));
         let [node, bottom] =
-            Layout::vertical([Constraint::Percentage(node_share), Constraint::Fill(1)]).areas(body);
+            Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(body);
         let [path, evidence] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(bottom);
         (node, path, evidence)

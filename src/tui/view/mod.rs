@@ -3,6 +3,7 @@
 
 mod chrome;
 mod evidence;
+mod fit;
 mod help;
 mod home;
 mod intake;
@@ -41,8 +42,35 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Outcome(screen) => outcome::draw(frame, c.body, state, screen, theme),
     }
     chrome::status_line(frame, c.status, state, theme);
-    chrome::hint_bar(frame, c.hints, state, theme);
+    chrome::hint_bar(frame, c.hints, (area.width, area.height), state, theme);
     help::overlay(frame, c.body, state, theme);
+}
+
+/// How far the walk screen's evidence pane can scroll at the terminal's size, so the update
+/// can stop at the end instead of scrolling into blank rows.
+pub fn evidence_max_scroll(state: &State) -> u16 {
+    let (Screen::Walk(ws), Some(case)) = (&state.screen, &state.case) else {
+        return 0;
+    };
+    let Some(area) = walk::areas(case, ws, state.size) else {
+        return 0;
+    };
+    evidence::max_scroll(state, case, area.evidence)
+}
+
+/// How far the help of the question on screen can scroll on a terminal of `size`.
+pub fn help_max_scroll(state: &State, size: (u16, u16)) -> u16 {
+    let (Screen::Walk(ws), Some(case)) = (&state.screen, &state.case) else {
+        return 0;
+    };
+    walk::help_max_scroll(case, ws, size)
+}
+
+/// How far the ticket viewer can scroll `text` at the terminal's size.
+pub fn ticket_max_scroll(state: &State, text: &str) -> u16 {
+    let body = layout::chrome(Rect::new(0, 0, state.size.0, state.size.1)).body;
+    let visible = help::ticket_area(body).height.saturating_sub(2);
+    (text.lines().count() as u16).saturating_sub(visible)
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

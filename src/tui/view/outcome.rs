@@ -1,10 +1,10 @@
 //! The outcome: what the walk concluded, and the ticket exactly as it will be saved.
 
-use super::layout;
 use super::walk::block;
+use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
-use crate::tui::state::{OutcomeScreen, State, TicketFormat};
+use crate::tui::state::{OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,29 +23,55 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
         .as_ref()
         .map(|c| c.session.ticket_files.as_slice())
         .unwrap_or_default();
+    let width = header.width.saturating_sub(2) as usize;
+    // One row each, cut rather than wrapped, so the saved state can never be pushed out of
+    // the box by a long title or summary.
     let saved_line = if saved.is_empty() {
-        Line::styled("Not saved yet", theme.warn)
+        Line::styled("✗ Not saved yet", theme.warn)
     } else {
         let names: Vec<String> = saved.iter().map(|p| p.display().to_string()).collect();
-        Line::styled(format!("Saved: {}", names.join(", ")), theme.ok)
+        Line::styled(
+            fit::message(&format!("✓ Saved: {}", names.join(", ")), width),
+            theme.ok,
+        )
     };
     let lines = vec![
-        Line::from(vec![
-            Span::styled(t.outcome.title.clone(), theme.title),
-            Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
-            action,
-        ]),
-        Line::styled(line(t.summary.as_str()).into_owned(), theme.text),
+        fit::line(
+            Line::from(vec![
+                Span::styled(t.outcome.title.clone(), theme.title),
+                Span::styled(format!("  · {} · ", t.outcome.severity.as_str()), theme.dim),
+                action,
+            ]),
+            width,
+        ),
         saved_line,
+        Line::styled(fit::end(&line(t.summary.as_str()), width), theme.text),
     ];
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
-            format!(" {} ", t.id),
-            false,
-            theme,
-        )),
+        Paragraph::new(lines).block(block(format!(" {} ", t.id), false, theme)),
         header,
     );
+    if let Some(case) = &state.case {
+        let steps = case.session.walk.as_ref().map_or(0, |w| w.steps().len());
+        let ws = WalkScreen {
+            pane: WalkPane::Path,
+            choice: 0,
+            step: usize::from(screen.scroll).min(steps.saturating_sub(1)),
+            evidence_scroll: screen.scroll,
+            help_scroll: 0,
+        };
+        match screen.pane {
+            OutcomePane::Ticket => {}
+            OutcomePane::Path => return super::walk::path(frame, preview, case, &ws, theme),
+            OutcomePane::Evidence => {
+                let ws = WalkScreen {
+                    pane: WalkPane::Evidence,
+                    ..ws
+                };
+                return super::evidence::draw(frame, preview, state, case, &ws, theme);
+            }
+        }
+    }
     let (text, kind) = match screen.format {
         TicketFormat::Markdown => (t.to_markdown(), "Markdown"),
         TicketFormat::Json => (t.to_json(), "JSON"),

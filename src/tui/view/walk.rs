@@ -1,6 +1,7 @@
 //! The walk: the current question large and clear with its numbered choices; the path so
 //! far with who decided each step and on what fact; the evidence.
 
+use super::fit;
 use super::layout::{self, WalkAreas};
 use crate::escape::line;
 use crate::tui::state::{Case, State, WalkPane, WalkScreen};
@@ -12,11 +13,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme: &Theme) {
-    let Some(case) = &state.case else { return };
-    let Some(walk) = &case.session.walk else {
-        return;
-    };
+/// The walk screen's areas in `body`.
+fn body_areas(body: Rect, case: &Case, ws: &WalkScreen) -> Option<WalkAreas> {
+    let walk = case.session.walk.as_ref()?;
     let choices = match walk.position(&case.runbook) {
         Ok(Position::Question { question, .. }) => question.choices.len(),
         _ => 0,
@@ -25,7 +24,20 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme
         .runbook
         .node(walk.current())
         .map_or("", |n| n.text.trim());
-    let areas = layout::walk(body, ws.pane, text, choices);
+    Some(layout::walk(body, ws.pane, text, choices))
+}
+
+/// The walk screen's areas on a terminal of `size`, as [`draw`] lays them out.
+pub fn areas(case: &Case, ws: &WalkScreen, size: (u16, u16)) -> Option<WalkAreas> {
+    let body = layout::chrome(Rect::new(0, 0, size.0, size.1)).body;
+    body_areas(body, case, ws)
+}
+
+pub fn draw(frame: &mut Frame, body: Rect, state: &State, ws: &WalkScreen, theme: &Theme) {
+    let Some(case) = &state.case else { return };
+    let Some(areas) = body_areas(body, case, ws) else {
+        return;
+    };
     node(frame, &areas, case, ws, theme);
     path(frame, areas.path, case, ws, theme);
     super::evidence::draw(frame, areas.evidence, state, case, ws, theme);
@@ -72,6 +84,112 @@ fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, them
             .wrap(Wrap { trim: true }),
         question,
     );
+    let below = areas.choices.bottom() + 1;
+    let help_area = Rect {
+        y: below.min(inner.bottom()),
+        height: inner.bottom().saturating_sub(below),
+        ..inner
+    };
+    help(frame, help_area, case, focused, ws.help_scroll, theme);
+    let Ok(Position::Question { question, .. }) = walk.position(&case.runbook) else {
+        return;
+    };
+    let rows: Vec<Line> = question
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let chosen = i == ws.choice;
+            let style = if chosen && focused {
+                theme.selected
+            } else {
+                theme.text
+            };
+            let marker = if chosen { "▸" } else { " " };
+            let mut line = Line::from(vec![
+                Span::styled(
+                    format!("{marker}{} ", i + 1),
+                    if chosen && focused {
+                        style
+                    } else {
+                        theme.accent
+                    },
+                ),
+                Span::styled(
+                    fit::end(&c.label, (inner.width as usize).saturating_sub(3)),
+                    style,
+                ),
+            ]);
+            if chosen && focused {
+                let pad = (inner.width as usize).saturating_sub(line.width());
+                line.push_span(Span::styled(" ".repeat(pad), style));
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(rows), areas.choices);
+}
+
+/// The question's help: why it is asked, the runbook's help (the rule that decides it),
+/// the agent's notes. It scrolls when it does not fit, with a marker saying more is there.
+fn help(frame: &mut Frame, area: Rect, case: &Case, focused: bool, scroll: u16, theme: &Theme) {
+    let content = help_text(case, theme);
+    let total = content.line_count(area.width) as u16;
+    if total <= area.height {
+        frame.render_widget(content, area);
+        return;
+    }
+    // The last row says where the rest is.
+    let visible = area.height.saturating_sub(1);
+    let scroll = scroll.min(total.saturating_sub(visible));
+    let text_area = Rect {
+        height: visible,
+        ..area
+    };
+    frame.render_widget(content.scroll((scroll, 0)), text_area);
+    // The keys are named where they work: PgUp/PgDn move the path or evidence when those
+    // have focus.
+    let marker = match (scroll + visible < total, focused) {
+        (true, true) => format!("▼ more below ({}/{total}) · PgDn", scroll + visible),
+        (true, false) => format!("▼ more below ({}/{total})", scroll + visible),
+        (false, true) => format!("▲ end of help ({total}/{total}) · PgUp"),
+        (false, false) => format!("▲ end of help ({total}/{total})"),
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            fit::end(&marker, area.width as usize),
+            theme.key,
+        )),
+        Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1,
+            ..area
+        },
+    );
+}
+
+/// How far the help of the question on screen can scroll at the terminal's `size`.
+pub fn help_max_scroll(case: &Case, ws: &WalkScreen, size: (u16, u16)) -> u16 {
+    let Some(areas) = areas(case, ws, size) else {
+        return 0;
+    };
+    let inner = layout::inset(areas.node);
+    let below = areas.choices.bottom() + 1;
+    let height = inner.bottom().saturating_sub(below);
+    let total = help_text(case, &Theme::no_color()).line_count(inner.width) as u16;
+    if total <= height {
+        return 0;
+    }
+    total.saturating_sub(height.saturating_sub(1))
+}
+
+fn help_text<'a>(case: &Case, theme: &Theme) -> Paragraph<'a> {
+    let Some(walk) = &case.session.walk else {
+        return Paragraph::default();
+    };
+    let Some(node) = case.runbook.node(walk.current()) else {
+        return Paragraph::default();
+    };
     let mut lines = Vec::new();
     let asked_because = match walk.steps().last() {
         Some(Step {
@@ -99,50 +217,7 @@ fn node(frame: &mut Frame, areas: &WalkAreas, case: &Case, ws: &WalkScreen, them
             theme.accent,
         ));
     }
-    let below = areas.choices.bottom() + 1;
-    let help_area = Rect {
-        y: below.min(inner.bottom()),
-        height: inner.bottom().saturating_sub(below),
-        ..inner
-    };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), help_area);
-    let Ok(Position::Question { question, .. }) = walk.position(&case.runbook) else {
-        return;
-    };
-    let rows: Vec<Line> = question
-        .choices
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let chosen = i == ws.choice;
-            let style = if chosen && focused {
-                theme.selected
-            } else {
-                theme.text
-            };
-            let marker = if chosen { "▸" } else { " " };
-            let mut line = Line::from(vec![
-                Span::styled(
-                    format!("{marker}{} ", i + 1),
-                    if chosen && focused {
-                        style
-                    } else {
-                        theme.accent
-                    },
-                ),
-                Span::styled(
-                    fit(&c.label, (inner.width as usize).saturating_sub(3)),
-                    style,
-                ),
-            ]);
-            if chosen && focused {
-                let pad = (inner.width as usize).saturating_sub(line.width());
-                line.push_span(Span::styled(" ".repeat(pad), style));
-            }
-            line
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(rows), areas.choices);
+    Paragraph::new(lines).wrap(Wrap { trim: true })
 }
 
 /// Two rows per step: the node, then the answer and who or what decided it.
@@ -177,7 +252,7 @@ fn step_lines<'a>(i: usize, step: &Step, case: &Case, theme: &Theme) -> [Line<'a
     ]
 }
 
-fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &Theme) {
+pub(super) fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &Theme) {
     let Some(walk) = &case.session.walk else {
         return;
     };
@@ -214,16 +289,10 @@ fn path(frame: &mut Frame, area: Rect, case: &Case, ws: &WalkScreen, theme: &The
         .len()
         .saturating_sub(room)
         .min(if focused { 0 } else { usize::MAX });
-    let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip(skip)
+        .map(|l| fit::line(l, inner.width as usize))
+        .collect();
     frame.render_widget(Paragraph::new(lines).style(Style::default()), inner);
-}
-
-/// `text` cut to `width` columns, with an ellipsis when cut.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
