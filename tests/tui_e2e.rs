@@ -382,13 +382,12 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
 
 /// `authdesk resume ID` without a terminal, as a second authdesk beside the pane's.
 fn resume_elsewhere(p: &Pane, id: &str) -> (i32, String) {
-    let out = p
-        .sb
-        .process()
-        .args(["resume", id])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out =
+        p.sb.process()
+            .args(["resume", id])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     (out.status.code().unwrap_or(-1), stderr)
 }
@@ -549,7 +548,10 @@ fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
         p.sb.data_dir().join("logs"),
     ] {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            outputs.push((entry.path().display().to_string(), std::fs::read_to_string(entry.path()).unwrap()));
+            outputs.push((
+                entry.path().display().to_string(),
+                std::fs::read_to_string(entry.path()).unwrap(),
+            ));
         }
     }
     let buffers = p.tmux(&["list-buffers", "-F", "#{buffer_name}"]);

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::session::{CaseLock, Session};
 use crate::tui::app::{self, Setup, Start};
 use crate::tui::keymap::Keymap;
+use crate::tui::msg::Signal;
 use crate::tui::theme::Theme;
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
@@ -88,7 +89,7 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Re
             "removed temporary files left by an interrupted save"
         );
     }
-    app::run(Setup {
+    let left = app::run(Setup {
         runbooks: catalog.runbooks,
         runbook_problems: catalog
             .diagnostics
@@ -104,5 +105,13 @@ fn launch(config: &Config, start: impl FnOnce(&Config) -> Result<Opening>) -> Re
         start,
         case_lock,
     })?;
-    Ok(Exit::Ok)
+    // The terminal is restored by now: this line stays in the shell's scrollback.
+    if let Some(farewell) = &left.farewell {
+        println!("{farewell}");
+    }
+    Ok(match left.signal {
+        Some(Signal::Term) => Exit::Terminated,
+        Some(Signal::Hup) => Exit::HungUp,
+        None => Exit::Ok,
+    })
 }

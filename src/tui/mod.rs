@@ -5,6 +5,7 @@
 pub mod app;
 mod effects;
 pub mod evidence;
+pub mod farewell;
 pub mod form;
 pub mod gathering;
 pub mod keymap;

@@ -121,7 +121,23 @@ pub enum Msg {
     /// The external editor closed with this text, or could not run.
     EditorClosed { text: Result<String, String> },
     /// SIGTERM or SIGHUP arrived: save and leave.
-    Terminate { signal: &'static str },
+    Terminate { signal: Signal },
+}
+
+/// A signal that ends the app after it saved the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Term,
+    Hup,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Term => "SIGTERM",
+            Signal::Hup => "SIGHUP",
+        }
+    }
 }
 
 /// The home screen's data: unfinished sessions and recent tickets.

@@ -56,6 +56,8 @@ pub struct State {
     pub admin_label: String,
     /// Set when the runtime should restore the terminal and leave.
     pub quit: bool,
+    /// The signal that made the app leave, for its exit status.
+    pub signal: Option<super::msg::Signal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +201,7 @@ impl State {
             status: None,
             admin_label: "admin API not connected".to_string(),
             quit: false,
+            signal: None,
         }
     }
 }

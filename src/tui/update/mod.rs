@@ -21,6 +21,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
+        // Nothing acts on a screen the agent cannot see; only leaving (Ctrl-C) still works.
+        Msg::Key(key) if hidden(state) => match state.keys.action(&[Context::Global], &key) {
+            Some(Action::ForceQuit) => leave(state),
+            _ => Vec::new(),
+        },
+        Msg::Paste(_) if hidden(state) => Vec::new(),
         Msg::Key(key) => key_pressed(state, key),
         Msg::Paste(text) => intake::paste(state, &text),
         Msg::Mouse(m) => mouse::handle(state, m),
@@ -65,10 +71,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
         Msg::Terminate { signal } => {
-            tracing::info!(signal, "leaving on signal");
+            tracing::info!(signal = signal.name(), "leaving on signal");
+            state.signal = Some(signal);
             leave(state)
         }
     }
+}
+
+/// Whether the screens are hidden behind "Terminal too small".
+fn hidden(state: &State) -> bool {
+    let (width, height) = state.size;
+    super::view::layout::too_small(ratatui::layout::Rect::new(0, 0, width, height))
 }
 
 /// The keymap contexts of the screen showing, most specific first.
@@ -139,5 +152,7 @@ fn leave(state: &mut State) -> Vec<Effect> {
 mod canary_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hands;
 #[cfg(test)]
 mod tests_hostile;

@@ -294,7 +294,12 @@ fn quit_asks_while_the_case_has_no_ticket() {
 fn sigterm_saves_and_leaves_without_asking() {
     let mut s = app();
     walk_401(&mut s);
-    let effects = update(&mut s, Msg::Terminate { signal: "SIGTERM" });
+    let effects = update(
+        &mut s,
+        Msg::Terminate {
+            signal: crate::tui::msg::Signal::Term,
+        },
+    );
     assert!(s.quit);
     assert!(matches!(
         effects.as_slice(),

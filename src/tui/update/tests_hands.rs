@@ -1,0 +1,112 @@
+//! Issue 13, "never act on what the agent has not seen": hidden screens, questions that moved
+//! by themselves, and what the app leaves behind when it goes.
+
+use super::tests::{app, ctrl, current, focus_field, press, type_text, walk_401};
+use super::*;
+use crate::session::IntakeValue;
+use crate::tui::farewell;
+use crate::tui::msg::Signal;
+
+fn too_small(s: &mut State) {
+    update(
+        s,
+        Msg::Resize {
+            width: 50,
+            height: 12,
+        },
+    );
+}
+
+#[test]
+fn a_hidden_walk_takes_no_answer_and_no_quit_dialog() {
+    let mut s = app();
+    walk_401(&mut s);
+    let at = current(&s);
+    too_small(&mut s);
+    for c in ['j', '2', '5', 'q', 'u'] {
+        assert!(press(&mut s, KeyCode::Char(c)).is_empty());
+    }
+    press(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::Paste("cus_1002".into()));
+    assert_eq!(current(&s), at, "no answer was given while hidden");
+    assert!(s.overlay.is_none(), "no invisible dialog opened");
+    assert!(!s.quit);
+}
+
+#[test]
+fn a_hidden_intake_takes_no_typing_but_ctrl_c_still_leaves() {
+    let mut s = app();
+    press(&mut s, KeyCode::Enter);
+    too_small(&mut s);
+    type_text(&mut s, "cus_1001");
+    let Screen::Intake(form) = &mut s.screen else {
+        panic!("not on intake")
+    };
+    assert!(form.focused().unwrap().is_empty());
+    ctrl(&mut s, 'c');
+    assert!(s.quit);
+}
+
+#[test]
+fn a_field_being_typed_is_saved_on_sigterm_without_leaving_it() {
+    let mut s = app();
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "cus_1001");
+    focus_field(&mut s, "key_id");
+    type_text(&mut s, "key_half");
+    let effects = update(
+        &mut s,
+        Msg::Terminate {
+            signal: Signal::Term,
+        },
+    );
+    let Some(Effect::SaveSession(session)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        session.intake.get("key_id"),
+        Some(&IntakeValue::Text("key_half".into()))
+    );
+    assert_eq!(s.signal, Some(Signal::Term));
+}
+
+#[test]
+fn leaving_mid_walk_says_where_the_case_stands_and_how_to_resume() {
+    let mut s = app();
+    walk_401(&mut s);
+    ctrl(&mut s, 'c');
+    let id = s.case.as_ref().unwrap().session.id.clone();
+    let line = farewell::line_for(&s).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "authdesk: case {id} is at “Platform incident?”; resume with: authdesk resume {id}"
+        )
+    );
+}
+
+#[test]
+fn leaving_a_saved_case_names_its_ticket_files() {
+    let mut s = app();
+    walk_401(&mut s);
+    for n in ['5', '3', '2'] {
+        press(&mut s, KeyCode::Char(n));
+    }
+    let files = vec!["/t/ESC-1.md".into(), "/t/ESC-1.json".into()];
+    update(&mut s, Msg::TicketSaved { files });
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+    let line = farewell::line_for(&s).unwrap();
+    assert!(
+        line.ends_with("is finished; ticket saved: /t/ESC-1.md, /t/ESC-1.json"),
+        "{line}"
+    );
+}
+
+#[test]
+fn leaving_from_home_prints_nothing() {
+    let mut s = app();
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+    assert_eq!(farewell::line_for(&s), None);
+}
