@@ -158,7 +158,14 @@ pub struct WalkScreen {
     /// The highlighted step of the path.
     pub step: usize,
     pub evidence_scroll: u16,
+    /// Set when evidence moved the walk to this question by itself: when, and what was
+    /// decided. Answers arriving within [`SETTLE`] of it were meant for the question before.
+    pub moved_by_evidence: Option<(DateTime<Utc>, String)>,
 }
+
+/// How long after evidence moved the question answers are refused: long enough for a key
+/// already on its way, short enough not to feel like a stall.
+pub const SETTLE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(800);
 
 impl WalkScreen {
     pub fn new(steps: usize) -> Self {
@@ -167,6 +174,7 @@ impl WalkScreen {
             choice: 0,
             step: steps.saturating_sub(1),
             evidence_scroll: 0,
+            moved_by_evidence: None,
         }
     }
 }

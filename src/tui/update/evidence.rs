@@ -6,7 +6,8 @@ use super::case;
 use crate::facts::{FactSource, Facts};
 use crate::tui::evidence::Connection;
 use crate::tui::msg::Effect;
-use crate::tui::state::{Case, Load, State};
+use crate::tui::state::{Case, Load, Screen, State};
+use crate::walk::{Decision, Position, Step};
 use std::time::Duration;
 
 /// The case, if `generation` is its current round of queries.
@@ -50,20 +51,42 @@ pub fn loaded(
         return Vec::new();
     };
     let before = walk.current().to_string();
+    let steps_before = walk.steps().len();
     walk.clear_unavailable(FactSource::AdminApi, query);
     if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
         state.error(format!("Evidence from {query} could not be used: {e}"));
         return Vec::new();
     }
     if walk.current() != before {
-        let title = case
-            .runbook
-            .node(&before)
-            .map_or(before.clone(), |n| n.title.clone());
+        // The waiting question's check is redone in place of its last step.
+        let decided = deciding_facts(walk.steps().get(steps_before.saturating_sub(1)));
+        let what = match walk.position(&case.runbook) {
+            Ok(Position::Question { node, .. }) => {
+                let title = case.runbook.node(node).map_or(node, |n| n.title.as_str());
+                format!("Decided by evidence: {decided}; now asking: {title}")
+            }
+            _ => format!("Decided by evidence: {decided}"),
+        };
         case::show_position(state);
-        state.info(format!("Evidence from {query} decided “{title}”"));
+        if let Screen::Walk(ws) = &mut state.screen {
+            ws.moved_by_evidence = Some((now, what.clone()));
+        }
+        state.info(what);
     }
     case::save(state)
+}
+
+/// "key.status = revoked, …" for the facts a check step was decided by.
+fn deciding_facts(step: Option<&Step>) -> String {
+    let cited = match step.map(|s| &s.decision) {
+        Some(Decision::Check { decided_by, .. }) if !decided_by.is_empty() => decided_by,
+        _ => return "the admin API's answer".to_string(),
+    };
+    cited
+        .iter()
+        .map(|c| format!("{} = {}", c.fact, c.value))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn failed(state: &mut State, generation: u64, query: &str, reason: &str) -> Vec<Effect> {

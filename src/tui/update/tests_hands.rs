@@ -110,3 +110,75 @@ fn leaving_from_home_prints_nothing() {
     assert!(s.quit);
     assert_eq!(farewell::line_for(&s), None);
 }
+
+/// The 401 walk waiting at "Platform incident?" until health evidence shows no incident.
+fn moved_by_health(s: &mut State) {
+    let g = super::tests::generation(&walk_401(s));
+    update(
+        s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec!["health".into()],
+            demo: true,
+        },
+    );
+    assert_eq!(current(s), "ask-wider-incident");
+    update(
+        s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "health".into(),
+            elapsed: std::time::Duration::from_millis(120),
+            facts: super::tests::admin(&[
+                ("health.status", "ok"),
+                ("health.auth_latency_p99_ms", "20"),
+                ("incident.customers_affected", "0"),
+                ("failures.anomaly", "false"),
+            ]),
+        },
+    );
+}
+
+fn later(s: &mut State, ms: i64) {
+    let at = s.now() + chrono::TimeDelta::milliseconds(ms);
+    s.clock = crate::tui::state::Clock::Fixed(at);
+}
+
+#[test]
+fn a_key_just_after_evidence_moved_the_question_does_not_answer_it() {
+    let mut s = app();
+    moved_by_health(&mut s);
+    let asking = current(&s);
+    assert_ne!(
+        asking, "ask-wider-incident",
+        "evidence decided the incident check"
+    );
+    let status = s.status.clone().unwrap();
+    assert!(
+        status
+            .text
+            .starts_with("Decided by evidence: health.status = ok")
+            && status.text.contains("; now asking: "),
+        "{status:?}"
+    );
+    later(&mut s, 300);
+    press(&mut s, KeyCode::Char('1'));
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        current(&s),
+        asking,
+        "a key meant for the old question was dropped"
+    );
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("the question just changed"),
+        "{status:?}"
+    );
+    later(&mut s, 900);
+    press(&mut s, KeyCode::Char('1'));
+    assert_ne!(
+        current(&s),
+        asking,
+        "once read, the new question takes answers"
+    );
+}
