@@ -5,6 +5,7 @@ use crate::facts::Facts;
 use crate::secret::Redacted;
 use crate::session::Session;
 use crate::ticket::Ticket;
+use crate::tui::state::SavedTicket;
 use crossterm::event::{KeyEvent, MouseEvent};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -120,6 +121,8 @@ pub enum Msg {
     TicketSaveFailed { reason: String },
     /// The external editor closed with this text, or could not run.
     EditorClosed { text: Result<String, String> },
+    /// A saved ticket's files were read back (for a finished case resumed), or why not.
+    SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
     Terminate { signal: Signal },
 }
@@ -171,6 +174,8 @@ pub enum Effect {
     SaveSession(Box<Session>),
     /// Write the ticket's Markdown and JSON files.
     SaveTicket(Box<Ticket>),
+    /// Read back the files a ticket was saved as.
+    ReadSavedTicket(Vec<PathBuf>),
     /// Put text on the clipboard with OSC 52; redacted once more, as the last step out.
     Copy(Redacted),
     /// Suspend the screen and edit this text in $EDITOR.

@@ -190,6 +190,16 @@ pub struct OutcomeScreen {
     pub ticket: Ticket,
     pub format: TicketFormat,
     pub scroll: u16,
+    /// For a case resumed after its ticket was saved: the files as they are on disk, which
+    /// the preview shows and `copy` copies (a ticket built again would differ in its times).
+    pub saved: Option<Load<SavedTicket>>,
+}
+
+/// A saved ticket's files, read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedTicket {
+    pub markdown: String,
+    pub json: String,
 }
 
 impl State {

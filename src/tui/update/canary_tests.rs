@@ -5,7 +5,7 @@
 
 use super::tests::{app, ctrl, focus_field, press, type_text};
 use super::*;
-use crate::tui::effects::osc52;
+use crate::tui::effects::{osc52, read_saved};
 use base64::Engine;
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,7 @@ impl Runtime {
                         "Summary from the editor {KEY}\n{text}\nEditor note: Bearer {TOKEN}\n"
                     )),
                 }),
+                Effect::ReadSavedTicket(files) => Some(Msg::SavedTicketRead(read_saved(&files))),
                 Effect::LoadHome | Effect::Quit | Effect::HoldCase(_) => None,
             };
             if let Some(msg) = follow {

@@ -13,6 +13,7 @@ mod walk;
 
 pub use case::{open_session, start_case};
 pub use intake::prefill;
+pub use outcome::shown_text;
 
 use super::keymap::Context;
 use super::msg::{Action, Effect, Msg};
@@ -70,6 +71,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
+        Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
         Msg::Terminate { signal } => {
             tracing::info!(signal = signal.name(), "leaving on signal");
             state.signal = Some(signal);

@@ -182,3 +182,59 @@ fn a_key_just_after_evidence_moved_the_question_does_not_answer_it() {
         "once read, the new question takes answers"
     );
 }
+
+#[test]
+fn a_finished_case_resumed_shows_and_copies_its_saved_ticket() {
+    let mut s = app();
+    walk_401(&mut s);
+    for n in ['5', '3', '2'] {
+        press(&mut s, KeyCode::Char(n));
+    }
+    let files: Vec<std::path::PathBuf> = vec![
+        "/t/ESC-20261122-abc123.md".into(),
+        "/t/ESC-20261122-abc123.json".into(),
+    ];
+    update(
+        &mut s,
+        Msg::TicketSaved {
+            files: files.clone(),
+        },
+    );
+    let session = s.case.as_ref().unwrap().session.clone();
+
+    let mut s = app();
+    let effects = open_session(&mut s, session);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::ReadSavedTicket(f) if *f == files)),
+        "{effects:?}"
+    );
+    let Screen::Outcome(screen) = &s.screen else {
+        panic!("not on the outcome")
+    };
+    assert_eq!(screen.ticket.id, "ESC-20261122-abc123", "the id on disk");
+    assert!(
+        press(&mut s, KeyCode::Char('y')).is_empty(),
+        "nothing to copy yet"
+    );
+
+    let saved = crate::tui::state::SavedTicket {
+        markdown: "# As saved\n\nbyte for byte\n".into(),
+        json: "{\"id\":\"ESC-20261122-abc123\"}".into(),
+    };
+    update(&mut s, Msg::SavedTicketRead(Ok(saved)));
+    let copied = |effects: Vec<Effect>| match effects.as_slice() {
+        [Effect::Copy(text)] => text.as_str().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        copied(press(&mut s, KeyCode::Char('y'))),
+        "# As saved\n\nbyte for byte\n"
+    );
+    press(&mut s, KeyCode::Char('f'));
+    assert_eq!(
+        copied(press(&mut s, KeyCode::Char('y'))),
+        "{\"id\":\"ESC-20261122-abc123\"}"
+    );
+}

@@ -4,7 +4,7 @@ use super::layout;
 use super::walk::block;
 use crate::escape::line;
 use crate::runbook::Resolution;
-use crate::tui::state::{OutcomeScreen, State, TicketFormat};
+use crate::tui::state::{Load, OutcomeScreen, State, TicketFormat};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -46,10 +46,14 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
         )),
         header,
     );
-    let (text, kind) = match screen.format {
-        TicketFormat::Markdown => (t.to_markdown(), "Markdown"),
-        TicketFormat::Json => (t.to_json(), "JSON"),
+    let kind = match screen.format {
+        TicketFormat::Markdown => "Markdown",
+        TicketFormat::Json => "JSON",
     };
+    let text = crate::tui::update::shown_text(screen).unwrap_or_else(|| match &screen.saved {
+        Some(Load::Failed(why)) => format!("The saved ticket cannot be read: {why}"),
+        _ => "Reading the saved ticket…".to_string(),
+    });
     let total = text.lines().count() as u16;
     let visible = preview.height.saturating_sub(2);
     let scroll = screen.scroll.min(total.saturating_sub(visible));
