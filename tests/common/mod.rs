@@ -164,3 +164,4 @@ pub fn assert_valid_ticket(ticket: &serde_json::Value) {
         errors.join("\n")
     );
 }
+pub mod tmux;

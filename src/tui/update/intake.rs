@@ -53,8 +53,11 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Text pasted into the terminal goes to the focused field or editor.
+/// Text pasted into the terminal goes to the focused field or editor. Bracketed paste from
+/// xterm, VTE and tmux sends line breaks as CR; kept raw, a CR rewinds the line it is shown
+/// on, so every CRLF and CR becomes LF first.
 pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let text = &text.replace("\r\n", "\n").replace('\r', "\n");
     if let Some(Overlay::Edit(edit)) = &mut state.overlay {
         edit.text.insert_str(text);
         return Vec::new();
@@ -67,9 +70,7 @@ pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
         if field.multiline {
             field.text.insert_str(text);
         } else {
-            field
-                .text
-                .insert_str(text.trim().replace(['\r', '\n'], " "));
+            field.text.insert_str(text.trim().replace('\n', " "));
         }
     }
     Vec::new()

@@ -238,3 +238,23 @@ fn a_finished_case_resumed_shows_and_copies_its_saved_ticket() {
         "{\"id\":\"ESC-20261122-abc123\"}"
     );
 }
+
+#[test]
+fn a_paste_with_cr_or_crlf_line_breaks_is_kept_as_lines() {
+    let mut s = app();
+    press(&mut s, KeyCode::Enter);
+    focus_field(&mut s, "error_body");
+    update(
+        &mut s,
+        Msg::Paste(
+            "HTTP/1.1 401 Unauthorized\rWWW-Authenticate: Bearer\r\n\r{\"error\":\"x\"}".into(),
+        ),
+    );
+    let Screen::Intake(form) = &mut s.screen else {
+        panic!("not on intake")
+    };
+    assert_eq!(
+        form.focused().unwrap().raw(),
+        "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer\n\n{\"error\":\"x\"}"
+    );
+}
