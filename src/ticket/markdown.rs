@@ -70,6 +70,19 @@ pub fn to_markdown(t: &Ticket) -> String {
         let _ = writeln!(md, "| {k} | {v} |");
     }
 
+    if !t.conflicts.is_empty() {
+        // Before the evidence: a lead must see at once that the case's facts disagree.
+        section(&mut md, "Conflicts");
+        for c in &t.conflicts {
+            let open = if c.settled.is_some() {
+                ""
+            } else {
+                " — **not settled**"
+            };
+            let _ = writeln!(md, "- {}{open}", md_text(&c.describe()));
+        }
+    }
+
     section(&mut md, "Evidence");
     if t.evidence.is_empty() {
         let _ = writeln!(
