@@ -249,3 +249,45 @@ fn leaving_prints_where_the_case_stands_and_sigterm_exits_143() {
         "{texts:?}"
     );
 }
+
+#[test]
+fn a_key_owned_by_another_customer_is_flagged_and_the_ticket_waits_for_a_choice() {
+    let p = Pane::new(120, 40);
+    // `key_revoked` belongs to `cus_1003` in the demo data.
+    p.run(
+        &[
+            "walk",
+            "401",
+            "--input",
+            "customer_id=cus_1001",
+            "--input",
+            "key_id=key_revoked",
+        ],
+        &[],
+    );
+    p.wait_for("⚠ the key belongs to cus_1003, not cus_1001");
+    p.keys(&["C-s"]);
+    let screen = p.wait_walking();
+    let screen = if screen.contains("Ticket preview") {
+        screen
+    } else {
+        p.answer_until(ANSWERS_401, "Ticket preview")
+    };
+    assert!(
+        screen.contains("Conflicts") || screen.contains("Conflict"),
+        "{screen}"
+    );
+    p.keys(&["s"]);
+    p.wait_for("Which customer?");
+    assert!(p.sb.tickets().is_empty(), "nothing saved before the choice");
+    p.keys(&["2"]);
+    p.wait_for("Saved ESC-");
+    let (md, json) = p.sb.tickets().pop().expect("a saved ticket");
+    assert_eq!(json["customer_id"], "cus_1003", "{json}");
+    assert_eq!(
+        json["conflicts"][0]["settled"]["value"], "cus_1003",
+        "{json}"
+    );
+    assert!(md.contains("## Conflicts"), "{md}");
+    p.keys(&["q"]);
+}

@@ -8,6 +8,7 @@ use super::msg::HomeData;
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::ticket::Ticket;
+use crate::walk::Conflict;
 use chrono::{DateTime, Utc};
 
 /// A value being fetched: in flight since a moment, there, or failed with a reason.
@@ -115,6 +116,9 @@ pub enum Overlay {
     ConfirmQuit,
     /// A note or the summary being typed.
     Edit(Box<TextEdit>),
+    /// "Which customer is right?", before a ticket goes out while the key's owner is not the
+    /// customer named at intake.
+    ChooseCustomer(Box<Conflict>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,6 +52,7 @@ pub fn loaded(
     };
     let before = walk.current().to_string();
     let steps_before = walk.steps().len();
+    let conflicts_before = walk.open_conflicts().len();
     walk.clear_unavailable(FactSource::AdminApi, query);
     if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
         state.error(format!("Evidence from {query} could not be used: {e}"));
@@ -72,6 +73,16 @@ pub fn loaded(
             ws.moved_by_evidence = Some((now, what.clone()));
         }
         state.info(what);
+    }
+    let new_conflict = state
+        .case
+        .as_ref()
+        .and_then(|c| c.session.walk.as_ref())
+        .map(|w| w.open_conflicts())
+        .filter(|open| open.len() > conflicts_before)
+        .and_then(|open| open.last().map(|c| c.describe()));
+    if let Some(what) = new_conflict {
+        state.error(format!("Conflict: {what}"));
     }
     case::save(state)
 }

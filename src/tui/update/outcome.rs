@@ -45,7 +45,21 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::Copy(Redacted::new(&text))];
         }
         Action::Save if finished => state.info("The ticket is already saved"),
-        Action::Save => return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))],
+        Action::Save => {
+            let owner = state.case.as_ref().and_then(|c| {
+                let walk = c.session.walk.as_ref()?;
+                walk.open_conflicts().into_iter().find(|c| c.step.is_none())
+            });
+            if let Some(conflict) = owner {
+                // Not under the wrong customer: the agent says which one is right first.
+                state.overlay = Some(Overlay::ChooseCustomer(Box::new(conflict)));
+                return Vec::new();
+            }
+            let Screen::Outcome(screen) = &state.screen else {
+                return Vec::new();
+            };
+            return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))];
+        }
         Action::EditSummary if !finished => {
             let summary = screen.ticket.summary.clone();
             state.overlay = Some(Overlay::Edit(Box::new(TextEdit::new(

@@ -258,3 +258,93 @@ fn a_paste_with_cr_or_crlf_line_breaks_is_kept_as_lines() {
         "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer\n\n{\"error\":\"x\"}"
     );
 }
+
+#[test]
+fn a_ticket_for_a_key_another_customer_owns_waits_for_the_agent_to_choose() {
+    let mut s = app();
+    let g = super::tests::generation(&walk_401(&mut s));
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "key".into(),
+            elapsed: std::time::Duration::from_millis(120),
+            facts: super::tests::admin(&[
+                ("key.status", "revoked"),
+                ("key.customer_id", "cus_1003"),
+            ]),
+        },
+    );
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.error
+            && status.text
+                == "Conflict: customer_id: intake says cus_1001, admin API says cus_1003 (key.customer_id)",
+        "{status:?}"
+    );
+    for n in ['5', '3', '2'] {
+        press(&mut s, KeyCode::Char(n));
+    }
+    assert!(matches!(s.screen, Screen::Outcome(_)));
+    let effects = press(&mut s, KeyCode::Char('s'));
+    assert!(
+        effects.is_empty(),
+        "not saved under either customer yet: {effects:?}"
+    );
+    assert!(matches!(
+        s.overlay,
+        Some(crate::tui::state::Overlay::ChooseCustomer(_))
+    ));
+    let effects = press(&mut s, KeyCode::Char('2'));
+    let ticket = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SaveTicket(t) => Some(t),
+            _ => None,
+        })
+        .expect("saved once chosen");
+    assert_eq!(ticket.customer_id.as_ref().unwrap().as_str(), "cus_1003");
+    assert_eq!(ticket.conflicts.len(), 1);
+    assert_eq!(
+        ticket.conflicts[0].settled,
+        Some(crate::facts::FactValue::Text("cus_1003".into()))
+    );
+}
+
+#[test]
+fn evidence_contradicting_an_answer_is_flagged_with_a_way_to_answer_again() {
+    let mut s = app();
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.case.as_ref().unwrap().runbook.id, "403-forbidden");
+    type_text(&mut s, "cus_1001");
+    focus_field(&mut s, "key_id");
+    ctrl(&mut s, 's');
+    let g = s.case.as_ref().unwrap().evidence.generation;
+    // Platform incident: just this customer; account: suspended.
+    press(&mut s, KeyCode::Char('5'));
+    assert_eq!(current(&s), "ask-account");
+    press(&mut s, KeyCode::Char('1'));
+    assert_eq!(s.status.clone().unwrap().text, "Answered: Suspended");
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: "customer".into(),
+            elapsed: std::time::Duration::from_millis(120),
+            facts: super::tests::admin(&[("customer.status", "active")]),
+        },
+    );
+    let status = s.status.clone().unwrap();
+    assert_eq!(
+        status.text,
+        "Conflict: customer.status: agent says suspended, admin API says active"
+    );
+    let walk = s.case.as_ref().unwrap().session.walk.as_ref().unwrap();
+    let step = walk.open_conflicts()[0].step.unwrap();
+    assert_eq!(
+        walk.steps()[step].node,
+        "ask-account",
+        "the step to answer again"
+    );
+}

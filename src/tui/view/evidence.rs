@@ -81,7 +81,8 @@ pub fn draw(
         .as_ref()
         .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
     let width = area.width.saturating_sub(2) as usize;
-    let mut lines = queries(state, case, theme);
+    let mut lines = conflicts(case, theme);
+    lines.extend(queries(state, case, theme));
     key_card(&mut lines, &facts, theme);
     audit(&mut lines, &facts, theme);
     failures(&mut lines, &facts, width, theme);
@@ -93,6 +94,26 @@ pub fn draw(
             .block(block(" Evidence ".into(), focused, theme)),
         area,
     );
+}
+
+/// Open conflicts first: they change what the ticket may say.
+fn conflicts<'a>(case: &Case, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(walk) = &case.session.walk else {
+        return Vec::new();
+    };
+    walk.open_conflicts()
+        .iter()
+        .map(|c| {
+            let again = c.step.map_or_else(
+                || " — choose the customer when saving".to_string(),
+                |i| format!(" — select step {} in the path to answer again", i + 1),
+            );
+            Line::styled(
+                line(&format!("⚠ Conflict: {}{again}", c.describe())).into_owned(),
+                theme.warn,
+            )
+        })
+        .collect()
 }
 
 fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {

@@ -1,6 +1,7 @@
 //! Intake: the runbook's inputs, checked as typed, with the focused field's help below.
 
 use super::layout;
+use crate::escape::line;
 use crate::tui::evidence::Connection;
 use crate::tui::form::Form;
 use crate::tui::state::{Load, State};
@@ -32,6 +33,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, form: &Form, theme: &T
         Block::bordered()
             .title(Span::styled(title, theme.title))
             .title(evidence_status(state, theme).right_aligned())
+            .title_bottom(owner_warning(state, form, theme))
             .border_style(theme.border_focus),
         form_area,
     );
@@ -95,6 +97,28 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, form: &Form, theme: &T
         }
     }
     help(frame, help_area, form, theme);
+}
+
+/// Said as soon as the key's record arrives: the key is not the intake customer's.
+fn owner_warning<'a>(state: &State, form: &Form, theme: &Theme) -> Line<'a> {
+    let Some(case) = &state.case else {
+        return Line::default();
+    };
+    let Some((_, mut facts)) = form.evidence_request(&case.runbook, state.now()) else {
+        return Line::default();
+    };
+    facts.extend(&case.evidence.facts);
+    match crate::walk::owner_conflict(&facts) {
+        Some(c) => Line::styled(
+            line(&format!(
+                " ⚠ the key belongs to {}, not {} ",
+                c.evidence, c.said
+            ))
+            .into_owned(),
+            theme.warn,
+        ),
+        None => Line::default(),
+    }
 }
 
 fn evidence_status<'a>(state: &State, theme: &Theme) -> Line<'a> {
