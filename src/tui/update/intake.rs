@@ -5,6 +5,7 @@
 use super::case;
 use crate::facts::FactSource;
 use crate::tui::evidence::Connection;
+use crate::tui::form::PASTE;
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{Overlay, Screen, State};
@@ -141,6 +142,8 @@ fn submit(state: &mut State) -> Vec<Effect> {
         }
     };
     let saved = form.saved();
+    let (_, pastes) = form.pastes();
+    let paste_at = form.fields.iter().position(|f| f.name == PASTE);
     let mut effects = fetch_if_changed(state);
     let Some(case) = &mut state.case else {
         return effects;
@@ -148,6 +151,17 @@ fn submit(state: &mut State) -> Vec<Effect> {
     case.session.intake = saved;
     let mut facts = intake;
     facts.extend(&case.evidence.facts);
+    // As `run --request/--jwt/--response`: the admin API's facts sharpen the request check.
+    match crate::intake::diagnostic_facts(&pastes, &facts, now) {
+        Ok(diagnosed) => facts.extend(&diagnosed),
+        Err(e) => {
+            if let (Screen::Intake(form), Some(at)) = (&mut state.screen, paste_at) {
+                form.set_focus(at);
+            }
+            state.error(e.to_string());
+            return effects;
+        }
+    }
     match Walk::start(&case.runbook, facts, now) {
         Ok(mut walk) => {
             for (query, reason) in &case.evidence.failures {

@@ -348,3 +348,84 @@ fn evidence_contradicting_an_answer_is_flagged_with_a_way_to_answer_again() {
         "the step to answer again"
     );
 }
+
+/// The 401 intake with `text` pasted into the paste field, then finished.
+fn walk_401_with_paste(s: &mut State, text: &str) {
+    press(s, KeyCode::Enter);
+    type_text(s, "cus_1001");
+    focus_field(s, crate::tui::form::PASTE);
+    update(s, Msg::Paste(text.into()));
+    ctrl(s, 's');
+}
+
+#[test]
+fn a_pasted_curl_with_a_wrong_header_decides_bad_header_format() {
+    let mut s = app();
+    walk_401_with_paste(
+        &mut s,
+        "curl -H 'Authorization: Token sk_live_0123456789abcdef0123' \\\r  https://api.example.com/v1/orders",
+    );
+    press(&mut s, KeyCode::Char('5'));
+    assert_eq!(current(&s), "bad-header-format", "{:?}", s.status);
+    let walk = s.case.as_ref().unwrap().session.walk.as_ref().unwrap();
+    let fact = walk.facts().get("request.header_problem").cloned().unwrap();
+    assert_eq!(fact.source, crate::facts::FactSource::Diagnostics);
+    assert_ne!(fact.value.to_string(), "none");
+    let saved = serde_json::to_string(&s.case.as_ref().unwrap().session).unwrap();
+    assert!(
+        !saved.contains("0123456789abcdef"),
+        "the paste is kept redacted: {saved}"
+    );
+}
+
+#[test]
+fn a_pasted_jwt_and_error_response_feed_the_walk_like_run_does() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let jwt = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(r#"{"exp":1,"scope":"orders:read"}"#),
+        b64("sig")
+    );
+    let mut s = app();
+    walk_401_with_paste(&mut s, &format!("Bearer {jwt}"));
+    let facts = s
+        .case
+        .as_ref()
+        .unwrap()
+        .session
+        .walk
+        .as_ref()
+        .unwrap()
+        .facts();
+    assert_eq!(
+        facts
+            .value("jwt.expired")
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("true")
+    );
+
+    let mut s = app();
+    walk_401_with_paste(
+        &mut s,
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n\r\n",
+    );
+    let facts = s
+        .case
+        .as_ref()
+        .unwrap()
+        .session
+        .walk
+        .as_ref()
+        .unwrap()
+        .facts();
+    assert_eq!(
+        facts
+            .value("response.status")
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("401")
+    );
+}

@@ -3,7 +3,7 @@
 use super::layout;
 use crate::escape::line;
 use crate::tui::evidence::Connection;
-use crate::tui::form::Form;
+use crate::tui::form::{Form, PASTE};
 use crate::tui::state::{Load, State};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -96,7 +96,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, form: &Form, theme: &T
             _ => frame.render_widget(&field.text, value_area),
         }
     }
-    help(frame, help_area, form, theme);
+    help(frame, help_area, state, form, theme);
 }
 
 /// Said as soon as the key's record arrives: the key is not the intake customer's.
@@ -118,6 +118,34 @@ fn owner_warning<'a>(state: &State, form: &Form, theme: &Theme) -> Line<'a> {
             theme.warn,
         ),
         None => Line::default(),
+    }
+}
+
+/// What the paste is and what its diagnostic found, as the walk will take it.
+fn paste_findings<'a>(state: &State, form: &Form, theme: &Theme) -> Vec<Line<'a>> {
+    let (Some(kind), pastes) = form.pastes() else {
+        return Vec::new();
+    };
+    let known = state
+        .case
+        .as_ref()
+        .map(|c| c.evidence.facts.clone())
+        .unwrap_or_default();
+    match crate::intake::diagnostic_facts(&pastes, &known, state.now()) {
+        Ok(facts) => {
+            let found: Vec<String> = facts
+                .iter()
+                .map(|(n, f)| format!("{n} = {}", f.value))
+                .collect();
+            vec![
+                Line::styled(format!("✓ Read as {}", kind.label()), theme.ok),
+                Line::styled(line(&found.join(" · ")).into_owned(), theme.text),
+            ]
+        }
+        Err(e) => vec![Line::styled(
+            line(&format!("✗ Read as {}: {e}", kind.label())).into_owned(),
+            theme.error,
+        )],
     }
 }
 
@@ -157,13 +185,16 @@ fn evidence_status<'a>(state: &State, theme: &Theme) -> Line<'a> {
     Line::from(text)
 }
 
-fn help(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
+fn help(frame: &mut Frame, area: Rect, state: &State, form: &Form, theme: &Theme) {
     let Some(field) = form.fields.get(form.focus) else {
         return;
     };
     let mut lines = Vec::new();
     if let Some(problem) = form.problem(form.focus) {
         lines.push(Line::styled(format!("✗ {problem}"), theme.error));
+    }
+    if field.name == PASTE {
+        lines.extend(paste_findings(state, form, theme));
     }
     lines.push(Line::styled(field.help.clone(), theme.dim));
     let title = format!(" {} · {} ", field.name, field.ty);
