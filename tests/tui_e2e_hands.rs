@@ -291,3 +291,35 @@ fn a_key_owned_by_another_customer_is_flagged_and_the_ticket_waits_for_a_choice(
     assert!(md.contains("## Conflicts"), "{md}");
     p.keys(&["q"]);
 }
+
+#[test]
+fn a_pasted_curl_with_a_wrong_header_decides_bad_header_format() {
+    let p = Pane::new(120, 40);
+    p.run(&["walk", "401", "--input", "customer_id=cus_1001"], &[OFFLINE]);
+    p.wait_for("Intake");
+    for _ in 0..12 {
+        let screen = p.screen();
+        if screen.contains("▸ Customer's paste") {
+            break;
+        }
+        p.keys(&["Tab"]);
+        p.wait_change(&screen);
+    }
+    p.wait_for("▸ Customer's paste");
+    p.tmux(&[
+        "set-buffer",
+        "-b",
+        "curl",
+        "curl -H 'Authorization: Token sk_live_0123456789abcdef0123' \\\n  https://api.example.com/v1/orders",
+    ]);
+    p.tmux(&["paste-buffer", "-p", "-d", "-b", "curl", "-t", "t"]);
+    p.wait_for("✓ Read as request");
+    p.keys(&["C-s"]);
+    p.wait_walking();
+    p.answer_until(&[("┌ Platform incident? ", "5")], "Ticket preview");
+    p.keys(&["s"]);
+    p.wait_for("Saved ESC-");
+    let (_, json) = p.sb.tickets().pop().expect("a saved ticket");
+    assert_eq!(json["outcome"]["id"], "bad-header-format", "{json}");
+    p.keys(&["q"]);
+}
