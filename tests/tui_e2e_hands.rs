@@ -295,7 +295,10 @@ fn a_key_owned_by_another_customer_is_flagged_and_the_ticket_waits_for_a_choice(
 #[test]
 fn a_pasted_curl_with_a_wrong_header_decides_bad_header_format() {
     let p = Pane::new(120, 40);
-    p.run(&["walk", "401", "--input", "customer_id=cus_1001"], &[OFFLINE]);
+    p.run(
+        &["walk", "401", "--input", "customer_id=cus_1001"],
+        &[OFFLINE],
+    );
     p.wait_for("Intake");
     for _ in 0..12 {
         let screen = p.screen();

@@ -346,3 +346,83 @@ fn no_color_draws_without_any_colour() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
 }
+
+/// Issue 13: the key's owner flagged at intake, and a pasted curl read as typed.
+#[test]
+fn intake_with_a_key_of_another_customer_and_a_pasted_curl() {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec!["key".into()],
+            demo: true,
+        },
+    );
+    loaded(
+        &mut s,
+        g,
+        "key",
+        admin(&[("key.status", "revoked"), ("key.customer_id", "cus_1003")]),
+    );
+    for _ in 0..6 {
+        key(&mut s, KeyCode::Tab);
+    }
+    update(
+        &mut s,
+        Msg::Paste(
+            "curl -H 'Authorization: Token sk_live_0123456789abcdef0123' \\\r  https://api.example.com/v1/orders".into(),
+        ),
+    );
+    snap("intake_owner_conflict_and_paste", &s);
+}
+
+/// Issue 13: evidence moved the question; the status says what decided it. The key's owner
+/// is not the customer at intake, so the evidence pane leads with the conflict.
+#[test]
+fn walk_moved_by_evidence_with_an_owner_conflict() {
+    let (mut s, g) = walking();
+    loaded(
+        &mut s,
+        g,
+        "key",
+        admin(&[("key.status", "active"), ("key.customer_id", "cus_1003")]),
+    );
+    loaded(
+        &mut s,
+        g,
+        "health",
+        admin(&[
+            ("health.status", "ok"),
+            ("health.auth_latency_p99_ms", "20"),
+            ("incident.customers_affected", "0"),
+            ("failures.anomaly", "false"),
+        ]),
+    );
+    snap("walk_moved_with_conflict", &s);
+}
+
+/// Issue 13: saving a ticket whose key another customer owns asks which customer is right.
+#[test]
+fn outcome_asks_which_customer_before_saving() {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    ctrl(&mut s, 's');
+    let g = g.max(s.case.as_ref().unwrap().evidence.generation);
+    loaded(
+        &mut s,
+        g,
+        "key",
+        admin(&[("key.status", "revoked"), ("key.customer_id", "cus_1003")]),
+    );
+    for n in ['5', '3', '2'] {
+        key(&mut s, KeyCode::Char(n));
+    }
+    let Screen::Outcome(o) = &mut s.screen else {
+        panic!("not at the outcome")
+    };
+    o.ticket.id = "ESC-20261122-000001".into();
+    key(&mut s, KeyCode::Char('s'));
+    snap("outcome_choose_customer", &s);
+}

@@ -53,9 +53,7 @@ fn too_small(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
             super::keymap::Context::Global,
             super::msg::Action::ForceQuit,
         )
-        .map_or_else(String::new, |k| {
-            format!(", or press {k} to leave (the case is saved)")
-        });
+        .map_or_else(String::new, |k| format!(", or press {k} to leave"));
     let text = vec![
         Line::styled("Terminal too small", theme.title),
         Line::raw(format!(
