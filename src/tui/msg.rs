@@ -1,6 +1,8 @@
 //! Everything that can happen to the app (messages), everything a person can ask for (actions,
 //! named in the keymap), and everything the app asks the runtime to do (effects).
 
+use crate::admin::AdminError;
+use crate::evidence::QueryKind;
 use crate::facts::Facts;
 use crate::secret::Redacted;
 use crate::session::Session;
@@ -87,21 +89,23 @@ pub enum Msg {
     /// The evidence queries of generation `generation` were started.
     EvidenceStarted {
         generation: u64,
-        queries: Vec<String>,
+        queries: Vec<QueryKind>,
         demo: bool,
     },
-    /// One evidence query answered; `facts` is every fact the evidence establishes so far.
+    /// One evidence query answered; `facts` is every fact the evidence establishes so far,
+    /// `key_absent` whether the key is known not to exist by now.
     EvidenceLoaded {
         generation: u64,
-        query: String,
+        query: QueryKind,
         facts: Facts,
         elapsed: Duration,
+        key_absent: bool,
     },
-    /// One evidence query failed; `reason` is for people ("timed out after 5 s").
+    /// One evidence query failed.
     EvidenceFailed {
         generation: u64,
-        query: String,
-        reason: String,
+        query: QueryKind,
+        error: AdminError,
     },
     /// Every query of the round has answered or failed; `gaps` are answers that leave
     /// something open, as (what, why).

@@ -142,6 +142,13 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
             ),
             "endpoint" => type_text(&mut s, &format!("/v1/orders?api_key={KEY}")),
             "key" => rt.paste(&mut s, KEY),
+            // The paste field reads a request; its diagnostic facts must not carry either.
+            "paste" => rt.paste(
+                &mut s,
+                &format!(
+                    "curl -H 'Authorization: Bearer {TOKEN}' 'https://api.example.com/v1/orders?api_key={KEY}'"
+                ),
+            ),
             // Typed fields refuse the canary; the refusal must not echo it.
             "client_ip" | "status" | "started_at" => {
                 type_text(&mut s, &format!("{KEY} Bearer {TOKEN}"));

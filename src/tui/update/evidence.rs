@@ -3,6 +3,7 @@
 //! Answers to an older round of queries (the intake changed since) are dropped.
 
 use super::case;
+use crate::evidence::QueryKind;
 use crate::facts::{FactSource, Facts};
 use crate::tui::evidence::Connection;
 use crate::tui::msg::Effect;
@@ -21,7 +22,7 @@ fn current(state: &mut State, generation: u64) -> Option<&mut Case> {
 pub fn started(
     state: &mut State,
     generation: u64,
-    queries: Vec<String>,
+    queries: Vec<QueryKind>,
     demo: bool,
 ) -> Vec<Effect> {
     let now = state.now();
@@ -37,15 +38,16 @@ pub fn started(
 pub fn loaded(
     state: &mut State,
     generation: u64,
-    query: &str,
+    kind: QueryKind,
     facts: Facts,
     elapsed: Duration,
 ) -> Vec<Effect> {
     let now = state.now();
+    let query = kind.label();
     let Some(case) = current(state, generation) else {
         return Vec::new();
     };
-    case.evidence.set(query, Load::Loaded(elapsed));
+    case.evidence.set(kind, Load::Loaded(elapsed));
     case.evidence.facts.extend(&facts);
     let Some(walk) = &mut case.session.walk else {
         return Vec::new();
@@ -100,12 +102,13 @@ fn deciding_facts(step: Option<&Step>) -> String {
         .join(", ")
 }
 
-pub fn failed(state: &mut State, generation: u64, query: &str, reason: &str) -> Vec<Effect> {
+pub fn failed(state: &mut State, generation: u64, kind: QueryKind, reason: &str) -> Vec<Effect> {
     let now = state.now();
+    let query = kind.label();
     let Some(case) = current(state, generation) else {
         return Vec::new();
     };
-    case.evidence.set(query, Load::Failed(reason.to_string()));
+    case.evidence.set(kind, Load::Failed(reason.to_string()));
     case.evidence
         .failures
         .push((query.to_string(), reason.to_string()));

@@ -50,13 +50,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             query,
             facts,
             elapsed,
-        } => evidence::loaded(state, generation, &query, facts, elapsed),
+            key_absent,
+        } => {
+            if let Some(case) = state
+                .case
+                .as_mut()
+                .filter(|c| c.evidence.generation == generation)
+            {
+                case.evidence.key_absent |= key_absent;
+            }
+            evidence::loaded(state, generation, query, facts, elapsed)
+        }
         Msg::EvidenceFinished { generation, gaps } => evidence::finished(state, generation, gaps),
         Msg::EvidenceFailed {
             generation,
             query,
-            reason,
-        } => evidence::failed(state, generation, &query, &reason),
+            error,
+        } => evidence::failed(state, generation, query, &error.to_string()),
         Msg::EvidenceOffline { generation, reason } => {
             evidence::offline(state, generation, &reason)
         }

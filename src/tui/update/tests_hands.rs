@@ -118,7 +118,7 @@ fn moved_by_health(s: &mut State) {
         s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: vec!["health".into()],
+            queries: vec![crate::evidence::QueryKind::Health],
             demo: true,
         },
     );
@@ -126,8 +126,9 @@ fn moved_by_health(s: &mut State) {
     update(
         s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g,
-            query: "health".into(),
+            query: crate::evidence::QueryKind::Health,
             elapsed: std::time::Duration::from_millis(120),
             facts: super::tests::admin(&[
                 ("health.status", "ok"),
@@ -266,8 +267,9 @@ fn a_ticket_for_a_key_another_customer_owns_waits_for_the_agent_to_choose() {
     update(
         &mut s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g,
-            query: "key".into(),
+            query: crate::evidence::QueryKind::Key,
             elapsed: std::time::Duration::from_millis(120),
             facts: super::tests::admin(&[
                 ("key.status", "revoked"),
@@ -329,8 +331,9 @@ fn evidence_contradicting_an_answer_is_flagged_with_a_way_to_answer_again() {
     update(
         &mut s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g,
-            query: "customer".into(),
+            query: crate::evidence::QueryKind::Customer,
             elapsed: std::time::Duration::from_millis(120),
             facts: super::tests::admin(&[("customer.status", "active")]),
         },
@@ -428,4 +431,35 @@ fn a_pasted_jwt_and_error_response_feed_the_walk_like_run_does() {
             .as_deref(),
         Some("401")
     );
+}
+
+#[test]
+fn once_the_key_is_known_absent_its_history_queries_are_not_applicable() {
+    use crate::evidence::QueryKind;
+    let mut s = app();
+    let g = super::tests::generation(&walk_401(&mut s));
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec![QueryKind::Key, QueryKind::AuditEvents, QueryKind::Usage],
+            demo: true,
+        },
+    );
+    let loaded = |query, key_absent| Msg::EvidenceLoaded {
+        generation: g,
+        query,
+        facts: crate::facts::Facts::new(),
+        elapsed: std::time::Duration::from_millis(5),
+        key_absent,
+    };
+    // Audit answers first, before the key's 404 is known: it looks loaded until then.
+    update(&mut s, loaded(QueryKind::AuditEvents, false));
+    let ev = &s.case.as_ref().unwrap().evidence;
+    assert!(!ev.not_applicable(QueryKind::AuditEvents));
+    update(&mut s, loaded(QueryKind::Key, true));
+    let ev = &s.case.as_ref().unwrap().evidence;
+    assert!(ev.not_applicable(QueryKind::AuditEvents));
+    assert!(ev.not_applicable(QueryKind::Usage));
+    assert!(!ev.not_applicable(QueryKind::Key));
 }

@@ -148,20 +148,26 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
             }
         }
     }
-    for (query, load) in &ev.queries {
+    for (kind, load) in &ev.queries {
+        let query = kind.label();
         let line = match load {
+            _ if ev.not_applicable(*kind) => Line::from(vec![
+                Span::styled("– ", theme.dim),
+                Span::styled(query, theme.dim),
+                Span::styled(": not applicable, the key does not exist", theme.dim),
+            ]),
             Load::Loading { .. } => Line::from(vec![
                 Span::styled(format!("{} ", super::spinner(state.tick)), theme.accent),
-                Span::styled(query.clone(), theme.text),
+                Span::styled(query, theme.text),
             ]),
             Load::Loaded(took) => Line::from(vec![
                 Span::styled("✓ ", theme.ok),
-                Span::styled(query.clone(), theme.text),
+                Span::styled(query, theme.text),
                 Span::styled(format!(" {} ms", took.as_millis()), theme.dim),
             ]),
             Load::Failed(why) => Line::from(vec![
                 Span::styled("✗ ", theme.error),
-                Span::styled(query.clone(), theme.text),
+                Span::styled(query, theme.text),
                 Span::styled(format!(": {}", line(why)), theme.error),
             ]),
         };
