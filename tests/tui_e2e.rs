@@ -31,7 +31,8 @@ const ANSWERS_403: &[(&str, &str)] = &[
 #[test]
 fn a_revoked_key_401_goes_from_intake_to_a_saved_ticket() {
     let p = Pane::new(80, 24);
-    p.run(&["walk", "401", "--input", "customer_id=cus_1001"], &[]);
+    // `key_revoked` is `cus_1003`'s: with another customer, saving would ask which is right.
+    p.run(&["walk", "401", "--input", "customer_id=cus_1003"], &[]);
     p.wait_for("Intake");
     // The first empty field has the focus: the key id.
     p.text("key_revoked");
