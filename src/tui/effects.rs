@@ -94,6 +94,13 @@ impl Runner {
                     let _ = tx.send(msg);
                 });
             }
+            Effect::TriageLogs { case, paths } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let facts = triage_logs(paths);
+                    let _ = tx.send(Msg::LogsTriaged { case, facts });
+                });
+            }
             Effect::ReadSavedTicket(files) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -176,6 +183,16 @@ fn copy_osc52(text: &Redacted) -> std::io::Result<()> {
 pub(crate) fn osc52(text: &Redacted) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_str());
     format!("\x1b]52;c;{encoded}\x07")
+}
+
+/// Access logs triaged through the same intake path as `run --log`.
+pub(crate) fn triage_logs(paths: Vec<PathBuf>) -> Result<crate::facts::Facts, String> {
+    let pastes = crate::intake::Pastes {
+        logs: paths,
+        ..Default::default()
+    };
+    crate::intake::diagnostic_facts(&pastes, &crate::facts::Facts::new(), chrono::Utc::now())
+        .map_err(|e| e.to_string())
 }
 
 /// The Markdown and JSON files of a saved ticket, found by their extensions.

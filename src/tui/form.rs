@@ -36,8 +36,17 @@ const PASTE_LABEL: &str = "Customer's paste";
 const PASTE_HELP: &str = "A curl command, raw request, headers, a JWT or an error response. \
     It is recognised and checked as `authdesk inspect` would, and its facts join the walk.";
 
+/// The field naming an access log file, triaged as `run --log` does once the walk starts.
+pub const LOG_FILE: &str = "log_file";
+const LOG_LABEL: &str = "Access log file";
+const LOG_HELP: &str = "A path to the gateway's access logs (JSON lines, nginx, uvicorn; gzip too). \
+    They are triaged when the walk starts, and their facts join it as they come.";
+
+/// Fields that are not runbook inputs: their text is read by the diagnostics, not parsed.
+const NOT_INPUTS: &[&str] = &[PASTE, LOG_FILE];
+
 pub struct Field {
-    /// The fact this field provides (or [`PASTE`]).
+    /// The fact this field provides (or [`PASTE`], [`LOG_FILE`]).
     pub name: String,
     pub label: String,
     pub help: String,
@@ -83,7 +92,7 @@ impl Field {
             return Ok(Some(FactValue::Secret(kept.clone())));
         }
         let raw = self.raw();
-        if raw.trim().is_empty() || self.name == PASTE {
+        if raw.trim().is_empty() || NOT_INPUTS.contains(&self.name.as_str()) {
             return Ok(None);
         }
         crate::evidence::check_input(&self.name, &raw).map_err(|e| e.to_string())?;
@@ -138,6 +147,11 @@ impl Form {
             paste.text = TextArea::new(t.lines().map(str::to_string).collect());
         }
         fields.push(paste);
+        let mut log = Field::new(LOG_FILE, LOG_LABEL, LOG_HELP, false);
+        if let Some(IntakeValue::Text(t)) = saved.get(LOG_FILE) {
+            log.text = TextArea::new(vec![t.to_string()]);
+        }
+        fields.push(log);
         let mut form = Form {
             fields,
             focus: 0,
@@ -207,14 +221,23 @@ impl Form {
     fn given(&self) -> Vec<(String, Given)> {
         self.fields
             .iter()
-            .filter(|f| f.name != PASTE)
+            .filter(|f| !NOT_INPUTS.contains(&f.name.as_str()))
             .map(|f| (f.name.clone(), f.given()))
             .collect()
     }
 
     /// The paste's text, if any.
     pub fn paste(&self) -> Option<String> {
-        let f = self.fields.iter().find(|f| f.name == PASTE)?;
+        self.text_of(PASTE)
+    }
+
+    /// The access log file named, if any.
+    pub fn log_file(&self) -> Option<std::path::PathBuf> {
+        self.text_of(LOG_FILE).map(|t| t.trim().into())
+    }
+
+    fn text_of(&self, name: &str) -> Option<String> {
+        let f = self.fields.iter().find(|f| f.name == name)?;
         (!f.is_empty()).then(|| f.raw())
     }
 
@@ -262,8 +285,10 @@ impl Form {
     /// What a saved session keeps of the form, the paste redacted like any free text.
     pub fn saved(&self) -> BTreeMap<String, IntakeValue> {
         let mut all = self.given();
-        if let Some(text) = self.paste() {
-            all.push((PASTE.to_string(), Given::Text(text)));
+        for name in NOT_INPUTS {
+            if let Some(text) = self.text_of(name) {
+                all.push((name.to_string(), Given::Text(text)));
+            }
         }
         intake::kept(&all)
     }

@@ -125,6 +125,11 @@ pub enum Msg {
     TicketSaveFailed { reason: String },
     /// The external editor closed with this text, or could not run.
     EditorClosed { text: Result<String, String> },
+    /// The access logs of case `case` were triaged: their facts, or why not.
+    LogsTriaged {
+        case: String,
+        facts: Result<Facts, String>,
+    },
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
@@ -180,6 +185,8 @@ pub enum Effect {
     SaveTicket(Box<Ticket>),
     /// Read back the files a ticket was saved as.
     ReadSavedTicket(Vec<PathBuf>),
+    /// Triage the access logs named at intake of case `case`, as `run --log` does.
+    TriageLogs { case: String, paths: Vec<PathBuf> },
     /// Put text on the clipboard with OSC 52; redacted once more, as the last step out.
     Copy(Redacted),
     /// Suspend the screen and edit this text in $EDITOR.

@@ -5,7 +5,7 @@
 
 use super::tests::{app, ctrl, focus_field, press, type_text};
 use super::*;
-use crate::tui::effects::{osc52, read_saved};
+use crate::tui::effects::{osc52, read_saved, triage_logs};
 use base64::Engine;
 use std::path::{Path, PathBuf};
 
@@ -64,6 +64,10 @@ impl Runtime {
                     )),
                 }),
                 Effect::ReadSavedTicket(files) => Some(Msg::SavedTicketRead(read_saved(&files))),
+                Effect::TriageLogs { case, paths } => Some(Msg::LogsTriaged {
+                    case,
+                    facts: triage_logs(paths),
+                }),
                 Effect::LoadHome | Effect::Quit | Effect::HoldCase(_) => None,
             };
             if let Some(msg) = follow {

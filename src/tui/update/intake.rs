@@ -143,6 +143,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
     };
     let saved = form.saved();
     let (_, pastes) = form.pastes();
+    let logs = form.log_file();
     let paste_at = form.fields.iter().position(|f| f.name == PASTE);
     let mut effects = fetch_if_changed(state);
     let Some(case) = &mut state.case else {
@@ -177,7 +178,55 @@ fn submit(state: &mut State) -> Vec<Effect> {
             return effects;
         }
     }
+    if let (Some(path), Some(case)) = (logs, &state.case) {
+        effects.push(Effect::TriageLogs {
+            case: case.session.id.clone(),
+            paths: vec![path],
+        });
+        state.info("Triaging the access logs");
+    }
     case::show_position(state);
     effects.extend(case::save(state));
     effects
+}
+
+/// The access logs named at intake were read: their facts join the walk, which may decide a
+/// waiting check; logs that cannot be read are evidence unavailable, as for the admin API.
+pub fn logs_triaged(
+    state: &mut State,
+    id: &str,
+    facts: Result<crate::facts::Facts, String>,
+) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = state.case.as_mut().filter(|c| c.session.id == id) else {
+        return Vec::new();
+    };
+    if case.session.walk.is_none() {
+        return Vec::new();
+    }
+    match facts {
+        Ok(facts) => {
+            let Some(walk) = &mut case.session.walk else {
+                return Vec::new();
+            };
+            let before = walk.current().to_string();
+            if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
+                state.error(format!("The access logs could not be used: {e}"));
+                return Vec::new();
+            }
+            if walk.current() != before {
+                case::show_position(state);
+            }
+            state.info("Access logs triaged; their facts joined the walk");
+        }
+        Err(why) => {
+            // The path was typed by the agent: it is free text like any other.
+            let why = case::redact_typed(case, &why).as_str().to_string();
+            if let Some(walk) = &mut case.session.walk {
+                walk.record_unavailable(FactSource::Diagnostics, "access logs", &why, now);
+            }
+            state.error(format!("Cannot triage the access logs: {why}"));
+        }
+    }
+    case::save(state)
 }

@@ -82,6 +82,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
         Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
+        Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
         Msg::Terminate { signal } => {
             tracing::info!(signal = signal.name(), "leaving on signal");
             state.signal = Some(signal);

@@ -463,3 +463,45 @@ fn once_the_key_is_known_absent_its_history_queries_are_not_applicable() {
     assert!(ev.not_applicable(QueryKind::Usage));
     assert!(!ev.not_applicable(QueryKind::Key));
 }
+
+#[test]
+fn an_access_log_named_at_intake_is_triaged_and_decides_like_run_log() {
+    let mut s = app();
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "cus_1001");
+    focus_field(&mut s, crate::tui::form::LOG_FILE);
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/diagnose/logs/gateway.jsonl"
+    );
+    type_text(&mut s, log);
+    let effects = ctrl(&mut s, 's');
+    let Some(Effect::TriageLogs { case, paths }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::TriageLogs { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(paths, &[std::path::PathBuf::from(log)]);
+    let facts = crate::tui::effects::triage_logs(paths.clone());
+    let case = case.clone();
+    update(&mut s, Msg::LogsTriaged { case, facts });
+    assert_eq!(current(&s), "escalate-multi-customer", "{:?}", s.status);
+}
+
+#[test]
+fn an_unreadable_log_file_is_evidence_unavailable_not_a_crash() {
+    let mut s = app();
+    walk_401(&mut s);
+    let case = s.case.as_ref().unwrap().session.id.clone();
+    let facts = crate::tui::effects::triage_logs(vec!["/nonexistent/access.log".into()]);
+    update(&mut s, Msg::LogsTriaged { case, facts });
+    let status = s.status.clone().unwrap();
+    assert!(
+        status.error && status.text.starts_with("Cannot triage the access logs"),
+        "{status:?}"
+    );
+    let walk = s.case.as_ref().unwrap().session.walk.as_ref().unwrap();
+    assert!(walk.unavailable().iter().any(|u| u.what == "access logs"));
+}

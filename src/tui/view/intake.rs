@@ -16,10 +16,18 @@ pub const MULTILINE_ROWS: u16 = 4;
 /// Columns given to the labels at most; the longest label sets the width below that.
 const MAX_LABEL: u16 = 26;
 
+/// Rows given to the paste field: two, so every field still fits at 80x24 (its findings
+/// show in the help box below, and the text scrolls inside).
+const PASTE_ROWS: u16 = 2;
+
 pub fn heights(form: &Form) -> Vec<u16> {
     form.fields
         .iter()
-        .map(|f| if f.multiline { MULTILINE_ROWS } else { 1 })
+        .map(|f| match f.name.as_str() {
+            PASTE => PASTE_ROWS,
+            _ if f.multiline => MULTILINE_ROWS,
+            _ => 1,
+        })
         .collect()
 }
 
