@@ -166,6 +166,8 @@ mod canary_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_evidence_hands;
+#[cfg(test)]
 mod tests_hands;
 #[cfg(test)]
 mod tests_hostile;
