@@ -412,3 +412,39 @@ fn replies_from_the_demo_are_true_for_the_key() {
         "{out}"
     );
 }
+
+/// Issue 13 item 3: `key_revoked` belongs to `cus_1003`; a case opened for `cus_1001` says so
+/// in the ticket's `conflicts` and on stderr, as the terminal app does.
+#[test]
+fn a_key_owned_by_another_customer_is_listed_as_a_conflict() {
+    // Without `Desk`'s `--config`: the sandbox has no authdesk.toml to read.
+    let sb = Sandbox::new();
+    let run = sb.run(&[
+        "run",
+        "401",
+        "--demo",
+        "--input",
+        "customer_id=cus_1001",
+        "--input",
+        "key_id=key_revoked",
+        "--format",
+        "json",
+    ]);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 0, "{out}");
+    let ticket: Value = serde_json::from_str(&run.stdout).unwrap();
+    let conflicts = ticket["conflicts"].as_array().expect("a conflicts list");
+    assert_eq!(conflicts.len(), 1, "{ticket}");
+    let c = &conflicts[0];
+    assert_eq!(c["fact"], "customer_id");
+    assert_eq!(c["said"]["value"], "cus_1001");
+    assert_eq!(c["said_by"], "intake");
+    assert_eq!(c["evidence_fact"], "key.customer_id");
+    assert_eq!(c["evidence"]["value"], "cus_1003");
+    assert_eq!(c["source"], "admin_api");
+    assert!(
+        out.contains("conflict: customer_id: intake says cus_1001, admin API says cus_1003"),
+        "{out}"
+    );
+    common::assert_valid_ticket(&ticket);
+}

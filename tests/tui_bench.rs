@@ -11,6 +11,7 @@
 
 mod common;
 
+use authdesk::evidence::QueryKind;
 use authdesk::facts::{FactSource, Facts};
 use authdesk::runbook::Catalog;
 use authdesk::tui::keymap::Keymap;
@@ -99,9 +100,9 @@ fn walking() -> State {
         Msg::EvidenceStarted {
             generation,
             queries: vec![
-                "key status".into(),
-                "audit events".into(),
-                "request logs".into(),
+                QueryKind::Key,
+                QueryKind::AuditEvents,
+                QueryKind::RequestLogs,
             ],
             demo: true,
         },
@@ -123,8 +124,9 @@ fn walking() -> State {
     update(
         &mut s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation,
-            query: "key status".into(),
+            query: QueryKind::Key,
             facts,
             elapsed: Duration::from_millis(80),
         },

@@ -4,6 +4,8 @@
 
 mod common;
 
+use authdesk::admin::AdminError;
+use authdesk::evidence::QueryKind;
 use authdesk::facts::{FactSource, Facts};
 use authdesk::runbook::Catalog;
 use authdesk::session::Session;
@@ -116,10 +118,10 @@ fn walking() -> (State, u64) {
         Msg::EvidenceStarted {
             generation: g,
             queries: vec![
-                "key".into(),
-                "audit events".into(),
-                "failures".into(),
-                "health".into(),
+                QueryKind::Key,
+                QueryKind::AuditEvents,
+                QueryKind::FailureSummary,
+                QueryKind::Health,
             ],
             demo: true,
         },
@@ -135,12 +137,13 @@ fn admin(pairs: &[(&str, &str)]) -> Facts {
     f
 }
 
-fn loaded(s: &mut State, g: u64, query: &str, facts: Facts) {
+fn loaded(s: &mut State, g: u64, query: QueryKind, facts: Facts) {
     update(
         s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g,
-            query: query.into(),
+            query,
             facts,
             elapsed: std::time::Duration::from_millis(120),
         },
@@ -201,7 +204,7 @@ fn walk_with_evidence_and_a_failed_query() {
     loaded(
         &mut s,
         g,
-        "key",
+        QueryKind::Key,
         admin(&[
             ("key.status", "active"),
             ("key.env", "live"),
@@ -217,7 +220,7 @@ fn walk_with_evidence_and_a_failed_query() {
     loaded(
         &mut s,
         g,
-        "audit events",
+        QueryKind::AuditEvents,
         admin(&[
             ("audit.scopes_changed_at", "2026-11-21T16:20:00Z"),
             ("audit.scopes_changed_by", "admin@customer.example"),
@@ -227,7 +230,7 @@ fn walk_with_evidence_and_a_failed_query() {
     loaded(
         &mut s,
         g,
-        "failures",
+        QueryKind::FailureSummary,
         admin(&[
             ("failures.total", "42"),
             ("failures.top_reason", "invalid_signature"),
@@ -239,8 +242,10 @@ fn walk_with_evidence_and_a_failed_query() {
         &mut s,
         Msg::EvidenceFailed {
             generation: g,
-            query: "health".into(),
-            reason: "timed out after 5 s".into(),
+            query: QueryKind::Health,
+            error: AdminError::TimedOut {
+                after: std::time::Duration::from_secs(5),
+            },
         },
     );
     // Answer the incident question, so the path shows an agent's answer and the checks.
@@ -344,4 +349,102 @@ fn no_color_draws_without_any_colour() {
     for cell in terminal.backend().buffer().content() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
+}
+
+/// Issue 13: the key's owner flagged at intake, and a pasted curl read as typed.
+#[test]
+fn intake_with_a_key_of_another_customer_and_a_pasted_curl() {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    update(
+        &mut s,
+        Msg::EvidenceStarted {
+            generation: g,
+            queries: vec![QueryKind::Key],
+            demo: true,
+        },
+    );
+    loaded(
+        &mut s,
+        g,
+        QueryKind::Key,
+        admin(&[("key.status", "revoked"), ("key.customer_id", "cus_1003")]),
+    );
+    for _ in 0..6 {
+        key(&mut s, KeyCode::Tab);
+    }
+    update(
+        &mut s,
+        Msg::Paste(
+            "curl -H 'Authorization: Token sk_live_0123456789abcdef0123' \\\r  https://api.example.com/v1/orders".into(),
+        ),
+    );
+    snap("intake_owner_conflict_and_paste", &s);
+}
+
+/// Issue 13: evidence moved the question; the status says what decided it. The key's owner
+/// is not the customer at intake, so the evidence pane leads with the conflict.
+#[test]
+fn walk_moved_by_evidence_with_an_owner_conflict() {
+    let (mut s, g) = walking();
+    loaded(
+        &mut s,
+        g,
+        QueryKind::Key,
+        admin(&[("key.status", "active"), ("key.customer_id", "cus_1003")]),
+    );
+    loaded(
+        &mut s,
+        g,
+        QueryKind::Health,
+        admin(&[
+            ("health.status", "ok"),
+            ("health.auth_latency_p99_ms", "20"),
+            ("incident.customers_affected", "0"),
+            ("failures.anomaly", "false"),
+        ]),
+    );
+    snap("walk_moved_with_conflict", &s);
+}
+
+/// Issue 13: saving a ticket whose key another customer owns asks which customer is right.
+#[test]
+fn outcome_asks_which_customer_before_saving() {
+    let mut s = intake();
+    let g = fill_401(&mut s);
+    ctrl(&mut s, 's');
+    let g = g.max(s.case.as_ref().unwrap().evidence.generation);
+    loaded(
+        &mut s,
+        g,
+        QueryKind::Key,
+        admin(&[("key.status", "revoked"), ("key.customer_id", "cus_1003")]),
+    );
+    for n in ['5', '3', '2'] {
+        key(&mut s, KeyCode::Char(n));
+    }
+    let Screen::Outcome(o) = &mut s.screen else {
+        panic!("not at the outcome")
+    };
+    o.ticket.id = "ESC-20261122-000001".into();
+    key(&mut s, KeyCode::Char('s'));
+    snap("outcome_choose_customer", &s);
+}
+
+/// Issue 9: a key the admin API does not know leaves its audit and usage "not applicable".
+#[test]
+fn walk_with_a_key_that_does_not_exist() {
+    let (mut s, g) = walking();
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            key_absent: true,
+            generation: g,
+            query: QueryKind::Key,
+            facts: Facts::new(),
+            elapsed: std::time::Duration::from_millis(120),
+        },
+    );
+    loaded(&mut s, g, QueryKind::AuditEvents, Facts::new());
+    snap("walk_key_absent", &s);
 }

@@ -6,6 +6,8 @@
 
 mod common;
 
+use authdesk::admin::AdminError;
+use authdesk::evidence::QueryKind;
 use authdesk::facts::{FactSource, Facts};
 use authdesk::runbook::Catalog;
 use authdesk::session::Session;
@@ -89,11 +91,24 @@ fn intake_asking(queries: &[&str]) -> (State, u64) {
         &mut s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: queries.iter().map(|q| q.to_string()).collect(),
+            queries: queries.iter().map(|q| kind(q)).collect(),
             demo: true,
         },
     );
     (s, g)
+}
+
+/// A query by the name the evidence pane gives it.
+fn kind(name: &str) -> QueryKind {
+    match name {
+        "key" => QueryKind::Key,
+        "customer" => QueryKind::Customer,
+        "usage" => QueryKind::Usage,
+        "audit events" => QueryKind::AuditEvents,
+        "failures" => QueryKind::RequestLogs,
+        "health" => QueryKind::Health,
+        other => panic!("no query {other}"),
+    }
 }
 
 fn failed(s: &mut State, g: u64, query: &str) {
@@ -101,8 +116,11 @@ fn failed(s: &mut State, g: u64, query: &str) {
         s,
         Msg::EvidenceFailed {
             generation: g,
-            query: query.into(),
-            reason: "503 Service Unavailable".into(),
+            query: kind(query),
+            error: AdminError::Server {
+                status: 503,
+                title: "Service Unavailable".into(),
+            },
         },
     );
 }
@@ -165,9 +183,10 @@ fn a_key_the_api_does_not_know_is_named_in_the_header() {
         &mut s,
         Msg::EvidenceLoaded {
             generation: g,
-            query: "key".into(),
+            query: QueryKind::Key,
             facts: admin(&[("key.status", "not_found")]),
             elapsed: std::time::Duration::from_millis(40),
+            key_absent: true,
         },
     );
     for q in ["usage", "audit events", "failures"] {
@@ -331,9 +350,10 @@ fn outcome_decided_by_evidence() -> State {
         &mut s,
         Msg::EvidenceLoaded {
             generation: g,
-            query: "health".into(),
+            query: QueryKind::Health,
             facts: admin(&[("health.status", "down")]),
             elapsed: std::time::Duration::from_millis(40),
+            key_absent: false,
         },
     );
     update(

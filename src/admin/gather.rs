@@ -31,6 +31,8 @@ pub enum GatherMsg {
         query: Query,
         facts: Facts,
         elapsed: Duration,
+        /// The key is known not to exist (see `Evidence::key_absent`).
+        key_absent: bool,
     },
     /// A query failed; the checks needing its facts stay questions. Record it with
     /// `Walk::record_unavailable(FactSource::AdminApi, query.label(), &error.to_string(), now)`.
@@ -68,6 +70,7 @@ pub async fn gather(
                     query,
                     facts: evidence.facts(),
                     elapsed,
+                    key_absent: evidence.key_absent(),
                 }
             }
             Ok((_, (query, Err(error), elapsed))) => GatherMsg::Failed {

@@ -160,6 +160,7 @@ impl Connection {
                     query,
                     facts,
                     elapsed,
+                    ..
                 } => {
                     out.facts = facts;
                     out.timings.push((query.label(), elapsed, true));

@@ -32,6 +32,10 @@ pub enum Exit {
     NeedsAnswer = 3,
     /// `run` ended in an escalation and wrote its ticket.
     Escalated = 10,
+    /// The terminal app left on SIGHUP (128 + 1, as shells report it).
+    HungUp = 129,
+    /// The terminal app left on SIGTERM (128 + 15), after saving the case.
+    Terminated = 143,
 }
 
 impl From<Exit> for ExitCode {

@@ -162,6 +162,10 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         now: Utc::now(),
     };
     let ticket = Ticket::from_walk(&rb, &walk, &cx)?;
+    // Also in the ticket (`conflicts`); said here so a script's log shows it without parsing.
+    for c in &ticket.conflicts {
+        eprintln!("conflict: {}", line(&c.describe()));
+    }
     let text = match args.format {
         TicketFormat::Markdown => ticket.to_markdown(),
         TicketFormat::Json => ticket.to_json(),

@@ -9,6 +9,7 @@ use crate::plain::Ended;
 use crate::session::{CaseLock, Session};
 use crate::tui::app::{self, Setup, Start};
 use crate::tui::keymap::Keymap;
+use crate::tui::msg::Signal;
 use crate::tui::theme::Theme;
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
@@ -135,6 +136,15 @@ fn launch(
             Ended::InputEnded => Exit::NeedsAnswer,
         });
     }
-    app::run(setup)?;
-    Ok(Exit::Ok)
+    let left = app::run(setup)?;
+    // The terminal is restored by now: this line stays in the shell's scrollback.
+    if let Some(farewell) = &left.farewell {
+        println!("{farewell}");
+    }
+    Ok(match left.signal {
+        Some(Signal::Term) => Exit::Terminated,
+        Some(Signal::Hup) => Exit::HungUp,
+        // In the full-screen app Ctrl-C is a key (raw mode), never a signal.
+        Some(Signal::Int) | None => Exit::Ok,
+    })
 }

@@ -8,6 +8,7 @@
 mod finding;
 pub mod jwt;
 pub mod logs;
+pub mod paste;
 mod redact;
 pub mod request;
 pub mod response;

@@ -21,7 +21,9 @@ pub use audit::AuditDigest;
 pub use failures::{ANOMALY_DISTINCT_IPS, ANOMALY_MIN_FAILURES, FailureDigest};
 pub use id::{ID_INPUTS, IdError, check_id, check_input};
 pub use ip::{IpVerdict, check as check_ip};
-pub use query::{AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS, Intake, Query, SUMMARY_WINDOW_S, Scope};
+pub use query::{
+    AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS, Intake, Query, QueryKind, SUMMARY_WINDOW_S, Scope,
+};
 
 use crate::facts::Facts;
 use chrono::{DateTime, Utc};
@@ -141,6 +143,11 @@ impl Evidence {
         let follow_ups = query::follow_ups(&self.intake, &answer);
         self.answers.push(answer);
         self.ask(follow_ups)
+    }
+
+    /// Whether the key is known not to exist (a 404 from an API proven to be the right one).
+    pub fn key_absent(&self) -> bool {
+        Standing::of(&self.answers).key_absent
     }
 
     /// Every fact the answers so far establish, each citing its call.

@@ -100,19 +100,58 @@ pub enum Query {
     },
 }
 
-impl Query {
+/// Which question a query asks, without its arguments: what front ends track and show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryKind {
+    Key,
+    Customer,
+    AuditEvents,
+    RequestLogs,
+    Usage,
+    Endpoint,
+    Health,
+    FailureSummary,
+}
+
+impl QueryKind {
     /// What was asked, for people: "evidence unavailable: key status (timed out after 5 s)".
-    pub fn label(&self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
-            Query::Key { .. } => "key status",
-            Query::Customer { .. } => "account status",
-            Query::AuditEvents { .. } => "audit events",
-            Query::RequestLogs { .. } => "request logs",
-            Query::Usage { .. } => "usage",
-            Query::Endpoint { .. } => "endpoint scopes",
-            Query::Health { .. } => "platform health",
-            Query::FailureSummary { .. } => "failure summary",
+            QueryKind::Key => "key status",
+            QueryKind::Customer => "account status",
+            QueryKind::AuditEvents => "audit events",
+            QueryKind::RequestLogs => "request logs",
+            QueryKind::Usage => "usage",
+            QueryKind::Endpoint => "endpoint scopes",
+            QueryKind::Health => "platform health",
+            QueryKind::FailureSummary => "failure summary",
         }
+    }
+
+    /// Questions about an existing key's history: not applicable once the key is known not
+    /// to exist. (Its request logs still are: "none" is what decides `key-never-valid`.)
+    pub fn needs_existing_key(self) -> bool {
+        matches!(self, QueryKind::AuditEvents | QueryKind::Usage)
+    }
+}
+
+impl Query {
+    pub fn kind(&self) -> QueryKind {
+        match self {
+            Query::Key { .. } => QueryKind::Key,
+            Query::Customer { .. } => QueryKind::Customer,
+            Query::AuditEvents { .. } => QueryKind::AuditEvents,
+            Query::RequestLogs { .. } => QueryKind::RequestLogs,
+            Query::Usage { .. } => QueryKind::Usage,
+            Query::Endpoint { .. } => QueryKind::Endpoint,
+            Query::Health { .. } => QueryKind::Health,
+            Query::FailureSummary { .. } => QueryKind::FailureSummary,
+        }
+    }
+
+    /// What was asked, for people.
+    pub fn label(&self) -> &'static str {
+        self.kind().label()
     }
 }
 

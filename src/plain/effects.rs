@@ -61,6 +61,15 @@ impl Runner {
                     },
                 );
             }
+            // Read here, not on a worker: plain mode takes its next line only after this.
+            Effect::TriageLogs { case, paths } => {
+                let facts = crate::tui::effects::triage_logs(paths);
+                return Some(Msg::LogsTriaged { case, facts });
+            }
+            Effect::ReadSavedTicket(files) => {
+                let read = crate::tui::effects::read_saved(&files);
+                return Some(Msg::SavedTicketRead(read));
+            }
             // Plain mode has no home screen, clipboard, editor or pager, and never asks for them.
             Effect::LoadHome
             | Effect::Copy(_)

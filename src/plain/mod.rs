@@ -89,7 +89,9 @@ async fn walk(
     let interrupted = tx.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = interrupted.send(Msg::Terminate { signal: "SIGINT" });
+            let _ = interrupted.send(Msg::Terminate {
+                signal: crate::tui::msg::Signal::Int,
+            });
         }
     });
     let runner = Runner::new(

@@ -171,13 +171,18 @@ pub fn evidence(case: &Case, msg: &Msg) -> Vec<String> {
             } else {
                 "admin API"
             },
-            queries.join(", ")
+            queries
+                .iter()
+                .map(|q| q.label())
+                .collect::<Vec<_>>()
+                .join(", ")
         )],
         Msg::EvidenceLoaded {
             generation,
             query,
             facts,
             elapsed,
+            ..
         } if ours(generation) => {
             let new: Vec<String> = facts
                 .iter()
@@ -190,15 +195,16 @@ pub fn evidence(case: &Case, msg: &Msg) -> Vec<String> {
                 new.join(", ")
             };
             vec![format!(
-                "Evidence: {query} answered in {} ms: {found}",
+                "Evidence: {} answered in {} ms: {found}",
+                query.label(),
                 elapsed.as_millis()
             )]
         }
         Msg::EvidenceFailed {
             generation,
             query,
-            reason,
-        } if ours(generation) => vec![format!("Evidence: {query} failed: {reason}")],
+            error,
+        } if ours(generation) => vec![format!("Evidence: {} failed: {error}", query.label())],
         Msg::EvidenceFinished { generation, gaps } if ours(generation) => {
             let mut out = vec!["Evidence: all queries answered".to_string()];
             out.extend(
@@ -247,20 +253,24 @@ mod tests {
         !l.chars().any(crate::escape::is_hazard)
     }
 
+    use crate::evidence::QueryKind;
+
     proptest! {
         #[test]
         fn evidence_lines_stay_one_inert_line_each(query in any::<String>(), reason in any::<String>()) {
             let case = case();
+            let failed = crate::admin::AdminError::Server { status: 500, title: reason.clone() };
             let msgs = [
-                Msg::EvidenceFailed { generation: 0, query: query.clone(), reason: reason.clone() },
-                Msg::EvidenceStarted { generation: 0, queries: vec![query.clone()], demo: true },
+                Msg::EvidenceFailed { generation: 0, query: QueryKind::Key, error: failed },
+                Msg::EvidenceStarted { generation: 0, queries: vec![QueryKind::Key], demo: true },
                 Msg::EvidenceFinished { generation: 0, gaps: vec![(query.clone(), reason.clone())] },
                 Msg::EvidenceOffline { generation: 0, reason: reason.clone() },
                 Msg::EvidenceLoaded {
                     generation: 0,
-                    query: query.clone(),
+                    query: QueryKind::Usage,
                     facts: crate::facts::Facts::new(),
                     elapsed: Duration::from_millis(3),
+                    key_absent: false,
                 },
             ];
             for msg in &msgs {
@@ -279,8 +289,8 @@ mod tests {
         case.evidence.restart();
         let stale = Msg::EvidenceFailed {
             generation: 0,
-            query: "key status".into(),
-            reason: "timed out".into(),
+            query: QueryKind::Key,
+            error: crate::admin::AdminError::Dropped,
         };
         assert!(evidence(&case, &stale).is_empty());
     }

@@ -16,6 +16,7 @@ const TIME: &str = "%Y-%m-%d %H:%M:%S UTC";
 pub fn to_markdown(t: &Ticket) -> String {
     let mut md = String::new();
     head(&mut md, t);
+    conflicts(&mut md, t);
     evidence(&mut md, t);
     path(&mut md, t);
     reply(&mut md, t);
@@ -83,6 +84,22 @@ fn key_cell(t: &Ticket) -> String {
         (Some(id), None) => md_code_in_cell(id),
         (None, Some(k)) => md_code_in_cell(&k.to_string()),
         (None, None) => "—".into(),
+    }
+}
+
+/// Where the case's facts disagree. Before the evidence: a lead must see it at once.
+fn conflicts(md: &mut String, t: &Ticket) {
+    if t.conflicts.is_empty() {
+        return;
+    }
+    section(md, "Conflicts");
+    for c in &t.conflicts {
+        let open = if c.settled.is_some() {
+            ""
+        } else {
+            " — **not settled**"
+        };
+        let _ = writeln!(md, "- {}{open}", md_text(&c.describe()));
     }
 }
 

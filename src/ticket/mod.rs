@@ -10,7 +10,7 @@ pub use markdown::to_markdown;
 use crate::facts::{FactValue, Facts};
 use crate::runbook::{Resolution, Runbook, Severity, placeholders};
 use crate::secret::{MaskedSecret, Redacted};
-use crate::walk::{Citation, Note, Position, RunbookRef, Unavailable, Walk};
+use crate::walk::{Citation, Conflict, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -39,6 +39,8 @@ pub struct Ticket {
     pub evidence: Vec<Citation>,
     pub criteria_matched: Vec<CriterionMatch>,
     pub evidence_unavailable: Vec<Unavailable>,
+    /// Where the evidence contradicts intake or an answer, settled by the agent or not.
+    pub conflicts: Vec<Conflict>,
     pub path: Vec<PathStep>,
     pub notes: Vec<Note>,
     pub facts: Vec<Citation>,
@@ -159,6 +161,7 @@ impl Ticket {
                 .collect(),
             criteria_matched,
             evidence_unavailable: walk.unavailable().to_vec(),
+            conflicts: walk.conflicts(),
             path: path(rb, walk),
             notes: walk.notes().to_vec(),
             facts: facts.iter().map(|(n, f)| Citation::of(n, f)).collect(),

@@ -54,7 +54,14 @@ pub enum AppError {
     Start(String),
 }
 
-pub fn run(setup: Setup) -> Result<(), AppError> {
+/// How the app left: the line for the shell, and the signal that ended it, if one did.
+#[derive(Debug)]
+pub struct Left {
+    pub farewell: Option<String>,
+    pub signal: Option<super::msg::Signal>,
+}
+
+pub fn run(setup: Setup) -> Result<Left, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -62,7 +69,7 @@ pub fn run(setup: Setup) -> Result<(), AppError> {
     runtime.block_on(event_loop(setup))
 }
 
-async fn event_loop(setup: Setup) -> Result<(), AppError> {
+async fn event_loop(setup: Setup) -> Result<Left, AppError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = State::new(setup.runbooks, setup.keys, &setup.agent, Clock::System);
     state.runbook_problems = setup.runbook_problems;
@@ -120,7 +127,10 @@ async fn event_loop(setup: Setup) -> Result<(), AppError> {
         }
     };
     terminal::leave();
-    outcome
+    outcome.map(|()| Left {
+        farewell: super::farewell::line_for(&state),
+        signal: state.signal,
+    })
 }
 
 /// Sets up the first screen; returns its effects (the plain front end starts the same way).

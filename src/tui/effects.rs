@@ -4,6 +4,7 @@
 
 use super::gathering::Link;
 use super::msg::{Effect, HomeData, Msg, TicketFile};
+use super::state::SavedTicket;
 use super::terminal;
 use crate::config::AdminConfig;
 use crate::secret::Redacted;
@@ -91,6 +92,19 @@ impl Runner {
                         },
                     };
                     let _ = tx.send(msg);
+                });
+            }
+            Effect::TriageLogs { case, paths } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let facts = triage_logs(paths);
+                    let _ = tx.send(Msg::LogsTriaged { case, facts });
+                });
+            }
+            Effect::ReadSavedTicket(files) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::SavedTicketRead(read_saved(&files)));
                 });
             }
             Effect::Copy(text) => {
@@ -218,6 +232,31 @@ fn copy_osc52(text: &Redacted) -> std::io::Result<()> {
 pub(crate) fn osc52(text: &Redacted) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_str());
     format!("\x1b]52;c;{encoded}\x07")
+}
+
+/// Access logs triaged through the same intake path as `run --log`.
+pub(crate) fn triage_logs(paths: Vec<PathBuf>) -> Result<crate::facts::Facts, String> {
+    let pastes = crate::intake::Pastes {
+        logs: paths,
+        ..Default::default()
+    };
+    crate::intake::diagnostic_facts(&pastes, &crate::facts::Facts::new(), chrono::Utc::now())
+        .map_err(|e| e.to_string())
+}
+
+/// The Markdown and JSON files of a saved ticket, found by their extensions.
+pub(crate) fn read_saved(files: &[PathBuf]) -> Result<SavedTicket, String> {
+    let read = |ext: &str| {
+        let path = files
+            .iter()
+            .find(|f| f.extension().is_some_and(|x| x == ext))
+            .ok_or_else(|| format!("no .{ext} file among the saved ones"))?;
+        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    Ok(SavedTicket {
+        markdown: read("md")?,
+        json: read("json")?,
+    })
 }
 
 fn home_data(data_dir: &Path, tickets_dir: &Path) -> HomeData {

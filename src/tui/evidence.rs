@@ -3,6 +3,7 @@
 //! decides what they mean; this only remembers what to show.
 
 use super::state::Load;
+use crate::evidence::QueryKind;
 use crate::facts::Facts;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -26,7 +27,9 @@ pub struct Evidence {
     pub generation: u64,
     pub connection: Connection,
     /// Each query of the round with its state; `Loaded` holds how long it took.
-    pub queries: Vec<(String, Load<Duration>)>,
+    pub queries: Vec<(QueryKind, Load<Duration>)>,
+    /// The key is known not to exist: queries about its history do not apply.
+    pub key_absent: bool,
     /// Answers that left something open (an audit trail cut short), as (what, why).
     pub gaps: Vec<(String, String)>,
     /// Facts received in this round, kept for a walk that has not started yet.
@@ -44,6 +47,7 @@ impl Default for Evidence {
             gaps: Vec::new(),
             facts: Facts::new(),
             failures: Vec::new(),
+            key_absent: false,
         }
     }
 }
@@ -57,10 +61,11 @@ impl Evidence {
         self.gaps.clear();
         self.facts = Facts::new();
         self.failures.clear();
+        self.key_absent = false;
         self.generation
     }
 
-    pub fn started(&mut self, queries: Vec<String>, demo: bool, now: DateTime<Utc>) {
+    pub fn started(&mut self, queries: Vec<QueryKind>, demo: bool, now: DateTime<Utc>) {
         self.connection = Connection::Live { demo };
         self.queries = queries
             .into_iter()
@@ -68,11 +73,16 @@ impl Evidence {
             .collect();
     }
 
-    pub fn set(&mut self, query: &str, load: Load<Duration>) {
-        match self.queries.iter_mut().find(|(q, _)| q == query) {
+    pub fn set(&mut self, query: QueryKind, load: Load<Duration>) {
+        match self.queries.iter_mut().find(|(q, _)| *q == query) {
             Some((_, l)) => *l = load,
-            None => self.queries.push((query.to_string(), load)),
+            None => self.queries.push((query, load)),
         }
+    }
+
+    /// Whether `query` does not apply to this case (its key does not exist).
+    pub fn not_applicable(&self, query: QueryKind) -> bool {
+        self.key_absent && query.needs_existing_key()
     }
 
     /// How many queries of this round failed, out of how many.

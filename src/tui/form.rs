@@ -3,8 +3,9 @@
 //! field (shown as bullets); what the fields hold becomes facts and a saved session only
 //! through `crate::intake`, which masks and redacts it.
 
+use crate::diagnose::paste::{PasteKind, detect};
 use crate::facts::{FactType, FactValue, Facts, lookup};
-use crate::intake::{self, Given};
+use crate::intake::{self, Given, Pastes};
 use crate::runbook::Runbook;
 use crate::secret::MaskedSecret;
 use crate::session::IntakeValue;
@@ -28,8 +29,24 @@ const QUERIED: &[&str] = &[
     "endpoint",
 ];
 
+/// The field that takes whatever the customer pasted (not a runbook input: its diagnostics
+/// give the facts).
+pub const PASTE: &str = "paste";
+const PASTE_LABEL: &str = "Customer's paste";
+const PASTE_HELP: &str = "A curl command, raw request, headers, a JWT or an error response. \
+    It is recognised and checked as `authdesk inspect` would, and its facts join the walk.";
+
+/// The field naming an access log file, triaged as `run --log` does once the walk starts.
+pub const LOG_FILE: &str = "log_file";
+const LOG_LABEL: &str = "Access log file";
+const LOG_HELP: &str = "A path to the gateway's access logs (JSON lines, nginx, uvicorn; gzip too). \
+    They are triaged when the walk starts, and their facts join it as they come.";
+
+/// Fields that are not runbook inputs: their text is read by the diagnostics, not parsed.
+const NOT_INPUTS: &[&str] = &[PASTE, LOG_FILE];
+
 pub struct Field {
-    /// The fact this field provides.
+    /// The fact this field provides (or [`PASTE`], [`LOG_FILE`]).
     pub name: String,
     pub label: String,
     pub help: String,
@@ -75,7 +92,7 @@ impl Field {
             return Ok(Some(FactValue::Secret(kept.clone())));
         }
         let raw = self.raw();
-        if raw.trim().is_empty() {
+        if raw.trim().is_empty() || NOT_INPUTS.contains(&self.name.as_str()) {
             return Ok(None);
         }
         crate::evidence::check_input(&self.name, &raw).map_err(|e| e.to_string())?;
@@ -124,6 +141,17 @@ impl Form {
                 field.text.set_mask_char('•');
             }
         }
+        let mut paste = Field::new(PASTE, PASTE_LABEL, PASTE_HELP, false);
+        paste.multiline = true;
+        if let Some(IntakeValue::Text(t)) = saved.get(PASTE) {
+            paste.text = TextArea::new(t.lines().map(str::to_string).collect());
+        }
+        fields.push(paste);
+        let mut log = Field::new(LOG_FILE, LOG_LABEL, LOG_HELP, false);
+        if let Some(IntakeValue::Text(t)) = saved.get(LOG_FILE) {
+            log.text = TextArea::new(vec![t.to_string()]);
+        }
+        fields.push(log);
         let mut form = Form {
             fields,
             focus: 0,
@@ -189,12 +217,52 @@ impl Form {
             .map(|(_, e)| e)
     }
 
-    /// Every field's value by input name, as intake takes them.
+    /// Every input's value by name, as intake takes them (the paste is not an input).
     fn given(&self) -> Vec<(String, Given)> {
         self.fields
             .iter()
+            .filter(|f| !NOT_INPUTS.contains(&f.name.as_str()))
             .map(|f| (f.name.clone(), f.given()))
             .collect()
+    }
+
+    /// The paste's text, if any.
+    pub fn paste(&self) -> Option<String> {
+        self.text_of(PASTE)
+    }
+
+    /// The access log file named, if any.
+    pub fn log_file(&self) -> Option<std::path::PathBuf> {
+        self.text_of(LOG_FILE).map(|t| t.trim().into())
+    }
+
+    fn text_of(&self, name: &str) -> Option<String> {
+        let f = self.fields.iter().find(|f| f.name == name)?;
+        (!f.is_empty()).then(|| f.raw())
+    }
+
+    /// The paste filed where `run` would take it from a file, by what it looks like.
+    pub fn pastes(&self) -> (Option<PasteKind>, Pastes) {
+        let Some(text) = self.paste() else {
+            return (None, Pastes::default());
+        };
+        let kind = detect(&text);
+        let slot = Some(("intake paste".to_string(), text));
+        let pastes = match kind {
+            Some(PasteKind::Jwt) => Pastes {
+                jwt: slot,
+                ..Pastes::default()
+            },
+            Some(PasteKind::Response) => Pastes {
+                response: slot,
+                ..Pastes::default()
+            },
+            Some(PasteKind::Request) | None => Pastes {
+                request: slot,
+                ..Pastes::default()
+            },
+        };
+        (kind, pastes)
     }
 
     /// The intake facts, when every field is valid.
@@ -214,9 +282,15 @@ impl Form {
         })
     }
 
-    /// What a saved session keeps of the form.
+    /// What a saved session keeps of the form, the paste redacted like any free text.
     pub fn saved(&self) -> BTreeMap<String, IntakeValue> {
-        intake::kept(&self.given())
+        let mut all = self.given();
+        for name in NOT_INPUTS {
+            if let Some(text) = self.text_of(name) {
+                all.push((name.to_string(), Given::Text(text)));
+            }
+        }
+        intake::kept(&all)
     }
 
     /// The valid facts evidence can be fetched for, with a signature to notice changes; none

@@ -49,7 +49,7 @@ impl Link {
             let queries = Evidence::new(asks.clone(), now)
                 .initial_queries()
                 .iter()
-                .map(|q| q.label().to_string())
+                .map(|q| q.kind())
                 .collect();
             let _ = tx.send(Msg::EvidenceStarted {
                 generation,
@@ -73,16 +73,18 @@ fn message(generation: u64, answer: GatherMsg) -> Msg {
             query,
             facts,
             elapsed,
+            key_absent,
         } => Msg::EvidenceLoaded {
             generation,
-            query: query.label().to_string(),
+            query: query.kind(),
             facts,
             elapsed,
+            key_absent,
         },
         GatherMsg::Failed { query, error, .. } => Msg::EvidenceFailed {
             generation,
-            query: query.label().to_string(),
-            reason: error.to_string(),
+            query: query.kind(),
+            error,
         },
         GatherMsg::Finished { gaps } => Msg::EvidenceFinished {
             generation,

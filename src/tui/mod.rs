@@ -3,8 +3,9 @@
 //! and returns effects that the runtime ([`app`]) carries out; [`view`] only draws.
 
 pub mod app;
-mod effects;
+pub(crate) mod effects;
 pub mod evidence;
+pub mod farewell;
 pub mod form;
 pub mod gathering;
 pub mod keymap;

@@ -1,10 +1,13 @@
 //! Everything that can happen to the app (messages), everything a person can ask for (actions,
 //! named in the keymap), and everything the app asks the runtime to do (effects).
 
+use crate::admin::AdminError;
+use crate::evidence::QueryKind;
 use crate::facts::Facts;
 use crate::secret::Redacted;
 use crate::session::Session;
 use crate::ticket::Ticket;
+use crate::tui::state::SavedTicket;
 use crossterm::event::{KeyEvent, MouseEvent};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -88,21 +91,23 @@ pub enum Msg {
     /// The evidence queries of generation `generation` were started.
     EvidenceStarted {
         generation: u64,
-        queries: Vec<String>,
+        queries: Vec<QueryKind>,
         demo: bool,
     },
-    /// One evidence query answered; `facts` is every fact the evidence establishes so far.
+    /// One evidence query answered; `facts` is every fact the evidence establishes so far,
+    /// `key_absent` whether the key is known not to exist by now.
     EvidenceLoaded {
         generation: u64,
-        query: String,
+        query: QueryKind,
         facts: Facts,
         elapsed: Duration,
+        key_absent: bool,
     },
-    /// One evidence query failed; `reason` is for people ("timed out after 5 s").
+    /// One evidence query failed.
     EvidenceFailed {
         generation: u64,
-        query: String,
-        reason: String,
+        query: QueryKind,
+        error: AdminError,
     },
     /// Every query of the round has answered or failed; `gaps` are answers that leave
     /// something open, as (what, why).
@@ -134,8 +139,34 @@ pub enum Msg {
     },
     /// $PAGER closed; why it could not run, if it could not.
     PagerClosed { error: Option<String> },
+    /// The access logs of case `case` were triaged: their facts, or why not.
+    LogsTriaged {
+        case: String,
+        facts: Result<Facts, String>,
+    },
+    /// A saved ticket's files were read back (for a finished case resumed), or why not.
+    SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
-    Terminate { signal: &'static str },
+    Terminate { signal: Signal },
+}
+
+/// A signal that ends the app after it saved the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Term,
+    Hup,
+    /// Ctrl-C where it is a signal, not a key: plain mode, which reads lines.
+    Int,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Term => "SIGTERM",
+            Signal::Hup => "SIGHUP",
+            Signal::Int => "SIGINT",
+        }
+    }
 }
 
 /// The home screen's data: unfinished sessions and recent tickets.
@@ -169,6 +200,10 @@ pub enum Effect {
     SaveSession(Box<Session>),
     /// Write the ticket's Markdown and JSON files.
     SaveTicket(Box<Ticket>),
+    /// Read back the files a ticket was saved as.
+    ReadSavedTicket(Vec<PathBuf>),
+    /// Triage the access logs named at intake of case `case`, as `run --log` does.
+    TriageLogs { case: String, paths: Vec<PathBuf> },
     /// Put text on the clipboard with OSC 52; redacted once more, as the last step out.
     Copy(Redacted),
     /// Suspend the screen and edit this text in $EDITOR.

@@ -8,6 +8,7 @@ use super::msg::{HomeData, TicketFile};
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::ticket::Ticket;
+use crate::walk::Conflict;
 use chrono::{DateTime, Utc};
 
 /// A value being fetched: in flight since a moment, there, or failed with a reason.
@@ -58,6 +59,8 @@ pub struct State {
     pub demo: bool,
     /// Set when the runtime should restore the terminal and leave.
     pub quit: bool,
+    /// The signal that made the app leave, for its exit status.
+    pub signal: Option<super::msg::Signal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +124,9 @@ pub enum Overlay {
         text: String,
         scroll: u16,
     },
+    /// "Which customer is right?", before a ticket goes out while the key's owner is not the
+    /// customer named at intake.
+    ChooseCustomer(Box<Conflict>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +236,14 @@ pub struct WalkScreen {
     pub evidence_scroll: u16,
     /// How far the question's help is scrolled (PgUp/PgDn while the choices have focus).
     pub help_scroll: u16,
+    /// Set when evidence moved the walk to this question by itself: when, and what was
+    /// decided. Answers arriving within [`SETTLE`] of it were meant for the question before.
+    pub moved_by_evidence: Option<(DateTime<Utc>, String)>,
 }
+
+/// How long after evidence moved the question answers are refused: long enough for a key
+/// already on its way, short enough not to feel like a stall.
+pub const SETTLE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(800);
 
 impl WalkScreen {
     pub fn new(steps: usize) -> Self {
@@ -240,6 +253,7 @@ impl WalkScreen {
             step: steps.saturating_sub(1),
             evidence_scroll: 0,
             help_scroll: 0,
+            moved_by_evidence: None,
         }
     }
 }
@@ -265,6 +279,16 @@ pub struct OutcomeScreen {
     pub format: TicketFormat,
     pub scroll: u16,
     pub pane: OutcomePane,
+    /// For a case resumed after its ticket was saved: the files as they are on disk, which
+    /// the preview shows and `copy` copies (a ticket built again would differ in its times).
+    pub saved: Option<Load<SavedTicket>>,
+}
+
+/// A saved ticket's files, read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedTicket {
+    pub markdown: String,
+    pub json: String,
 }
 
 impl State {
@@ -285,6 +309,7 @@ impl State {
             admin_label: "admin API not connected".to_string(),
             demo: false,
             quit: false,
+            signal: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The real terminal: entering and leaving raw mode and the alternate screen (also on panic
 //! and on SIGTERM/SIGHUP), and a thread turning crossterm events into messages.
 
-use super::msg::Msg;
+use super::msg::{Msg, Signal};
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
     Event, KeyEventKind,
@@ -92,8 +92,8 @@ pub fn spawn_signals(tx: UnboundedSender<Msg>) -> io::Result<()> {
     let mut hup = signal(SignalKind::hangup())?;
     tokio::spawn(async move {
         let signal = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = hup.recv() => "SIGHUP",
+            _ = term.recv() => Signal::Term,
+            _ = hup.recv() => Signal::Hup,
         };
         let _ = tx.send(Msg::Terminate { signal });
     });

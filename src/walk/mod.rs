@@ -3,8 +3,10 @@
 //! facts are known. No I/O, no clock: callers pass `now`, so the walk is deterministic and
 //! a saved walk resumes exactly.
 
+mod conflicts;
 mod step;
 
+pub use conflicts::{Conflict, Settled, owner_conflict};
 pub use step::{Answerer, Citation, Decision, Note, Step, Unavailable};
 
 use crate::facts::{Fact, FactError, FactSource, Facts};
@@ -89,6 +91,9 @@ pub struct Walk {
     current: String,
     notes: Vec<Note>,
     unavailable: Vec<Unavailable>,
+    /// Conflicts the agent settled, saying which value is right.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    settled: Vec<Settled>,
 }
 
 impl Walk {
@@ -102,6 +107,7 @@ impl Walk {
             current: rb.start.clone(),
             notes: Vec::new(),
             unavailable: Vec::new(),
+            settled: Vec::new(),
         };
         walk.advance(rb, now)?;
         Ok(walk)
@@ -161,6 +167,16 @@ impl Walk {
             if let Decision::Answer { set, .. } = &step.decision {
                 facts.extend(set);
             }
+        }
+        for s in &self.settled {
+            let fact = Fact {
+                value: s.value.clone(),
+                source: FactSource::Agent,
+                at: s.at,
+                evidence: Some(Redacted::from("settled a conflict")),
+            };
+            // A settled value is one of two that were already facts of this name and type.
+            let _ = facts.insert(&s.fact, fact);
         }
         facts
     }

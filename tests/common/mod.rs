@@ -205,3 +205,5 @@ impl Drop for DemoApiProcess {
         let _ = self.child.wait();
     }
 }
+
+pub mod tmux;

@@ -5,7 +5,7 @@
 
 use super::tests::{app, ctrl, focus_field, press, type_text};
 use super::*;
-use crate::tui::effects::osc52;
+use crate::tui::effects::{osc52, read_saved, triage_logs};
 use base64::Engine;
 use std::path::{Path, PathBuf};
 
@@ -62,6 +62,11 @@ impl Runtime {
                     text: Ok(format!(
                         "Summary from the editor {KEY}\n{text}\nEditor note: Bearer {TOKEN}\n"
                     )),
+                }),
+                Effect::ReadSavedTicket(files) => Some(Msg::SavedTicketRead(read_saved(&files))),
+                Effect::TriageLogs { case, paths } => Some(Msg::LogsTriaged {
+                    case,
+                    facts: triage_logs(paths),
                 }),
                 Effect::LoadHome
                 | Effect::Quit
@@ -146,6 +151,13 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
             ),
             "endpoint" => type_text(&mut s, &format!("/v1/orders?api_key={KEY}")),
             "key" => rt.paste(&mut s, KEY),
+            // The paste field reads a request; its diagnostic facts must not carry either.
+            "paste" => rt.paste(
+                &mut s,
+                &format!(
+                    "curl -H 'Authorization: Bearer {TOKEN}' 'https://api.example.com/v1/orders?api_key={KEY}'"
+                ),
+            ),
             // Typed fields refuse the canary; the refusal must not echo it.
             "client_ip" | "status" | "started_at" => {
                 type_text(&mut s, &format!("{KEY} Bearer {TOKEN}"));

@@ -10,7 +10,7 @@ use crate::tui::evidence::Evidence;
 use crate::tui::form::Form;
 use crate::tui::msg::Effect;
 use crate::tui::state::{
-    Case, Home, OutcomePane, OutcomeScreen, Screen, State, TicketFormat, WalkScreen,
+    Case, Home, Load, OutcomePane, OutcomeScreen, Screen, State, TicketFormat, WalkScreen,
 };
 
 /// Opens the intake form of a new case.
@@ -60,6 +60,7 @@ pub fn open_session(state: &mut State, session: Session) -> Vec<Effect> {
     }
     let id = session.id.clone();
     let has_walk = session.walk.is_some();
+    let saved_files = session.ticket_files.clone();
     state.screen = Screen::Intake(Form::new(&runbook, &session.intake));
     state.case = Some(Case {
         runbook,
@@ -70,7 +71,11 @@ pub fn open_session(state: &mut State, session: Session) -> Vec<Effect> {
         show_position(state);
     }
     state.info(format!("Resumed session {id}"));
-    vec![Effect::HoldCase(Some(id))]
+    let mut effects = vec![Effect::HoldCase(Some(id))];
+    if !saved_files.is_empty() {
+        effects.push(Effect::ReadSavedTicket(saved_files));
+    }
+    effects
 }
 
 /// Shows the walk screen, or the outcome screen once the walk has ended.
@@ -85,13 +90,23 @@ pub fn show_position(state: &mut State) {
         state.screen = Screen::Walk(WalkScreen::new(walk.steps().len()));
         return;
     }
-    match build_ticket(case, &agent, now, None) {
+    // A saved ticket keeps the id its files are named by; the files themselves are read
+    // back (Effect::ReadSavedTicket) to show and copy exactly what was saved.
+    let saved_id = case
+        .session
+        .ticket_files
+        .first()
+        .and_then(|f| f.file_stem())
+        .map(|s| s.to_string_lossy().into_owned());
+    let saved = saved_id.as_ref().map(|_| Load::Loading { since: now });
+    match build_ticket(case, &agent, now, saved_id.as_deref()) {
         Ok(ticket) => {
             state.screen = Screen::Outcome(Box::new(OutcomeScreen {
                 ticket,
                 format: TicketFormat::Markdown,
                 scroll: 0,
                 pane: OutcomePane::Ticket,
+                saved,
             }));
         }
         Err(e) => {

@@ -3,10 +3,12 @@
 //! Answers to an older round of queries (the intake changed since) are dropped.
 
 use super::case;
+use crate::evidence::QueryKind;
 use crate::facts::{FactSource, Facts};
 use crate::tui::evidence::Connection;
 use crate::tui::msg::Effect;
-use crate::tui::state::{Case, Load, State};
+use crate::tui::state::{Case, Load, Screen, State};
+use crate::walk::{Decision, Position, Step};
 use std::time::Duration;
 
 /// The case, if `generation` is its current round of queries.
@@ -20,7 +22,7 @@ fn current(state: &mut State, generation: u64) -> Option<&mut Case> {
 pub fn started(
     state: &mut State,
     generation: u64,
-    queries: Vec<String>,
+    queries: Vec<QueryKind>,
     demo: bool,
 ) -> Vec<Effect> {
     let now = state.now();
@@ -36,42 +38,77 @@ pub fn started(
 pub fn loaded(
     state: &mut State,
     generation: u64,
-    query: &str,
+    kind: QueryKind,
     facts: Facts,
     elapsed: Duration,
 ) -> Vec<Effect> {
     let now = state.now();
+    let query = kind.label();
     let Some(case) = current(state, generation) else {
         return Vec::new();
     };
-    case.evidence.set(query, Load::Loaded(elapsed));
+    case.evidence.set(kind, Load::Loaded(elapsed));
     case.evidence.facts.extend(&facts);
     let Some(walk) = &mut case.session.walk else {
         return Vec::new();
     };
     let before = walk.current().to_string();
+    let steps_before = walk.steps().len();
+    let conflicts_before = walk.open_conflicts().len();
     walk.clear_unavailable(FactSource::AdminApi, query);
     if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
         state.error(format!("Evidence from {query} could not be used: {e}"));
         return Vec::new();
     }
     if walk.current() != before {
-        let title = case
-            .runbook
-            .node(&before)
-            .map_or(before.clone(), |n| n.title.clone());
+        // The waiting question's check is redone in place of its last step.
+        let decided = deciding_facts(walk.steps().get(steps_before.saturating_sub(1)));
+        let what = match walk.position(&case.runbook) {
+            Ok(Position::Question { node, .. }) => {
+                let title = case.runbook.node(node).map_or(node, |n| n.title.as_str());
+                format!("Decided by evidence: {decided}; now asking: {title}")
+            }
+            _ => format!("Decided by evidence: {decided}"),
+        };
         case::show_position(state);
-        state.info(format!("Evidence from {query} decided “{title}”"));
+        if let Screen::Walk(ws) = &mut state.screen {
+            ws.moved_by_evidence = Some((now, what.clone()));
+        }
+        state.info(what);
+    }
+    let new_conflict = state
+        .case
+        .as_ref()
+        .and_then(|c| c.session.walk.as_ref())
+        .map(|w| w.open_conflicts())
+        .filter(|open| open.len() > conflicts_before)
+        .and_then(|open| open.last().map(|c| c.describe()));
+    if let Some(what) = new_conflict {
+        state.error(format!("Conflict: {what}"));
     }
     case::save(state)
 }
 
-pub fn failed(state: &mut State, generation: u64, query: &str, reason: &str) -> Vec<Effect> {
+/// "key.status = revoked, …" for the facts a check step was decided by.
+fn deciding_facts(step: Option<&Step>) -> String {
+    let cited = match step.map(|s| &s.decision) {
+        Some(Decision::Check { decided_by, .. }) if !decided_by.is_empty() => decided_by,
+        _ => return "the admin API's answer".to_string(),
+    };
+    cited
+        .iter()
+        .map(|c| format!("{} = {}", c.fact, c.value))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn failed(state: &mut State, generation: u64, kind: QueryKind, reason: &str) -> Vec<Effect> {
     let now = state.now();
+    let query = kind.label();
     let Some(case) = current(state, generation) else {
         return Vec::new();
     };
-    case.evidence.set(query, Load::Failed(reason.to_string()));
+    case.evidence.set(kind, Load::Failed(reason.to_string()));
     case.evidence
         .failures
         .push((query.to_string(), reason.to_string()));

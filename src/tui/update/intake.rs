@@ -5,6 +5,7 @@
 use super::case;
 use crate::facts::FactSource;
 use crate::tui::evidence::Connection;
+use crate::tui::form::PASTE;
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{Overlay, Screen, State};
@@ -53,8 +54,11 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Text pasted into the terminal goes to the focused field or editor.
+/// Text pasted into the terminal goes to the focused field or editor. Bracketed paste from
+/// xterm, VTE and tmux sends line breaks as CR; kept raw, a CR rewinds the line it is shown
+/// on, so every CRLF and CR becomes LF first.
 pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    let text = &text.replace("\r\n", "\n").replace('\r', "\n");
     if let Some(Overlay::Edit(edit)) = &mut state.overlay {
         edit.text.insert_str(text);
         return Vec::new();
@@ -67,9 +71,7 @@ pub fn paste(state: &mut State, text: &str) -> Vec<Effect> {
         if field.multiline {
             field.text.insert_str(text);
         } else {
-            field
-                .text
-                .insert_str(text.trim().replace(['\r', '\n'], " "));
+            field.text.insert_str(text.trim().replace('\n', " "));
         }
     }
     Vec::new()
@@ -140,6 +142,9 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         }
     };
     let saved = form.saved();
+    let (_, pastes) = form.pastes();
+    let logs = form.log_file();
+    let paste_at = form.fields.iter().position(|f| f.name == PASTE);
     let mut effects = fetch_if_changed(state);
     let Some(case) = &mut state.case else {
         return effects;
@@ -147,6 +152,17 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     case.session.intake = saved;
     let mut facts = intake;
     facts.extend(&case.evidence.facts);
+    // As `run --request/--jwt/--response`: the admin API's facts sharpen the request check.
+    match crate::intake::diagnostic_facts(&pastes, &facts, now) {
+        Ok(diagnosed) => facts.extend(&diagnosed),
+        Err(e) => {
+            if let (Screen::Intake(form), Some(at)) = (&mut state.screen, paste_at) {
+                form.set_focus(at);
+            }
+            state.error(e.to_string());
+            return effects;
+        }
+    }
     match Walk::start(&case.runbook, facts, now) {
         Ok(mut walk) => {
             for (query, reason) in &case.evidence.failures {
@@ -162,7 +178,55 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             return effects;
         }
     }
+    if let (Some(path), Some(case)) = (logs, &state.case) {
+        effects.push(Effect::TriageLogs {
+            case: case.session.id.clone(),
+            paths: vec![path],
+        });
+        state.info("Triaging the access logs");
+    }
     case::show_position(state);
     effects.extend(case::save(state));
     effects
+}
+
+/// The access logs named at intake were read: their facts join the walk, which may decide a
+/// waiting check; logs that cannot be read are evidence unavailable, as for the admin API.
+pub fn logs_triaged(
+    state: &mut State,
+    id: &str,
+    facts: Result<crate::facts::Facts, String>,
+) -> Vec<Effect> {
+    let now = state.now();
+    let Some(case) = state.case.as_mut().filter(|c| c.session.id == id) else {
+        return Vec::new();
+    };
+    if case.session.walk.is_none() {
+        return Vec::new();
+    }
+    match facts {
+        Ok(facts) => {
+            let Some(walk) = &mut case.session.walk else {
+                return Vec::new();
+            };
+            let before = walk.current().to_string();
+            if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
+                state.error(format!("The access logs could not be used: {e}"));
+                return Vec::new();
+            }
+            if walk.current() != before {
+                case::show_position(state);
+            }
+            state.info("Access logs triaged; their facts joined the walk");
+        }
+        Err(why) => {
+            // The path was typed by the agent: it is free text like any other.
+            let why = case::redact_typed(case, &why).as_str().to_string();
+            if let Some(walk) = &mut case.session.walk {
+                walk.record_unavailable(FactSource::Diagnostics, "access logs", &why, now);
+            }
+            state.error(format!("Cannot triage the access logs: {why}"));
+        }
+    }
+    case::save(state)
 }

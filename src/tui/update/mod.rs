@@ -14,6 +14,7 @@ mod walk;
 pub use case::{open_session, start_case};
 // The plain front end (`crate::plain`) drives the same steps line by line.
 pub use intake::{move_focus, prefill, submit};
+pub use outcome::shown_text;
 pub use overlay::add_note;
 pub use walk::{answer, undo};
 
@@ -35,6 +36,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
+        // Nothing acts on a screen the agent cannot see; only leaving (Ctrl-C) still works.
+        Msg::Key(key) if hidden(state) => match state.keys.action(&[Context::Global], &key) {
+            Some(Action::ForceQuit) => leave(state),
+            _ => Vec::new(),
+        },
+        Msg::Paste(_) if hidden(state) => Vec::new(),
         Msg::Key(key) => key_pressed(state, key),
         Msg::Paste(text) => intake::paste(state, &text),
         Msg::Mouse(m) => mouse::handle(state, m),
@@ -57,13 +64,23 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             query,
             facts,
             elapsed,
-        } => evidence::loaded(state, generation, &query, facts, elapsed),
+            key_absent,
+        } => {
+            if let Some(case) = state
+                .case
+                .as_mut()
+                .filter(|c| c.evidence.generation == generation)
+            {
+                case.evidence.key_absent |= key_absent;
+            }
+            evidence::loaded(state, generation, query, facts, elapsed)
+        }
         Msg::EvidenceFinished { generation, gaps } => evidence::finished(state, generation, gaps),
         Msg::EvidenceFailed {
             generation,
             query,
-            reason,
-        } => evidence::failed(state, generation, &query, &reason),
+            error,
+        } => evidence::failed(state, generation, query, &error.to_string()),
         Msg::EvidenceOffline { generation, reason } => {
             evidence::offline(state, generation, &reason)
         }
@@ -86,11 +103,20 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
+        Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
         Msg::Terminate { signal } => {
-            tracing::info!(signal, "leaving on signal");
+            tracing::info!(signal = signal.name(), "leaving on signal");
+            state.signal = Some(signal);
             leave(state)
         }
     }
+}
+
+/// Whether the screens are hidden behind "Terminal too small".
+fn hidden(state: &State) -> bool {
+    let (width, height) = state.size;
+    super::view::layout::too_small(ratatui::layout::Rect::new(0, 0, width, height))
 }
 
 /// The keymap contexts of the screen showing, most specific first.
@@ -167,6 +193,10 @@ pub fn leave(state: &mut State) -> Vec<Effect> {
 mod canary_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_evidence_hands;
+#[cfg(test)]
+mod tests_hands;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]

@@ -5,7 +5,9 @@ use super::{case, overlay};
 use crate::secret::Redacted;
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::msg::{Action, Effect};
-use crate::tui::state::{OutcomePane, Overlay, Screen, State, TicketFormat};
+use crate::tui::state::{
+    Load, OutcomePane, OutcomeScreen, Overlay, SavedTicket, Screen, State, TicketFormat,
+};
 use std::path::PathBuf;
 
 /// Lines starting with this in the $EDITOR file are instructions, not text.
@@ -31,9 +33,13 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             screen.scroll = 0;
         }
         Action::Copy => {
-            let (text, kind) = match screen.format {
-                TicketFormat::Markdown => (screen.ticket.to_markdown(), "Markdown"),
-                TicketFormat::Json => (screen.ticket.to_json(), "JSON"),
+            let kind = match screen.format {
+                TicketFormat::Markdown => "Markdown",
+                TicketFormat::Json => "JSON",
+            };
+            let Some(text) = shown_text(screen) else {
+                state.error("The saved ticket is not read yet (or could not be): nothing copied");
+                return Vec::new();
             };
             state.info(format!(
                 "Copied the ticket ({kind}) to the clipboard (OSC 52)"
@@ -41,7 +47,21 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![Effect::Copy(Redacted::new(&text))];
         }
         Action::Save if finished => state.info("The ticket is already saved"),
-        Action::Save => return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))],
+        Action::Save => {
+            let owner = state.case.as_ref().and_then(|c| {
+                let walk = c.session.walk.as_ref()?;
+                walk.open_conflicts().into_iter().find(|c| c.step.is_none())
+            });
+            if let Some(conflict) = owner {
+                // Not under the wrong customer: the agent says which one is right first.
+                state.overlay = Some(Overlay::ChooseCustomer(Box::new(conflict)));
+                return Vec::new();
+            }
+            let Screen::Outcome(screen) = &state.screen else {
+                return Vec::new();
+            };
+            return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))];
+        }
         Action::EditSummary if !finished => {
             let summary = screen.ticket.summary.clone();
             state.overlay = Some(Overlay::Edit(Box::new(TextEdit::new(
@@ -78,6 +98,33 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.info("The ticket is saved; start a new case to change it");
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+/// The ticket text on screen: the saved file for a resumed finished case, else the ticket
+/// as it will be saved. `None` while a saved file is not (or cannot be) read.
+pub fn shown_text(screen: &OutcomeScreen) -> Option<String> {
+    match (&screen.saved, screen.format) {
+        (None, TicketFormat::Markdown) => Some(screen.ticket.to_markdown()),
+        (None, TicketFormat::Json) => Some(screen.ticket.to_json()),
+        (Some(Load::Loaded(saved)), TicketFormat::Markdown) => Some(saved.markdown.clone()),
+        (Some(Load::Loaded(saved)), TicketFormat::Json) => Some(saved.json.clone()),
+        (Some(_), _) => None,
+    }
+}
+
+pub fn saved_read(state: &mut State, read: Result<SavedTicket, String>) -> Vec<Effect> {
+    let Screen::Outcome(screen) = &mut state.screen else {
+        return Vec::new();
+    };
+    match read {
+        Ok(saved) => screen.saved = Some(Load::Loaded(saved)),
+        Err(why) => {
+            let message = format!("Cannot read the saved ticket: {why}");
+            screen.saved = Some(Load::Failed(why));
+            state.error(message);
+        }
     }
     Vec::new()
 }

@@ -6,7 +6,8 @@ use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{Overlay, Screen, State};
-use crossterm::event::KeyEvent;
+use crate::walk::Conflict;
+use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
     match overlay {
@@ -66,7 +67,39 @@ pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Overlay::ChooseCustomer(conflict) => choose_key(state, conflict, key),
     }
+}
+
+/// `1` keeps the customer given at intake, `2` takes the key's owner; then the ticket is saved.
+fn choose_key(state: &mut State, conflict: Box<Conflict>, key: KeyEvent) -> Vec<Effect> {
+    let value = match (
+        key.code,
+        state.keys.action(&[Context::Global, Context::Form], &key),
+    ) {
+        (_, Some(Action::ForceQuit)) => return leave(state),
+        (_, Some(Action::Back)) => {
+            state.info("Not saved: choose which customer is right first");
+            return Vec::new();
+        }
+        (KeyCode::Char('1'), _) => conflict.said.clone(),
+        (KeyCode::Char('2'), _) => conflict.evidence.clone(),
+        _ => {
+            state.overlay = Some(Overlay::ChooseCustomer(conflict));
+            return Vec::new();
+        }
+    };
+    let now = state.now();
+    if let Some(walk) = state.case.as_mut().and_then(|c| c.session.walk.as_mut()) {
+        walk.settle(&conflict.fact, value.clone(), now);
+    }
+    outcome::rebuild(state);
+    let mut effects = case::save(state);
+    if let Screen::Outcome(screen) = &state.screen {
+        effects.push(Effect::SaveTicket(Box::new(screen.ticket.clone())));
+    }
+    state.info(format!("Customer set to {value}; saving the ticket"));
+    effects
 }
 
 fn edit_key(state: &mut State, mut edit: Box<TextEdit>, key: KeyEvent) -> Vec<Effect> {

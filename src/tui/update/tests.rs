@@ -163,7 +163,7 @@ fn evidence_arriving_decides_the_waiting_question() {
         &mut s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: vec!["key".into()],
+            queries: vec![crate::evidence::QueryKind::Key],
             demo: true,
         },
     );
@@ -172,8 +172,9 @@ fn evidence_arriving_decides_the_waiting_question() {
     let effects = update(
         &mut s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g,
-            query: "key".into(),
+            query: crate::evidence::QueryKind::Key,
             elapsed: std::time::Duration::from_millis(120),
             facts: admin(&[("key.status", "revoked"), ("key.revoked_by", "ops")]),
         },
@@ -192,8 +193,9 @@ fn answers_to_an_older_round_of_queries_are_ignored() {
     update(
         &mut s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g + 7,
-            query: "key".into(),
+            query: crate::evidence::QueryKind::Key,
             elapsed: std::time::Duration::from_millis(120),
             facts: admin(&[("key.status", "revoked")]),
         },
@@ -209,7 +211,7 @@ fn a_failed_query_shows_in_place_and_goes_on_the_walk() {
         &mut s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: vec!["health".into()],
+            queries: vec![crate::evidence::QueryKind::Health],
             demo: false,
         },
     );
@@ -217,8 +219,10 @@ fn a_failed_query_shows_in_place_and_goes_on_the_walk() {
         &mut s,
         Msg::EvidenceFailed {
             generation: g,
-            query: "health".into(),
-            reason: "timed out after 5 s".into(),
+            query: crate::evidence::QueryKind::Health,
+            error: crate::admin::AdminError::TimedOut {
+                after: std::time::Duration::from_secs(5),
+            },
         },
     );
     let case = s.case.as_ref().unwrap();
@@ -238,7 +242,7 @@ fn keys_move_the_selection_while_queries_are_in_flight() {
         &mut s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: vec!["key".into()],
+            queries: vec![crate::evidence::QueryKind::Key],
             demo: true,
         },
     );
@@ -291,7 +295,12 @@ fn quit_asks_while_the_case_has_no_ticket() {
 fn sigterm_saves_and_leaves_without_asking() {
     let mut s = app();
     walk_401(&mut s);
-    let effects = update(&mut s, Msg::Terminate { signal: "SIGTERM" });
+    let effects = update(
+        &mut s,
+        Msg::Terminate {
+            signal: crate::tui::msg::Signal::Term,
+        },
+    );
     assert!(s.quit);
     assert!(matches!(
         effects.as_slice(),

@@ -19,7 +19,7 @@ fn hostile_outcome() -> State {
         &mut s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: vec!["key".into()],
+            queries: vec![crate::evidence::QueryKind::Key],
             demo: false,
         },
     );
@@ -27,8 +27,9 @@ fn hostile_outcome() -> State {
     update(
         &mut s,
         Msg::EvidenceLoaded {
+            key_absent: false,
             generation: g,
-            query: "key".into(),
+            query: crate::evidence::QueryKind::Key,
             elapsed: std::time::Duration::from_millis(5),
             facts: admin(&[
                 ("key.status", "revoked"),

@@ -3,6 +3,8 @@
 
 use super::tests::{app, generation, press, walk_401};
 use super::*;
+use crate::admin::AdminError;
+use crate::evidence::QueryKind;
 use crate::tui::state::{OutcomePane, WalkPane};
 
 #[test]
@@ -45,26 +47,32 @@ fn long_evidence(s: &mut State) {
         s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: [
-                "key",
-                "customer",
-                "usage",
-                "audit events",
-                "failures",
-                "health",
-            ]
-            .map(String::from)
-            .to_vec(),
+            queries: vec![
+                QueryKind::Key,
+                QueryKind::Customer,
+                QueryKind::Usage,
+                QueryKind::AuditEvents,
+                QueryKind::RequestLogs,
+                QueryKind::Health,
+            ],
             demo: true,
         },
     );
-    for q in ["customer", "usage", "audit events", "failures", "health"] {
+    for q in [
+        QueryKind::Customer,
+        QueryKind::Usage,
+        QueryKind::AuditEvents,
+        QueryKind::RequestLogs,
+        QueryKind::Health,
+    ] {
         update(
             s,
             Msg::EvidenceFailed {
                 generation: g,
-                query: q.into(),
-                reason: "timed out after 5 s".into(),
+                query: q,
+                error: AdminError::TimedOut {
+                    after: std::time::Duration::from_secs(5),
+                },
             },
         );
     }
@@ -123,7 +131,7 @@ fn decided_by_evidence(s: &mut State) {
         s,
         Msg::EvidenceStarted {
             generation: g,
-            queries: vec!["health".into()],
+            queries: vec![QueryKind::Health],
             demo: true,
         },
     );
@@ -131,9 +139,10 @@ fn decided_by_evidence(s: &mut State) {
         s,
         Msg::EvidenceLoaded {
             generation: g,
-            query: "health".into(),
+            query: QueryKind::Health,
             elapsed: std::time::Duration::from_millis(30),
             facts: super::tests::admin(&[("health.status", "down")]),
+            key_absent: false,
         },
     );
 }

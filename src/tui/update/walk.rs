@@ -5,7 +5,7 @@ use super::case;
 use crate::facts::{FactSource, Facts};
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::msg::{Action, Effect};
-use crate::tui::state::{Overlay, Screen, State, WalkPane};
+use crate::tui::state::{Overlay, SETTLE, Screen, State, WalkPane};
 use crate::walk::{Answerer, Position, Walk, WalkError};
 
 /// How many choices the current question has and how many steps the path has.
@@ -107,6 +107,15 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
 /// Answers the current question with choice `index` (a number key, Enter, or a click).
 pub fn answer(state: &mut State, index: usize) -> Vec<Effect> {
     let now = state.now();
+    if let Screen::Walk(ws) = &state.screen
+        && let Some((at, what)) = &ws.moved_by_evidence
+        && now - *at < SETTLE
+    {
+        // The key left the agent's hand before the new question was on screen.
+        let what = format!("Not answered: the question just changed. {what}");
+        state.error(what);
+        return Vec::new();
+    }
     let by = Answerer::Agent {
         name: state.agent.clone(),
     };

@@ -109,12 +109,33 @@ fn paragraph<'a>(state: &State, case: &Case, width: u16, theme: &Theme) -> Parag
         .as_ref()
         .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
     let width = width.saturating_sub(2) as usize;
-    let mut lines = queries(state, case, theme);
+    let mut lines = conflicts(case, theme);
+    lines.extend(queries(state, case, theme));
     key_card(&mut lines, &facts, theme);
     audit(&mut lines, &facts, theme);
     failures(&mut lines, &facts, width, theme);
     health(&mut lines, &facts, theme);
     Paragraph::new(lines).wrap(Wrap { trim: false })
+}
+
+/// Open conflicts first: they change what the ticket may say.
+fn conflicts<'a>(case: &Case, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(walk) = &case.session.walk else {
+        return Vec::new();
+    };
+    walk.open_conflicts()
+        .iter()
+        .map(|c| {
+            let again = c.step.map_or_else(
+                || " — choose the customer when saving".to_string(),
+                |i| format!(" — select step {} in the path to answer again", i + 1),
+            );
+            Line::styled(
+                line(&format!("⚠ Conflict: {}{again}", c.describe())).into_owned(),
+                theme.warn,
+            )
+        })
+        .collect()
 }
 
 fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
@@ -149,20 +170,26 @@ fn queries<'a>(state: &State, case: &Case, theme: &Theme) -> Vec<Line<'a>> {
             }
         }
     }
-    for (query, load) in &ev.queries {
+    for (kind, load) in &ev.queries {
+        let query = kind.label();
         let line = match load {
+            _ if ev.not_applicable(*kind) => Line::from(vec![
+                Span::styled("– ", theme.dim),
+                Span::styled(query, theme.dim),
+                Span::styled(": not applicable, the key does not exist", theme.dim),
+            ]),
             Load::Loading { .. } => Line::from(vec![
                 Span::styled(format!("{} ", super::spinner(state.tick)), theme.accent),
-                Span::styled(query.clone(), theme.text),
+                Span::styled(query, theme.text),
             ]),
             Load::Loaded(took) => Line::from(vec![
                 Span::styled("✓ ", theme.ok),
-                Span::styled(query.clone(), theme.text),
+                Span::styled(query, theme.text),
                 Span::styled(format!(" {} ms", took.as_millis()), theme.dim),
             ]),
             Load::Failed(why) => Line::from(vec![
                 Span::styled("✗ ", theme.error),
-                Span::styled(query.clone(), theme.text),
+                Span::styled(query, theme.text),
                 Span::styled(format!(": {}", line(why)), theme.error),
             ]),
         };

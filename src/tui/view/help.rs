@@ -1,12 +1,14 @@
 //! Popups: the help (generated from the keymap, so it lists the keys that really work), the
-//! "leave without a ticket?" question, and the note and summary editors.
+//! "leave without a ticket?" question, "which customer?", and the note and summary editors.
 
 use super::layout;
+use crate::escape::line;
 use crate::tui::form::EditPurpose;
 use crate::tui::keymap::Context;
 use crate::tui::msg::Action;
 use crate::tui::state::{Overlay, Screen, State};
 use crate::tui::theme::Theme;
+use crate::walk::Conflict;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -23,6 +25,7 @@ pub fn overlay(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
             ticket(frame, body, &name, text, *scroll, theme);
         }
+        Some(Overlay::ChooseCustomer(conflict)) => choose(frame, body, state, conflict, theme),
         Some(Overlay::Edit(edit)) => {
             let (title, height) = match edit.purpose {
                 EditPurpose::Note => (" Note on this step ", 10),
@@ -221,6 +224,41 @@ fn confirm(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::bordered()
                 .title(Span::styled(" Leave? ", theme.title))
+                .border_style(theme.border_focus),
+        ),
+        area,
+    );
+}
+
+/// Which customer the ticket goes out under, when the key's owner is not the one at intake.
+fn choose(frame: &mut Frame, body: Rect, state: &State, c: &Conflict, theme: &Theme) {
+    let back = key(state, Context::Form, Action::Back);
+    let said = line(&c.said.to_string()).into_owned();
+    let owner = line(&c.evidence.to_string()).into_owned();
+    let lines = vec![
+        Line::styled("The key belongs to another customer", theme.warn),
+        Line::default(),
+        Line::raw(format!(
+            "Intake names {said}; the {} says the key",
+            c.source.label()
+        )),
+        Line::raw(format!("is owned by {owner}. Which is right?")),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("1", theme.key),
+            Span::styled(format!(" {said} (intake)   "), theme.text),
+            Span::styled("2", theme.key),
+            Span::styled(format!(" {owner} (key owner)   "), theme.text),
+            Span::styled(back, theme.key),
+            Span::styled(" not now", theme.text),
+        ]),
+    ];
+    let area = layout::popup(body, 70, 8);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::bordered()
+                .title(Span::styled(" Which customer? ", theme.title))
                 .border_style(theme.border_focus),
         ),
         area,

@@ -1,8 +1,9 @@
 //! Intake: the runbook's inputs, checked as typed, with the focused field's help below.
 
 use super::layout;
+use crate::escape::line;
 use crate::tui::evidence::Connection;
-use crate::tui::form::Form;
+use crate::tui::form::{Form, PASTE};
 use crate::tui::state::{Load, State};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -15,10 +16,18 @@ pub const MULTILINE_ROWS: u16 = 4;
 /// Columns given to the labels at most; the longest label sets the width below that.
 const MAX_LABEL: u16 = 26;
 
+/// Rows given to the paste field: two, so every field still fits at 80x24 (its findings
+/// show in the help box below, and the text scrolls inside).
+const PASTE_ROWS: u16 = 2;
+
 pub fn heights(form: &Form) -> Vec<u16> {
     form.fields
         .iter()
-        .map(|f| if f.multiline { MULTILINE_ROWS } else { 1 })
+        .map(|f| match f.name.as_str() {
+            PASTE => PASTE_ROWS,
+            _ if f.multiline => MULTILINE_ROWS,
+            _ => 1,
+        })
         .collect()
 }
 
@@ -32,6 +41,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, form: &Form, theme: &T
         Block::bordered()
             .title(Span::styled(title, theme.title))
             .title(evidence_status(state, theme).right_aligned())
+            .title_bottom(owner_warning(state, form, theme))
             .border_style(theme.border_focus),
         form_area,
     );
@@ -94,7 +104,57 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, form: &Form, theme: &T
             _ => frame.render_widget(&field.text, value_area),
         }
     }
-    help(frame, help_area, form, theme);
+    help(frame, help_area, state, form, theme);
+}
+
+/// Said as soon as the key's record arrives: the key is not the intake customer's.
+fn owner_warning<'a>(state: &State, form: &Form, theme: &Theme) -> Line<'a> {
+    let Some(case) = &state.case else {
+        return Line::default();
+    };
+    let Some((_, mut facts)) = form.evidence_request(&case.runbook, state.now()) else {
+        return Line::default();
+    };
+    facts.extend(&case.evidence.facts);
+    match crate::walk::owner_conflict(&facts) {
+        Some(c) => Line::styled(
+            line(&format!(
+                " ⚠ the key belongs to {}, not {} ",
+                c.evidence, c.said
+            ))
+            .into_owned(),
+            theme.warn,
+        ),
+        None => Line::default(),
+    }
+}
+
+/// What the paste is and what its diagnostic found, as the walk will take it.
+fn paste_findings<'a>(state: &State, form: &Form, theme: &Theme) -> Vec<Line<'a>> {
+    let (Some(kind), pastes) = form.pastes() else {
+        return Vec::new();
+    };
+    let known = state
+        .case
+        .as_ref()
+        .map(|c| c.evidence.facts.clone())
+        .unwrap_or_default();
+    match crate::intake::diagnostic_facts(&pastes, &known, state.now()) {
+        Ok(facts) => {
+            let found: Vec<String> = facts
+                .iter()
+                .map(|(n, f)| format!("{n} = {}", f.value))
+                .collect();
+            vec![
+                Line::styled(format!("✓ Read as {}", kind.label()), theme.ok),
+                Line::styled(line(&found.join(" · ")).into_owned(), theme.text),
+            ]
+        }
+        Err(e) => vec![Line::styled(
+            line(&format!("✗ Read as {}: {e}", kind.label())).into_owned(),
+            theme.error,
+        )],
+    }
 }
 
 fn evidence_status<'a>(state: &State, theme: &Theme) -> Line<'a> {
@@ -143,13 +203,16 @@ fn evidence_status<'a>(state: &State, theme: &Theme) -> Line<'a> {
     Line::from(text)
 }
 
-fn help(frame: &mut Frame, area: Rect, form: &Form, theme: &Theme) {
+fn help(frame: &mut Frame, area: Rect, state: &State, form: &Form, theme: &Theme) {
     let Some(field) = form.fields.get(form.focus) else {
         return;
     };
     let mut lines = Vec::new();
     if let Some(problem) = form.problem(form.focus) {
         lines.push(Line::styled(format!("✗ {problem}"), theme.error));
+    }
+    if field.name == PASTE {
+        lines.extend(paste_findings(state, form, theme));
     }
     lines.push(Line::styled(field.help.clone(), theme.dim));
     let title = format!(" {} · {} ", field.name, field.ty);

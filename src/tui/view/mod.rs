@@ -30,7 +30,7 @@ pub fn spinner(tick: u64) -> char {
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
     let area = frame.area();
     if layout::too_small(area) {
-        too_small(frame, area, theme);
+        too_small(frame, area, state, theme);
         return;
     }
     let c = layout::chrome(area);
@@ -73,7 +73,15 @@ pub fn ticket_max_scroll(state: &State, text: &str) -> u16 {
     (text.lines().count() as u16).saturating_sub(visible)
 }
 
-fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// Says the screen is hidden; keys other than force-quit are ignored meanwhile (see update).
+fn too_small(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
+    let leave = state
+        .keys
+        .first_key(
+            super::keymap::Context::Global,
+            super::msg::Action::ForceQuit,
+        )
+        .map_or_else(String::new, |k| format!(", or press {k} to leave"));
     let text = vec![
         Line::styled("Terminal too small", theme.title),
         Line::raw(format!(
@@ -83,7 +91,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT
         )),
-        Line::styled("Enlarge the window, or press q to leave.", theme.dim),
+        Line::styled(format!("Enlarge the window{leave}."), theme.dim),
     ];
     let height = (text.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(height) / 2;

@@ -4,7 +4,9 @@ use super::walk::block;
 use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
-use crate::tui::state::{OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen};
+use crate::tui::state::{
+    Load, OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen,
+};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -59,6 +61,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             step: usize::from(screen.scroll).min(steps.saturating_sub(1)),
             evidence_scroll: screen.scroll,
             help_scroll: 0,
+            moved_by_evidence: None,
         };
         match screen.pane {
             OutcomePane::Ticket => {}
@@ -72,10 +75,14 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             }
         }
     }
-    let (text, kind) = match screen.format {
-        TicketFormat::Markdown => (t.to_markdown(), "Markdown"),
-        TicketFormat::Json => (t.to_json(), "JSON"),
+    let kind = match screen.format {
+        TicketFormat::Markdown => "Markdown",
+        TicketFormat::Json => "JSON",
     };
+    let text = crate::tui::update::shown_text(screen).unwrap_or_else(|| match &screen.saved {
+        Some(Load::Failed(why)) => format!("The saved ticket cannot be read: {why}"),
+        _ => "Reading the saved ticket…".to_string(),
+    });
     let total = text.lines().count() as u16;
     let visible = preview.height.saturating_sub(2);
     let scroll = screen.scroll.min(total.saturating_sub(visible));
