@@ -91,6 +91,9 @@ codes! {
     ProblemDetails => "problem-details", "An RFC 9457 problem details body";
     RateLimited => "rate-limited", "Rate limited: 429, or no requests left in the window";
     RetryAfter => "retry-after", "When the server says to retry";
+    QuotaExceeded => "quota-exceeded", "The error body says the key's quota for the period is used up";
+    WrongEndpoint => "wrong-endpoint", "The error means the path or method does not exist (AWS: `Missing Authentication Token`)";
+    GatewayError => "gateway-error", "A gateway's own error body (Kong, Tyk, AWS, Apigee, Azure) naming the reason";
     RequestId => "request-id", "The request id to quote when escalating";
 }
 

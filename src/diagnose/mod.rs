@@ -75,7 +75,8 @@ pub fn facts_from_jwt(
 
 /// Facts a pasted response establishes: `response.status`, `response.has_www_authenticate`,
 /// `response.bearer_error`, `response.problem_type`, `response.retry_after_s`,
-/// `response.rate_limit_remaining`. A `Retry-After` date is measured from the response's
+/// `response.rate_limit_remaining`, `response.reason` (what the response proves went wrong),
+/// `response.required_scope`. A `Retry-After` date is measured from the response's
 /// own `Date`, or from the current time when it has none (use [`inspect_response`] to pass
 /// the time explicitly).
 pub fn facts_from_response(text: &str) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
@@ -143,7 +144,7 @@ mod tests {
                     Retry-After: 30\nX-RateLimit-Remaining: 0\nContent-Type: application/problem+json\n\n\
                     {\"type\":\"https://example.com/probs/rate\",\"status\":429}";
         let facts = facts_from_response(resp).unwrap();
-        assert_eq!(facts.len(), 6, "{facts:?}");
+        assert_eq!(facts.len(), 7, "{facts:?}");
         assert_in_schema(&facts);
 
         let log =

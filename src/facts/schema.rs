@@ -451,6 +451,20 @@ pub const SCHEMA: &[FactDef] = &[
         Diag,
         "Remaining requests the rate-limit headers report",
     ),
+    def(
+        "response.reason",
+        Text,
+        Diag,
+        "What the response proves went wrong, in the gateway's reason words: rate_limited, \
+         quota_exceeded, insufficient_scope, expired_token, wrong_endpoint, \
+         missing_credentials, invalid_key, ip_not_allowed",
+    ),
+    def(
+        "response.required_scope",
+        Text,
+        Diag,
+        "The scope an insufficient_scope challenge names",
+    ),
     // Diagnostics: access logs.
     def(
         "logs.rate_401",

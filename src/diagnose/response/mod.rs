@@ -3,8 +3,10 @@
 //! headers, request id and date.
 
 mod challenge;
+mod gateway;
 
 pub use challenge::{Challenge, parse_challenges};
+pub use gateway::{GatewayError, Reason};
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
 use crate::facts::FactValue;
@@ -32,6 +34,8 @@ pub struct ResponseReport {
     pub rate_limit_remaining: Option<i64>,
     pub request_id: Option<String>,
     pub date: Option<DateTime<Utc>>,
+    /// What the response proves went wrong, from its challenge, headers or a known body.
+    pub reason: Option<GatewayError>,
     pub findings: Vec<Finding>,
     #[serde(skip)]
     facts: Vec<(&'static str, FactValue)>,
@@ -124,7 +128,10 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         ],
         &["remaining", "r"],
     );
-    if p.status == Some(429) || remaining == Some(0) {
+    let rate_headers = retry_after_s.is_some() || limit.is_some() || remaining.is_some();
+    let reason = gateway::recognise(&p, rate_headers, remaining);
+    let said_rate_limit = reason.as_ref().is_some_and(|r| r.reason == Reason::RateLimited);
+    if p.status == Some(429) || remaining == Some(0) || said_rate_limit {
         findings.push(Finding::new(
             Code::RateLimited,
             Severity::Error,
@@ -136,6 +143,9 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
                     .unwrap_or_default()
             ),
         ));
+    }
+    if let Some(r) = &reason {
+        reason_finding(r, p.status, &mut findings);
     }
     if let Some(s) = retry_after_s {
         findings.push(Finding::new(
@@ -156,7 +166,13 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         ));
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let facts = facts(&p, &www, &challenges, &problem, retry_after_s, remaining);
+    let mut facts = facts(&p, &www, &challenges, &problem, retry_after_s, remaining);
+    if let Some(r) = &reason {
+        facts.push(("response.reason", FactValue::Text(r.reason.as_str().into())));
+    }
+    if let Some(scope) = challenges.iter().find_map(|c| c.param("scope")) {
+        facts.push(("response.required_scope", FactValue::Text(scope.to_string())));
+    }
     Ok(ResponseReport {
         status: p.status,
         challenges,
@@ -166,9 +182,46 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         rate_limit_remaining: remaining,
         request_id,
         date,
+        reason,
         findings,
         facts,
     })
+}
+
+/// The finding for a recognised gateway error, unless a finding already says it (the
+/// rate-limit and RFC 6750 findings above).
+fn reason_finding(r: &GatewayError, status: Option<u16>, out: &mut Vec<Finding>) {
+    let who = if r.gateway.is_empty() {
+        String::new()
+    } else {
+        format!("{}'s ", r.gateway)
+    };
+    let said = &r.message;
+    let (code, what) = match r.reason {
+        Reason::RateLimited | Reason::InsufficientScope => return,
+        Reason::ExpiredToken if r.message.starts_with("WWW-Authenticate") => return,
+        Reason::QuotaExceeded => (
+            Code::QuotaExceeded,
+            "the key's quota for the period is used up; it comes back when the quota resets"
+                .to_string(),
+        ),
+        Reason::WrongEndpoint => (
+            Code::WrongEndpoint,
+            format!(
+                "despite the words, this{} means the path or method does not exist on the API:                  check the URL, the stage and the HTTP method",
+                status.map(|s| format!(" {s}")).unwrap_or_default()
+            ),
+        ),
+        other => (
+            Code::GatewayError,
+            format!("the gateway's reason is `{}`", other.as_str()),
+        ),
+    };
+    out.push(Finding::new(
+        code,
+        Severity::Error,
+        format!("{who}error body says \"{said}\": {what}."),
+    ));
 }
 
 fn challenge_findings(challenges: &[Challenge], out: &mut Vec<Finding>) {
