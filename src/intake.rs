@@ -128,6 +128,12 @@ pub fn diagnostic_facts(
             diagnose::facts_from_response(text).map_err(err("response", label))?,
             label,
         );
+    } else if let Some(text) = error_body_as_response(known) {
+        // A body alone is often all a customer pastes. Free text that is not a response
+        // proves nothing, so it is no error here.
+        if let Ok(facts) = diagnose::facts_from_response(&text) {
+            add(facts, "the error body given at intake");
+        }
     }
     if !pastes.logs.is_empty() {
         let label = pastes
@@ -153,6 +159,17 @@ pub fn diagnostic_facts(
         facts.insert(name, fact)?;
     }
     Ok(facts)
+}
+
+/// The intake's error body as a response, behind a status line when the status is known.
+fn error_body_as_response(known: &Facts) -> Option<String> {
+    let Some(FactValue::Text(body)) = known.value("error_body") else {
+        return None;
+    };
+    Some(match known.value("status") {
+        Some(FactValue::Number(s)) => format!("HTTP/1.1 {s}\n\n{body}"),
+        _ => body.clone(),
+    })
 }
 
 /// A paste the diagnostics could not read, or whose facts do not fit the schema.
