@@ -2,7 +2,8 @@
 //! key is masked here, before anything else sees it, and secrets pasted into free text (an
 //! error body often contains the key) are redacted.
 
-use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig, RequestContext};
+use crate::config::GatewayConfig;
+use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig};
 use crate::evidence::{IdError, check_input};
 use crate::facts::{Fact, FactError, FactSource, FactValue, Facts};
 use crate::runbook::Runbook;
@@ -84,11 +85,13 @@ pub struct Pastes {
     pub logs: Vec<PathBuf>,
 }
 
-/// The facts the diagnostics read from the pastes. `known` facts (the key's accepted header
-/// from the admin API) sharpen the request check; `now` judges the token.
+/// The facts the diagnostics read from the pastes, judged by the configured `gateway`
+/// settings. `known` facts (the key's accepted header from the admin API) sharpen the
+/// request check; `now` judges the token.
 pub fn diagnostic_facts(
     pastes: &Pastes,
     known: &Facts,
+    gateway: &GatewayConfig,
     now: DateTime<Utc>,
 ) -> Result<Facts, PasteError> {
     let mut found: Vec<(&'static str, FactValue, String)> = Vec::new();
@@ -104,7 +107,7 @@ pub fn diagnostic_facts(
         }
     };
     if let Some((label, text)) = &pastes.request {
-        let mut cx = RequestContext::default();
+        let mut cx = gateway.request_context();
         if let Some(FactValue::Text(header)) = known.value("key.accepted_header") {
             cx.expect_header = header.clone();
             cx.expect_scheme = match known.value("key.accepted_scheme") {
@@ -119,7 +122,8 @@ pub fn diagnostic_facts(
     }
     if let Some((label, text)) = &pastes.jwt {
         add(
-            diagnose::facts_from_jwt(text, &JwtContext::at(now)).map_err(err("token", label))?,
+            diagnose::facts_from_jwt(text, &jwt_context(gateway, now))
+                .map_err(err("token", label))?,
             label,
         );
     }
@@ -159,6 +163,13 @@ pub fn diagnostic_facts(
         facts.insert(name, fact)?;
     }
     Ok(facts)
+}
+
+fn jwt_context(gateway: &GatewayConfig, now: DateTime<Utc>) -> JwtContext {
+    JwtContext {
+        audience: gateway.jwt_audience.clone(),
+        ..JwtContext::at(now)
+    }
 }
 
 /// The intake's error body as a response, behind a status line when the status is known.

@@ -34,7 +34,13 @@ fn decided_by_response(t: &serde_json::Value) -> bool {
 fn reach(runbook: &str, response: &str, extra: &[&str]) -> serde_json::Value {
     let sb = Sandbox::new();
     let response = fixture(response);
-    let mut args = vec![runbook, "--answer", JUST_THIS_CUSTOMER, "--response", &response];
+    let mut args = vec![
+        runbook,
+        "--answer",
+        JUST_THIS_CUSTOMER,
+        "--response",
+        &response,
+    ];
     args.extend(extra);
     let (code, t, out) = run_json(&sb, &args);
     assert_eq!(code, 0, "{out}");
@@ -111,7 +117,15 @@ fn error_body_from_a_file_decides_like_a_pasted_response() {
     let input = format!("error_body=@{}", fixture("tyk-quota-body.json"));
     let (code, t, out) = run_json(
         &sb,
-        &["403", "--answer", JUST_THIS_CUSTOMER, "--input", "status=403", "--input", &input],
+        &[
+            "403",
+            "--answer",
+            JUST_THIS_CUSTOMER,
+            "--input",
+            "status=403",
+            "--input",
+            &input,
+        ],
     );
     assert_eq!(code, 0, "{out}");
     assert_eq!(t["outcome"]["id"], "quota-exceeded");
@@ -122,7 +136,10 @@ fn error_body_from_a_file_decides_like_a_pasted_response() {
         .find(|f| f["fact"] == "error_body")
         .unwrap();
     assert!(
-        body["value"]["value"].as_str().unwrap().contains("Quota exceeded"),
+        body["value"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Quota exceeded"),
         "the file's text is stored, not its name: {body}"
     );
 }

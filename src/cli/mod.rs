@@ -87,7 +87,7 @@ pub fn main() -> ExitCode {
         Some(Command::Lint(args)) => lint::run(args, &config),
         Some(Command::Graph(args)) => graph::run(args, &config),
         Some(Command::Config) => show_config(&config),
-        Some(Command::Inspect(cmd)) => inspect::run(cmd),
+        Some(Command::Inspect(cmd)) => inspect::run(cmd, &config.gateway.value),
         Some(Command::Logs(args)) => logs::run(args),
         Some(Command::DemoApi(args)) => demo_api::run(args),
         Some(Command::Walk(args)) => tui::walk(args, &config),

@@ -104,7 +104,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         facts.extend(&g.facts);
     }
     let pastes = read_pastes(&args)?;
-    let diagnosed = crate::intake::diagnostic_facts(&pastes, &facts, now)?;
+    let diagnosed = crate::intake::diagnostic_facts(&pastes, &facts, &config.gateway.value, now)?;
     facts.extend(&diagnosed);
     let mut walk = Walk::start(&rb, facts, now)?;
     for (what, reason) in gathered.iter().flat_map(|g| &g.unavailable) {
@@ -174,7 +174,9 @@ fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
     };
     let mut merged = file;
     for (name, value) in &args.inputs {
-        merged.inputs.insert(name.clone(), input_value(name, value)?);
+        merged
+            .inputs
+            .insert(name.clone(), input_value(name, value)?);
     }
     merged.answers.extend(args.answers.iter().cloned());
     Ok(merged)

@@ -79,6 +79,7 @@ codes! {
     TokenExpired => "token-expired", "The JWT's `exp` lies in the past, beyond the leeway";
     ExpiresSoon => "expires-soon", "The JWT expires within five minutes";
     NoExpiry => "no-expiry", "The JWT has no `exp` claim";
+    WrongAudience => "wrong-audience", "The JWT's `aud` does not name this API's configured audience";
     NotYetValid => "not-yet-valid", "The JWT's `nbf` lies in the future, beyond the leeway";
     IssuedInFuture => "issued-in-future", "The JWT's `iat` lies in the future: a clock is skewed";
     // Responses.

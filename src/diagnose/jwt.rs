@@ -12,18 +12,24 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The clock a token is judged against.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JwtContext {
     /// Now, or the `Date` of the response the customer got.
     pub now: DateTime<Utc>,
     /// Clock difference tolerated before `nbf`/`iat`/`exp` count as violated.
     pub leeway_s: i64,
+    /// The audience the API's tokens must name in `aud`, when configured.
+    pub audience: Option<String>,
 }
 
 impl JwtContext {
     /// Default leeway of 60 s, what most JWT libraries allow.
     pub fn at(now: DateTime<Utc>) -> Self {
-        Self { now, leeway_s: 60 }
+        Self {
+            now,
+            leeway_s: 60,
+            audience: None,
+        }
     }
 }
 
@@ -98,8 +104,29 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
         ));
     }
     lifetime_findings(ctx, iat, nbf, exp, &mut findings);
+    if let Some(want) = &ctx.audience
+        && !audiences(&claims).contains(&want.as_str())
+    {
+        let have = audiences(&claims).join(", ");
+        findings.push(Finding::new(
+            Code::WrongAudience,
+            Severity::Error,
+            format!(
+                "The token is for audience `{}`, not this API's `{want}`: it was issued for \
+                 another API or client.",
+                if have.is_empty() { "(none)" } else { &have }
+            ),
+        ));
+    }
 
     let mut facts = Vec::new();
+    let unusable = [Code::AlgNone, Code::NoSignature, Code::WrongAudience]
+        .into_iter()
+        .find(|c| findings.iter().any(|f| f.code == *c));
+    facts.push((
+        "jwt.problem",
+        FactValue::Text(unusable.map_or("none", Code::as_str).into()),
+    ));
     if let Some(a) = &alg {
         facts.push(("jwt.alg", FactValue::Text(a.clone())));
     }
@@ -212,6 +239,21 @@ fn lifetime_findings(
             ),
         ));
     }
+}
+
+/// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
+fn audiences(claims: &Value) -> Vec<&str> {
+    match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the text holds something shaped like a JWT, readable or not: a token that does
+/// not decode is a malformed token, not a paste of something else.
+pub fn looks_like_jwt(text: &str) -> bool {
+    find_token(text).is_ok()
 }
 
 /// The first word that looks like a JWT, after `Authorization:` and `Bearer` if pasted.

@@ -155,7 +155,7 @@ impl Ticket {
                 title: node.title.clone(),
                 resolution: outcome.resolution.clone(),
                 severity: outcome.severity,
-                reply: reflow(&outcome.reply),
+                reply: reflow(&fill(&outcome.reply, &facts)),
                 next_steps: outcome.next_steps.clone(),
             },
             summary: fill(&outcome.summary, &facts),

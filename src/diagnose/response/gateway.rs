@@ -54,12 +54,20 @@ const PHRASES: &[(&str, &str, Reason)] = &[
     // resource or method does not exist, e.g. `{"message":"Missing Authentication Token"}`.
     // Source: AWS knowledge center "api-gateway-authentication-token-errors" and the gateway
     // response types in the API Gateway developer guide.
-    ("missing authentication token", "AWS API Gateway", Reason::WrongEndpoint),
+    (
+        "missing authentication token",
+        "AWS API Gateway",
+        Reason::WrongEndpoint,
+    ),
     // AWS API Gateway QUOTA_EXCEEDED (429 `{"message":"Limit Exceeded"}`), THROTTLED (429
     // `{"message":"Too Many Requests"}`), and a Cognito authorizer's 401
     // `{"message":"The incoming token has expired"}` (API Gateway developer guide, gateway
     // response types).
-    ("the incoming token has expired", "AWS API Gateway", Reason::ExpiredToken),
+    (
+        "the incoming token has expired",
+        "AWS API Gateway",
+        Reason::ExpiredToken,
+    ),
     // Apigee fault bodies, `{"fault":{"faultstring":…,"detail":{"errorcode":…}}}`: Quota
     // policy `policies.ratelimit.QuotaViolation` ("Rate limit quota violation. Quota limit
     // exceeded. Identifier : _default"), SpikeArrest `policies.ratelimit.SpikeArrestViolation`,
@@ -69,28 +77,64 @@ const PHRASES: &[(&str, &str, Reason)] = &[
     // Source: Apigee runtime error references (docs.apigee.com / cloud.google.com/apigee
     // "troubleshoot/policies/runtime") and the Apigee forum post "HTTP 429 as default status
     // code for quota policy violation".
-    ("policies.ratelimit.quotaviolation", "Apigee", Reason::QuotaExceeded),
-    ("policies.ratelimit.spikearrestviolation", "Apigee", Reason::RateLimited),
+    (
+        "policies.ratelimit.quotaviolation",
+        "Apigee",
+        Reason::QuotaExceeded,
+    ),
+    (
+        "policies.ratelimit.spikearrestviolation",
+        "Apigee",
+        Reason::RateLimited,
+    ),
     ("access_token_expired", "Apigee", Reason::ExpiredToken),
     ("access token expired", "Apigee", Reason::ExpiredToken),
     ("insufficientscope", "Apigee", Reason::InsufficientScope),
-    ("failedtoresolveapikey", "Apigee", Reason::MissingCredentials),
+    (
+        "failedtoresolveapikey",
+        "Apigee",
+        Reason::MissingCredentials,
+    ),
     ("invalidapikey", "Apigee", Reason::InvalidKey),
     // Azure API Management: `{"statusCode":401,"message":"Access denied due to missing
     // subscription key. …"}`, "… invalid subscription key. …", 429 "Rate limit is exceeded. Try
     // again in N seconds." and 403 "Out of call volume quota. Quota will be replenished in …".
     // Source: Microsoft's APIM troubleshooting series, "Unauthorized errors (401) while
     // invoking APIs" (KB 4464930), and the rate-limit/quota policy reference.
-    ("missing subscription key", "Azure API Management", Reason::MissingCredentials),
-    ("invalid subscription key", "Azure API Management", Reason::InvalidKey),
-    ("out of call volume quota", "Azure API Management", Reason::QuotaExceeded),
-    ("rate limit is exceeded", "Azure API Management", Reason::RateLimited),
+    (
+        "missing subscription key",
+        "Azure API Management",
+        Reason::MissingCredentials,
+    ),
+    (
+        "invalid subscription key",
+        "Azure API Management",
+        Reason::InvalidKey,
+    ),
+    (
+        "out of call volume quota",
+        "Azure API Management",
+        Reason::QuotaExceeded,
+    ),
+    (
+        "rate limit is exceeded",
+        "Azure API Management",
+        Reason::RateLimited,
+    ),
     // Kong: key-auth `{"message":"No API key found in request"}` and `{"message":"Invalid
     // authentication credentials"}` (kong/plugins/key-auth/handler.lua), rate-limiting 429
     // `{"message":"API rate limit exceeded"}` (kong/plugins/rate-limiting/handler.lua),
     // ip-restriction 403 "Your IP address is not allowed" (kong/plugins/ip-restriction).
-    ("no api key found in request", "Kong", Reason::MissingCredentials),
-    ("invalid authentication credentials", "Kong", Reason::InvalidKey),
+    (
+        "no api key found in request",
+        "Kong",
+        Reason::MissingCredentials,
+    ),
+    (
+        "invalid authentication credentials",
+        "Kong",
+        Reason::InvalidKey,
+    ),
     ("api rate limit exceeded", "Kong", Reason::RateLimited),
     ("ip address is not allowed", "Kong", Reason::IpNotAllowed),
     // Tyk, whose error template is `{"error": "<message>"}`: 403 "Quota exceeded" and 429
@@ -98,7 +142,11 @@ const PHRASES: &[(&str, &str, Reason)] = &[
     // handleRateLimitFailure), 401 "Authorization field missing" (gateway/mw_auth_key.go,
     // auth.auth_field_missing).
     ("quota exceeded", "Tyk", Reason::QuotaExceeded),
-    ("authorization field missing", "Tyk", Reason::MissingCredentials),
+    (
+        "authorization field missing",
+        "Tyk",
+        Reason::MissingCredentials,
+    ),
     // Generic phrasings, said by many gateways and frameworks.
     ("rate limit", "", Reason::RateLimited),
     ("ratelimit", "", Reason::RateLimited),
@@ -111,7 +159,11 @@ const PHRASES: &[(&str, &str, Reason)] = &[
 
 /// The reason the response gives, if it is conclusive. `rate_limit_headers` says whether the
 /// response carried `Retry-After` or rate-limit headers.
-pub fn recognise(p: &Parsed, rate_limit_headers: bool, remaining: Option<i64>) -> Option<GatewayError> {
+pub fn recognise(
+    p: &Parsed,
+    rate_limit_headers: bool,
+    remaining: Option<i64>,
+) -> Option<GatewayError> {
     // An RFC 6750 challenge is the server's own word and beats any body.
     if let Some(found) = from_challenges(p) {
         return Some(found);

@@ -130,7 +130,9 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
     );
     let rate_headers = retry_after_s.is_some() || limit.is_some() || remaining.is_some();
     let reason = gateway::recognise(&p, rate_headers, remaining);
-    let said_rate_limit = reason.as_ref().is_some_and(|r| r.reason == Reason::RateLimited);
+    let said_rate_limit = reason
+        .as_ref()
+        .is_some_and(|r| r.reason == Reason::RateLimited);
     if p.status == Some(429) || remaining == Some(0) || said_rate_limit {
         findings.push(Finding::new(
             Code::RateLimited,
@@ -171,7 +173,10 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         facts.push(("response.reason", FactValue::Text(r.reason.as_str().into())));
     }
     if let Some(scope) = challenges.iter().find_map(|c| c.param("scope")) {
-        facts.push(("response.required_scope", FactValue::Text(scope.to_string())));
+        facts.push((
+            "response.required_scope",
+            FactValue::Text(scope.to_string()),
+        ));
     }
     Ok(ResponseReport {
         status: p.status,

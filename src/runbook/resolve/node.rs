@@ -320,6 +320,15 @@ fn outcome(cx: &mut Ctx<'_>, id: &str, span: Range<usize>, raw: RawNode) -> Opti
             );
         }
     }
+    // The reply is filled like the summary, so it may name only known facts.
+    for placeholder in placeholders(raw.reply.as_deref().unwrap_or_default()) {
+        if lookup(placeholder).is_none() {
+            cx.error(
+                span.clone(),
+                format!("reply of `{id}` names unknown fact `{placeholder}`"),
+            );
+        }
+    }
     let mut cite = Vec::new();
     for c in raw.cite {
         match lookup(c.get_ref()) {

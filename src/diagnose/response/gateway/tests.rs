@@ -21,7 +21,11 @@ fn tyk_quota_body_means_quota_exceeded() {
     let r = "HTTP/1.1 403 Forbidden\nContent-Type: application/json\n\n{\n    \"error\": \"Quota exceeded\"\n}";
     assert_eq!(reason_of(r).as_deref(), Some("quota_exceeded"));
     let report = inspect_response(r, chrono::Utc::now()).unwrap();
-    let f = report.findings.iter().find(|f| f.code == Code::QuotaExceeded).unwrap();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::QuotaExceeded)
+        .unwrap();
     assert!(f.message.contains("Tyk"), "{}", f.message);
 }
 
@@ -41,9 +45,15 @@ fn aws_missing_authentication_token_means_wrong_endpoint() {
              {\"message\":\"Missing Authentication Token\"}";
     assert_eq!(reason_of(r).as_deref(), Some("wrong_endpoint"));
     let report = inspect_response(r, chrono::Utc::now()).unwrap();
-    assert!(report.findings.iter().any(|f| f.code == Code::WrongEndpoint));
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == Code::WrongEndpoint)
+    );
     // A customised body still carries the response type in the header.
-    let custom = "HTTP/2 403\nx-amzn-errortype: MissingAuthenticationTokenException\n\n{\"msg\":\"nope\"}";
+    let custom =
+        "HTTP/2 403\nx-amzn-errortype: MissingAuthenticationTokenException\n\n{\"msg\":\"nope\"}";
     assert_eq!(reason_of(custom).as_deref(), Some("wrong_endpoint"));
 }
 
@@ -96,7 +106,10 @@ fn rate_limit_said_by_a_401_body_or_shown_by_429_headers() {
     let headers = "HTTP/1.1 429 Too Many Requests\nRetry-After: 30\n\n";
     assert_eq!(reason_of(headers).as_deref(), Some("rate_limited"));
     // A bare 401 proves nothing.
-    assert_eq!(reason_of("HTTP/1.1 401 Unauthorized\n\n{\"message\":\"Unauthorized\"}"), None);
+    assert_eq!(
+        reason_of("HTTP/1.1 401 Unauthorized\n\n{\"message\":\"Unauthorized\"}"),
+        None
+    );
 }
 
 #[test]
@@ -106,10 +119,10 @@ fn bearer_challenges_decide_scope_and_expiry() {
     assert_eq!(reason_of(scope).as_deref(), Some("insufficient_scope"));
     let now = "2026-11-22T10:00:00Z".parse().unwrap();
     let r = inspect_response(scope, now).unwrap();
-    assert!(
-        r.facts()
-            .contains(&("response.required_scope", FactValue::Text("orders:write".into())))
-    );
+    assert!(r.facts().contains(&(
+        "response.required_scope",
+        FactValue::Text("orders:write".into())
+    )));
     let expired = "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer realm=\"example\", error=\"invalid_token\", error_description=\"The access token expired\"\n\n";
     assert_eq!(reason_of(expired).as_deref(), Some("expired_token"));
     let revoked = "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"The access token was revoked\"\n\n";
