@@ -120,10 +120,11 @@ fn access_log_with_many_failing_keys_escalates_without_a_single_answer() {
 #[test]
 fn an_unreadable_paste_exits_2_naming_it() {
     let sb = Sandbox::new();
-    let bad = fixture("jwt-garbled.txt");
+    // A garbled token is a finding (token-invalid); text with no token at all is unreadable.
+    let bad = fixture("not-a-request.txt");
     let (code, _, err) = run_json(&sb, &["401", "--jwt", &bad]);
     assert_eq!(code, 2);
-    assert!(err.contains("jwt-garbled.txt"), "{err}");
+    assert!(err.contains("not-a-request.txt"), "{err}");
     let (code, _, err) = run_json(&sb, &["401", "--request", "/nonexistent/req.curl"]);
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/req.curl"), "{err}");

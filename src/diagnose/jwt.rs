@@ -395,6 +395,61 @@ pub(crate) mod tests {
         assert_eq!(codes(&r), ["alg-none", "no-expiry"]);
     }
 
+    fn problem(facts: &[(&'static str, FactValue)]) -> String {
+        facts
+            .iter()
+            .find(|(n, _)| *n == "jwt.problem")
+            .map(|(_, v)| v.to_string())
+            .unwrap()
+    }
+
+    #[test]
+    fn unsigned_token_is_a_problem_whatever_its_times() {
+        // The RFC 7519 §6.1 example of an unsecured JWT.
+        let jwt = "eyJhbGciOiJub25lIn0\
+                   .eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+                   .";
+        let facts = crate::diagnose::facts_from_jwt(jwt, &ctx()).unwrap();
+        assert_eq!(problem(&facts), "alg-none");
+    }
+
+    #[test]
+    fn wrong_audience_only_when_one_is_configured() {
+        let jwt = make_jwt(
+            r#"{"alg":"RS256","typ":"JWT"}"#,
+            &format!(
+                r#"{{"aud":["https://billing.example.com"],"exp":{}}}"#,
+                NOW + 3600
+            ),
+        );
+        let facts = crate::diagnose::facts_from_jwt(&jwt, &ctx()).unwrap();
+        assert_eq!(problem(&facts), "none");
+        let want = JwtContext {
+            audience: Some("https://api.example.com".into()),
+            ..ctx()
+        };
+        let r = inspect_jwt(&jwt, &want).unwrap();
+        assert_eq!(codes(&r), ["wrong-audience"]);
+        assert!(r.findings[0].message.contains("billing.example.com"));
+        assert_eq!(problem(r.facts()), "wrong-audience");
+        let right = JwtContext {
+            audience: Some("https://billing.example.com".into()),
+            ..ctx()
+        };
+        assert_eq!(problem(inspect_jwt(&jwt, &right).unwrap().facts()), "none");
+    }
+
+    #[test]
+    fn a_token_that_does_not_decode_is_malformed_but_other_text_is_an_error() {
+        let garbled = "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.%%%%.c2ln";
+        let facts = crate::diagnose::facts_from_jwt(garbled, &ctx()).unwrap();
+        assert_eq!(
+            facts,
+            [("jwt.problem", FactValue::Text("malformed".into()))]
+        );
+        assert!(crate::diagnose::facts_from_jwt("no token here", &ctx()).is_err());
+    }
+
     #[test]
     fn truncated_signature() {
         let jwt = make_jwt(
