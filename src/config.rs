@@ -335,6 +335,7 @@ impl Config {
             .collect::<Vec<_>>()
             .join(", ");
         let a = &self.admin;
+        let g = &self.gateway;
         vec![
             ("agent", self.agent.value.clone(), &self.agent.origin),
             (
@@ -397,6 +398,8 @@ impl Config {
                 a.request_timeout_ms.value.to_string(),
                 &a.request_timeout_ms.origin,
             ),
+            ("key_format", g.value.describe_formats(), &g.origin),
+            ("gateway", g.value.describe_expectations(), &g.origin),
             (
                 "tui.theme",
                 self.tui.theme.value.clone(),

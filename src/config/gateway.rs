@@ -83,4 +83,19 @@ impl GatewayConfig {
             .collect::<Vec<_>>()
             .join("; ")
     }
+
+    /// The request expectations in one line for `authdesk config`.
+    pub fn describe_expectations(&self) -> String {
+        let ctx = self.request_context();
+        let scheme = ctx
+            .expect_scheme
+            .map(|s| format!("{s} "))
+            .unwrap_or_default();
+        format!(
+            "{}: {scheme}<key>; host {}; jwt audience {}",
+            ctx.expect_header,
+            self.api_host.as_deref().unwrap_or("(any)"),
+            self.jwt_audience.as_deref().unwrap_or("(not checked)")
+        )
+    }
 }
