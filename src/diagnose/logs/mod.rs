@@ -8,12 +8,14 @@ mod json_line;
 mod json_scan;
 mod number;
 mod report;
+mod service;
 mod stats;
 mod template;
 mod times;
 
 pub use formats::{FieldNames, Format, Record, parse_line};
-pub use report::{Band, LogsReport};
+pub use report::{Band, Group, LogsReport};
+pub use service::{DEFAULT_PATTERN as DEFAULT_STATUS_PATTERN, ServiceConfig};
 
 use crate::diagnose::DiagnoseError;
 use chrono::{DateTime, Utc};
@@ -41,6 +43,8 @@ pub struct LogsConfig {
     pub threads: usize,
     /// Bytes per chunk handed to a worker.
     pub chunk_size: usize,
+    /// Service logs: the status read from error messages, and `--by` grouping.
+    pub service: ServiceConfig,
 }
 
 impl Default for LogsConfig {
@@ -55,6 +59,7 @@ impl Default for LogsConfig {
             top: 10,
             threads: 0,
             chunk_size: 4 << 20,
+            service: ServiceConfig::default(),
         }
     }
 }
@@ -266,10 +271,22 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
             continue;
         }
         st.lines += 1;
-        let parsed = match format {
+        let mut parsed = match format {
             Format::JsonLines => json.parse(line),
             _ => formats::parse_line(format, line, &cfg.fields),
         };
+        // Service logs: a status only in a message, or groups asked for by `--by`.
+        let mut group = None;
+        let by = &cfg.service.by;
+        if format == Format::JsonLines
+            && (parsed.is_none() || !by.is_empty())
+            && let Some(v) = service::json(line)
+        {
+            if parsed.is_none() {
+                parsed = service::record(&v, &cfg.fields, &cfg.service);
+            }
+            group = (!by.is_empty()).then(|| service::group(&v, by));
+        }
         match parsed {
             Some(r) => {
                 let out_of_window = timed
@@ -284,6 +301,9 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
                     st.filtered += 1;
                 } else {
                     st.add(&r);
+                    if let Some(g) = group {
+                        st.add_group(g, r.status);
+                    }
                 }
             }
             None => {
