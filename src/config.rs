@@ -2,8 +2,10 @@
 //! by `AUTHDESK_*` variables. Every value remembers where it came from, for `authdesk config`.
 
 mod admin_url;
+mod gateway;
 
 pub use admin_url::{AdminUrl, UrlError, is_safe as is_safe_url};
+pub use gateway::GatewayConfig;
 
 use crate::runbook::SourceFile;
 use serde::Deserialize;
@@ -61,6 +63,8 @@ pub struct Config {
     pub data_dir: Setting<PathBuf>,
     pub admin: AdminConfig,
     pub tui: TuiConfig,
+    /// What the gateway expects of requests and keys (`[gateway]`, `[[key_format]]`).
+    pub gateway: Setting<GatewayConfig>,
 }
 
 /// The terminal app's looks and keys. `keys` and `colors` are kept as written and checked
@@ -135,6 +139,10 @@ struct RawConfig {
     admin: RawAdmin,
     #[serde(default)]
     tui: RawTui,
+    #[serde(default)]
+    gateway: gateway::RawGateway,
+    #[serde(default)]
+    key_format: Vec<crate::diagnose::KeyFormat>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -209,6 +217,7 @@ impl Config {
                 keys: None,
                 colors: Default::default(),
             },
+            gateway: Setting::default(GatewayConfig::default()),
         }
     }
 
@@ -264,8 +273,15 @@ impl Config {
             self.tui.plain.set(v, from.clone());
         }
         if let Some(v) = raw.tui.theme {
-            self.tui.theme.set(v, from);
+            self.tui.theme.set(v, from.clone());
         }
+        if !raw.key_format.is_empty() || raw.gateway != gateway::RawGateway::default() {
+            self.gateway.origin = from.clone();
+        }
+        self.gateway
+            .value
+            .apply(raw.gateway, raw.key_format)
+            .map_err(|message| ConfigError::Invalid(src.diagnostic(0..0, message)))?;
         self.tui.keys = raw.tui.keys;
         self.tui.colors = raw.tui.colors.unwrap_or_default();
         self.file = Some(path.to_path_buf());
@@ -332,6 +348,7 @@ impl Config {
             .collect::<Vec<_>>()
             .join(", ");
         let a = &self.admin;
+        let g = &self.gateway;
         vec![
             ("agent", self.agent.value.clone(), &self.agent.origin),
             (
@@ -394,6 +411,8 @@ impl Config {
                 a.request_timeout_ms.value.to_string(),
                 &a.request_timeout_ms.origin,
             ),
+            ("key_format", g.value.describe_formats(), &g.origin),
+            ("gateway", g.value.describe_expectations(), &g.origin),
             (
                 "tui.theme",
                 self.tui.theme.value.clone(),

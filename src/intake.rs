@@ -176,11 +176,15 @@ pub struct Pastes {
     pub logs: Vec<PathBuf>,
 }
 
-/// The facts the diagnostics read from the pastes. `known` facts (the key's accepted header
-/// from the admin API) sharpen the request check; `now` judges the token.
+/// The facts the diagnostics read from the pastes, judged by what the gateway expects:
+/// `request` (header, scheme, host, key formats) and the `jwt_audience` its tokens carry,
+/// plain values the caller takes from its configuration. `known` facts (the key's accepted
+/// header from the admin API) sharpen the request check; `now` judges the token.
 pub fn diagnostic_facts(
     pastes: &Pastes,
     known: &Facts,
+    request: &RequestContext,
+    jwt_audience: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Facts, PasteError> {
     let mut found: Vec<(&'static str, FactValue, String)> = Vec::new();
@@ -196,7 +200,7 @@ pub fn diagnostic_facts(
         }
     };
     if let Some((label, text)) = &pastes.request {
-        let mut cx = RequestContext::default();
+        let mut cx = request.clone();
         if let Some(FactValue::Text(header)) = known.value("key.accepted_header") {
             cx.expect_header = header.to_string();
             cx.expect_scheme = match known.value("key.accepted_scheme") {
@@ -211,7 +215,8 @@ pub fn diagnostic_facts(
     }
     if let Some((label, text)) = &pastes.jwt {
         add(
-            diagnose::facts_from_jwt(text, &JwtContext::at(now)).map_err(err("token", label))?,
+            diagnose::facts_from_jwt(text, &jwt_context(jwt_audience, now))
+                .map_err(err("token", label))?,
             label,
         );
     }
@@ -220,6 +225,12 @@ pub fn diagnostic_facts(
             diagnose::facts_from_response(text, now).map_err(err("response", label))?,
             label,
         );
+    } else if let Some(text) = error_body_as_response(known) {
+        // A body alone is often all a customer pastes. Free text that is not a response
+        // proves nothing, so it is no error here.
+        if let Ok(facts) = diagnose::facts_from_response(&text, now) {
+            add(facts, "the error body given at intake");
+        }
     }
     if !pastes.logs.is_empty() {
         let label = pastes
@@ -245,6 +256,24 @@ pub fn diagnostic_facts(
         facts.insert(name, fact)?;
     }
     Ok(facts)
+}
+
+fn jwt_context(audience: Option<&str>, now: DateTime<Utc>) -> JwtContext {
+    JwtContext {
+        audience: audience.map(str::to_string),
+        ..JwtContext::at(now)
+    }
+}
+
+/// The intake's error body as a response, behind a status line when the status is known.
+fn error_body_as_response(known: &Facts) -> Option<String> {
+    let Some(FactValue::Text(body)) = known.value("error_body") else {
+        return None;
+    };
+    Some(match known.value("status") {
+        Some(FactValue::Number(s)) => format!("HTTP/1.1 {s}\n\n{body}"),
+        _ => body.to_string(),
+    })
 }
 
 /// A paste the diagnostics could not read, or whose facts do not fit the schema.
@@ -387,7 +416,14 @@ mod tests {
             jwt: Some(("token.txt".into(), jwt)),
             ..Pastes::default()
         };
-        let f = diagnostic_facts(&pastes, &Facts::new(), now()).unwrap();
+        let f = diagnostic_facts(
+            &pastes,
+            &Facts::new(),
+            &RequestContext::default(),
+            None,
+            now(),
+        )
+        .unwrap();
         let all = serde_json::to_string(&f).unwrap();
         assert!(!all.contains(CANARY) && !all.contains("q7Zt2Lm9"), "{all}");
         assert!(all.contains("orders:read"), "{all}");

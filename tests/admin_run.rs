@@ -106,6 +106,43 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("403", "key_role", &[], "role-changed"),
     ("403", "key_healthy", &[], "escalate-upstream-refused"),
     ("403", "key_stuffed", &[], "escalate-credential-stuffing"),
+    // An AWS API Gateway body pasted at intake: the path does not exist.
+    (
+        "403",
+        "key_healthy",
+        &[
+            "--input=status=403",
+            "--input=error_body={\"message\":\"Missing Authentication Token\"}",
+        ],
+        "wrong-endpoint",
+    ),
+    // A pasted 429 proves a rate limit; the demo data still shows the limit was lowered.
+    (
+        "401",
+        "key_burst",
+        &["--response=tests/fixtures/diagnose/responses/kong-rate-limit.http"],
+        "limit-lowered",
+    ),
+    (
+        "403",
+        "key_burst",
+        &["--response=tests/fixtures/diagnose/responses/kong-rate-limit.http"],
+        "limit-lowered",
+    ),
+    // A live key of the demo data sent to the sandbox host.
+    (
+        "401",
+        "key_healthy",
+        &["--request=tests/fixtures/diagnose/request-live-key-to-sandbox.http"],
+        "key-wrong-environment",
+    ),
+    // An unsigned token: unusable whatever its lifetime.
+    (
+        "401",
+        "key_oauth",
+        &["--jwt=tests/fixtures/diagnose/jwt-alg-none.txt"],
+        "token-invalid",
+    ),
     ("403", "key_eu3", &[], "escalate-validation-down"),
 ];
 
@@ -118,7 +155,12 @@ fn demo_keys_reach_every_outcome_of_both_trees() {
         let input = format!("key_id={key}");
         args.push(&input);
         for a in *answers {
-            args.extend(["--answer", a]);
+            // `--input=…` entries are pastes given at intake, the rest answers.
+            if a.starts_with("--") {
+                args.push(a);
+            } else {
+                args.extend(["--answer", a]);
+            }
         }
         let (code, ticket, out) = desk.run(&args, &[]);
         let got = ticket["outcome"]["id"].as_str().unwrap_or("(none)");
@@ -158,7 +200,7 @@ fn every_outcome_id_of_the_trees_is_covered() {
             }
         }
     }
-    assert_eq!(ids.len(), 32, "outcomes found: {ids:?}");
+    assert_eq!(ids.len(), 35, "outcomes found: {ids:?}");
     // These need a pasted request or the agent's judgement on top of the admin data; the
     // scenario tests (tests/scenarios.rs) reach each of them.
     let beyond_admin_data = [

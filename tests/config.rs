@@ -89,6 +89,14 @@ fn commands_that_need_no_config_run_despite_a_broken_one() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
     }
+    // `inspect` reads only the gateway settings, and says it used the defaults instead.
+    let out = with_broken(&["inspect", "jwt", jwt.to_str().unwrap()]);
+    assert!(
+        out.stderr
+            .contains("configuration ignored, default gateway settings"),
+        "{}",
+        out.stderr
+    );
     // Runbook tools fall back to the built-in runbooks, and say so.
     for args in [&["graph", "401"][..], &["lint"]] {
         let out = with_broken(args);

@@ -218,3 +218,33 @@ fn threads_above_the_cap_are_an_input_error() {
     let (code, _, err) = logs(&["--threads", "256", &fixture("uvicorn.log")], None);
     assert_eq!(code, 0, "{err}");
 }
+
+/// The app-session investigation's log: the status lives only in axios's error message.
+#[test]
+fn service_log_statuses_come_from_messages_and_group_by_any_field() {
+    let log = fixture("app-session.jsonl");
+    let args = [
+        &log, "--json", "--field", "ts=time", "--by", "app", "--by", "userId", "--by", "service",
+    ];
+    let (code, stdout, stderr) = logs(&args, None);
+    assert_eq!(code, 0, "{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["requests"], 3, "{stdout}");
+    assert_eq!(r["by_status"]["401"], 2);
+    assert_eq!(
+        r["groups"][0]["values"],
+        serde_json::json!(["ios", "u_1842", "app-session"])
+    );
+    assert_eq!(r["groups"][0]["status_401"], 1);
+    assert_eq!(r["groups"][0]["status_403"], 1);
+    assert_eq!(r["groups"][1]["values"][0], "android");
+    // A pattern of one's own replaces the built-in phrasings.
+    let (_, stdout, _) = logs(
+        &[&log, "--json", "--status-pattern", "no (\\d{3}) here"],
+        None,
+    );
+    let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["requests"], 0, "{stdout}");
+    let (code, _, _) = logs(&[&log, "--status-pattern", "\\d{3}"], None);
+    assert_eq!(code, 2, "a pattern without a group is refused");
+}

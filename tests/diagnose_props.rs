@@ -51,7 +51,7 @@ proptest! {
 
     #[test]
     fn jwt_never_panics(text in pasteish(), leeway in -10_000i64..10_000) {
-        let _ = diagnose::inspect_jwt(&text, &JwtContext { now: now(), leeway_s: leeway });
+        let _ = diagnose::inspect_jwt(&text, &JwtContext { now: now(), leeway_s: leeway, audience: None });
     }
 
     #[test]

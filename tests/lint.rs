@@ -224,3 +224,18 @@ reply = "r"
     assert!(warning.contains("old.toml:12:8"), "{}", out.stdout);
     assert!(out.stderr.contains("1 warning(s)"), "{}", out.stderr);
 }
+
+#[test]
+fn a_dead_rule_names_the_earlier_rule_that_beats_it_with_file_line_and_column() {
+    let sb = Sandbox::new();
+    let path = fixtures().join("dead-rule.toml");
+    let out = sb.run(&["lint", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("{}:18:1:", path.display()))
+            && first.contains(&format!("earlier rule at {}:14:1", path.display())),
+        "{}",
+        out.stdout
+    );
+}

@@ -137,10 +137,11 @@ fn many_failing_keys_without_customers_are_not_several_customers() {
 #[test]
 fn an_unreadable_paste_exits_2_naming_it() {
     let sb = Sandbox::new();
-    let bad = fixture("jwt-garbled.txt");
+    // A garbled token is a finding (token-invalid); text with no token at all is unreadable.
+    let bad = fixture("not-a-request.txt");
     let (code, _, err) = run_json(&sb, &["401", "--jwt", &bad]);
     assert_eq!(code, 2);
-    assert!(err.contains("jwt-garbled.txt"), "{err}");
+    assert!(err.contains("not-a-request.txt"), "{err}");
     let (code, _, err) = run_json(&sb, &["401", "--request", "/nonexistent/req.curl"]);
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/req.curl"), "{err}");

@@ -257,6 +257,50 @@ const PATHS: &[(&str, &str, &[&str], bool)] = &[
         true,
     ),
     (
+        "401",
+        "wrong-endpoint",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=active",
+            "ask-credential-sent=wrong-path",
+        ],
+        false,
+    ),
+    (
+        "401",
+        "key-wrong-environment",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=other-environment",
+        ],
+        false,
+    ),
+    (
+        "401",
+        "token-invalid",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=active",
+            "ask-credential-sent=looks-right",
+            "ask-token=unusable",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "wrong-endpoint",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=active",
+            "ask-ip=inside",
+            "ask-limits=neither",
+            "ask-scope=complete",
+            "ask-recent-change=unchanged",
+            "ask-403-other=wrong-path",
+        ],
+        false,
+    ),
+    (
         "403",
         "account-suspended",
         &[

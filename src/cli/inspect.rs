@@ -2,6 +2,7 @@
 //! diagnostic, prints findings and facts (or JSON with `--json`).
 
 use super::Exit;
+use crate::config::GatewayConfig;
 use crate::diagnose::{self, DiagnoseError, Finding, JwtContext, JwtReport, RequestContext};
 use crate::escape::line;
 use crate::facts::FactValue;
@@ -45,9 +46,10 @@ pub struct RequestArgs {
     /// The API's host; requests to another host are reported.
     #[arg(long, value_name = "HOST")]
     pub api_host: Option<String>,
-    /// A key's full length, prefix included (sk_live_ + 32 characters).
-    #[arg(long, value_name = "N", default_value_t = 40)]
-    pub key_length: usize,
+    /// A key's full length, prefix included, for every key format [default: the config's
+    /// `[[key_format]]` entries, else sk_live_/sk_test_ + 32 characters].
+    #[arg(long, value_name = "N")]
+    pub key_length: Option<usize>,
     /// Environment the request targets; guessed from the host (sandbox, test) when absent.
     #[arg(long, value_name = "ENV", value_parser = ["live", "test"])]
     pub expect_env: Option<String>,
@@ -66,6 +68,9 @@ pub struct JwtArgs {
     /// Clock difference tolerated, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub leeway: i64,
+    /// The audience the API's tokens carry in `aud` [default: `[gateway] jwt_audience`].
+    #[arg(long, value_name = "AUD")]
+    pub audience: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,30 +83,32 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     crate::facts::parse_time(s).ok_or_else(|| format!("`{s}` is not a time (use RFC 3339)"))
 }
 
-pub fn run(cmd: InspectCommand) -> anyhow::Result<Exit> {
+pub fn run(cmd: InspectCommand, gateway: &GatewayConfig) -> anyhow::Result<Exit> {
     match cmd {
-        InspectCommand::Request(a) => request(a),
-        InspectCommand::Jwt(a) => jwt(a),
+        InspectCommand::Request(a) => request(a, gateway),
+        InspectCommand::Jwt(a) => jwt(a, gateway),
         InspectCommand::Response(a) => response(a),
     }
 }
 
-fn request(a: RequestArgs) -> anyhow::Result<Exit> {
+fn request(a: RequestArgs, gateway: &GatewayConfig) -> anyhow::Result<Exit> {
     let (name, text) = read_input(a.input.file.as_deref())?;
-    let expect_header = a.expect_header.unwrap_or_else(|| {
-        if a.expect_scheme.is_some() {
-            "Authorization"
-        } else {
-            "X-API-Key"
+    // Flags override the config, which `run` reads too.
+    let mut settings = gateway.clone();
+    if a.expect_scheme.is_some() && a.expect_header.is_none() {
+        settings.expect_header = None;
+    }
+    settings.expect_header = a.expect_header.or(settings.expect_header);
+    settings.expect_scheme = a.expect_scheme.or(settings.expect_scheme);
+    settings.api_host = a.api_host.or(settings.api_host);
+    if let Some(n) = a.key_length {
+        for f in &mut settings.key_formats {
+            (f.length, f.min_length, f.max_length) = (Some(n), None, None);
         }
-        .to_string()
-    });
+    }
     let ctx = RequestContext {
-        expect_header,
-        expect_scheme: a.expect_scheme,
-        api_host: a.api_host,
-        key_length: a.key_length,
         expect_env: a.expect_env,
+        ..settings.request_context()
     };
     let r = diagnose::inspect_request(&text, &ctx).map_err(|e| located(&name, e))?;
     let mut head = vec![format!(
@@ -119,7 +126,7 @@ fn request(a: RequestArgs) -> anyhow::Result<Exit> {
     emit(a.input.json, "request", &r, &head, &r.findings, r.facts())
 }
 
-fn jwt(a: JwtArgs) -> anyhow::Result<Exit> {
+fn jwt(a: JwtArgs, gateway: &GatewayConfig) -> anyhow::Result<Exit> {
     let (name, text) = read_input(a.input.file.as_deref())?;
     let now = match (&a.at, &a.date_from) {
         (Some(at), _) => *at,
@@ -129,6 +136,7 @@ fn jwt(a: JwtArgs) -> anyhow::Result<Exit> {
     let ctx = JwtContext {
         now,
         leeway_s: a.leeway,
+        audience: a.audience.or_else(|| gateway.jwt_audience.clone()),
     };
     let r = diagnose::inspect_jwt(&text, &ctx).map_err(|e| located(&name, e))?;
     emit(

@@ -1,7 +1,7 @@
 //! `authdesk logs FILE...`: prints the triage of access logs, or JSON with `--json`.
 
 use super::Exit;
-use crate::diagnose::logs::{FieldNames, LogsConfig, LogsReport, MAX_THREADS};
+use crate::diagnose::logs::{FieldNames, LogsConfig, LogsReport, MAX_THREADS, ServiceConfig};
 use crate::diagnose::triage_files;
 use crate::escape::line;
 use anyhow::bail;
@@ -41,6 +41,18 @@ pub struct LogsArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Group the requests by this JSON field (a dotted path for nested ones); repeat to group
+    /// by several, e.g. `--by app --by userId --by service`.
+    #[arg(long = "by", value_name = "FIELD")]
+    pub by: Vec<String>,
+    /// A JSON field that may hold an error message with the status in it (dotted path);
+    /// repeat for several [default: err.message, error.message, message, msg, error, err].
+    #[arg(long = "message-field", value_name = "FIELD")]
+    pub message_fields: Vec<String>,
+    /// How to find the status in such a message: a regex whose first group is the status
+    /// [default: the axios, fetch, requests and gateway phrasings].
+    #[arg(long, value_name = "REGEX")]
+    pub status_pattern: Option<String>,
 }
 
 fn threads(s: &str) -> Result<usize, String> {
@@ -99,7 +111,22 @@ fn config(args: &LogsArgs) -> anyhow::Result<LogsConfig> {
             args.bands
         );
     }
+    let mut service = ServiceConfig {
+        by: args.by.clone(),
+        ..ServiceConfig::default()
+    };
+    if !args.message_fields.is_empty() {
+        service.message_fields = args.message_fields.clone();
+    }
+    if let Some(p) = &args.status_pattern {
+        let re = regex::Regex::new(p).map_err(|e| anyhow::anyhow!("--status-pattern: {e}"))?;
+        if re.captures_len() < 2 {
+            bail!("--status-pattern {p}: put the status in a group, e.g. `code=(\\d{{3}})`");
+        }
+        service.pattern = re;
+    }
     Ok(LogsConfig {
+        service,
         fields,
         since: args.since,
         until: args.until,
@@ -167,6 +194,7 @@ fn render(r: &LogsReport, cfg: &LogsConfig) -> String {
     let mut o = String::new();
     totals(&mut o, r, cfg);
     failures(&mut o, r);
+    groups(&mut o, r, cfg);
     malformed_and_facts(&mut o, r);
     o
 }
@@ -268,6 +296,28 @@ fn failures(o: &mut String, r: &LogsReport) {
             l.p99,
             l.count
         );
+    }
+}
+
+/// The `--by` groups, most failures first.
+fn groups(o: &mut String, r: &LogsReport, cfg: &LogsConfig) {
+    if !r.groups.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nby {} (most failures first):",
+            line(&cfg.service.by.join(", "))
+        );
+        for g in &r.groups {
+            let _ = writeln!(
+                o,
+                "  {:<40} {:>8} requests  401: {:<6} 403: {:<6} 429: {}",
+                line(&g.values.join(" / ")),
+                g.requests,
+                g.status_401,
+                g.status_403,
+                g.status_429
+            );
+        }
     }
 }
 

@@ -14,7 +14,7 @@ mod run;
 mod stats;
 mod tui;
 
-use crate::config::Config;
+use crate::config::{Config, GatewayConfig};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,7 +96,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         // These read only what they are given: a broken configuration cannot stop them.
-        Some(Command::Inspect(cmd)) => inspect::run(cmd),
+        Some(Command::Inspect(cmd)) => inspect::run(cmd, &gateway_for(cli.config.as_deref())),
         Some(Command::Logs(args)) => logs::run(args),
         Some(Command::DemoApi(args)) => demo_api::run(args),
         Some(Command::Completions(args)) => completions::completions(args),
@@ -130,6 +130,19 @@ fn config_for(command: &Option<Command>, explicit: Option<&std::path::Path>) -> 
         Err(err) => {
             eprintln!("authdesk: {err}");
             None
+        }
+    }
+}
+
+/// The gateway settings `inspect` judges a paste by: those of the configuration, or the
+/// defaults (after saying why) when the configuration is broken, so a paste can still be read.
+fn gateway_for(explicit: Option<&std::path::Path>) -> GatewayConfig {
+    let env = |name: &str| std::env::var(name).ok();
+    match Config::load(explicit, &env) {
+        Ok(config) => config.gateway.value,
+        Err(err) => {
+            eprintln!("authdesk: configuration ignored, default gateway settings: {err}");
+            GatewayConfig::default()
         }
     }
 }

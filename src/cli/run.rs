@@ -33,7 +33,8 @@ pub enum TicketFormat {
 pub struct RunArgs {
     /// A runbook id (`401`, `403-forbidden`) or a path to a runbook file.
     pub runbook: String,
-    /// An intake value, e.g. `--input key_id=key_live_42`.
+    /// An intake value, e.g. `--input key_id=key_live_42`; `NAME=@FILE` reads the value from
+    /// a file and `NAME=@-` from standard input, as curl does.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = pair)]
     pub inputs: Vec<(String, String)>,
     /// The answer to a question, e.g. `--answer ask-key-status=revoked`.
@@ -133,7 +134,14 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         facts.extend(&g.facts);
     }
     let pastes = read_pastes(&args)?;
-    let diagnosed = crate::intake::diagnostic_facts(&pastes, &facts, now)?;
+    let gateway = &config.gateway.value;
+    let diagnosed = crate::intake::diagnostic_facts(
+        &pastes,
+        &facts,
+        &gateway.request_context(),
+        gateway.jwt_audience.as_deref(),
+        now,
+    )?;
     facts.extend(&diagnosed);
     let mut walk = Walk::start(&rb, facts, now)?;
     for (what, reason) in gathered.iter().flat_map(|g| &g.unavailable) {
@@ -207,9 +215,28 @@ fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
         None => AnswersFile::default(),
     };
     let mut merged = file;
-    merged.inputs.extend(args.inputs.iter().cloned());
+    for (name, value) in &args.inputs {
+        merged
+            .inputs
+            .insert(name.clone(), input_value(name, value)?);
+    }
     merged.answers.extend(args.answers.iter().cloned());
     Ok(merged)
+}
+
+/// A flag's value, read from the file it names when it starts with `@` (`@-`: stdin). A
+/// customer's error body is pasted into a file far more often than quoted on a command line.
+fn input_value(name: &str, value: &str) -> Result<String> {
+    let Some(path) = value.strip_prefix('@') else {
+        return Ok(value.to_string());
+    };
+    if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .with_context(|| format!("--input {name}=@-: cannot read standard input"))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path).with_context(|| format!("--input {name}=@{path}: cannot read"))
 }
 
 fn read_pastes(args: &RunArgs) -> Result<crate::intake::Pastes> {

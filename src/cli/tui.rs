@@ -126,6 +126,7 @@ fn launch(
         data_dir: config.data_dir.value.clone(),
         tickets_dir: config.tickets_dir.value.clone(),
         admin: config.admin.clone(),
+        gateway: config.gateway.value.clone(),
         start,
         case_lock,
     };

@@ -80,6 +80,7 @@ codes! {
     TokenExpired => "token-expired", "The JWT's `exp` lies in the past, beyond the leeway";
     ExpiresSoon => "expires-soon", "The JWT expires within five minutes";
     NoExpiry => "no-expiry", "The JWT has no `exp` claim";
+    WrongAudience => "wrong-audience", "The JWT's `aud` does not name this API's configured audience";
     NotYetValid => "not-yet-valid", "The JWT's `nbf` lies in the future, beyond the leeway";
     IssuedInFuture => "issued-in-future", "The JWT's `iat` lies in the future: a clock is skewed";
     // Responses.
@@ -92,6 +93,9 @@ codes! {
     ProblemDetails => "problem-details", "An RFC 9457 problem details body";
     RateLimited => "rate-limited", "Rate limited: 429, or no requests left in the window";
     RetryAfter => "retry-after", "When the server says to retry";
+    QuotaExceeded => "quota-exceeded", "The error body says the key's quota for the period is used up";
+    WrongEndpoint => "wrong-endpoint", "The error means the path or method does not exist (AWS: `Missing Authentication Token`)";
+    GatewayError => "gateway-error", "A gateway's own error body (Kong, Tyk, AWS, Apigee, Azure) naming the reason";
     RequestId => "request-id", "The request id to quote when escalating";
 }
 

@@ -12,18 +12,24 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The clock a token is judged against.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JwtContext {
     /// Now, or the `Date` of the response the customer got.
     pub now: DateTime<Utc>,
     /// Clock difference tolerated before `nbf`/`iat`/`exp` count as violated.
     pub leeway_s: i64,
+    /// The audience the API's tokens must name in `aud`, when configured.
+    pub audience: Option<String>,
 }
 
 impl JwtContext {
     /// Default leeway of 60 s, what most JWT libraries allow.
     pub fn at(now: DateTime<Utc>) -> Self {
-        Self { now, leeway_s: 60 }
+        Self {
+            now,
+            leeway_s: 60,
+            audience: None,
+        }
     }
 }
 
@@ -82,6 +88,20 @@ pub fn inspect_jwt(text: &str, ctx: &JwtContext) -> Result<JwtReport, DiagnoseEr
 
     let mut findings: Vec<Finding> = signature_finding(alg.as_deref(), s).into_iter().collect();
     lifetime_findings(ctx, iat, nbf, exp, &mut findings);
+    if let Some(want) = &ctx.audience
+        && !audiences(&claims).contains(&want.as_str())
+    {
+        let have = audiences(&claims).join(", ");
+        findings.push(Finding::new(
+            Code::WrongAudience,
+            Severity::Error,
+            format!(
+                "The token is for audience `{}`, not this API's `{want}`: it was issued for \
+                 another API or client.",
+                if have.is_empty() { "(none)" } else { &have }
+            ),
+        ));
+    }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut report = JwtReport {
         fingerprint: MaskedSecret::new(token).fingerprint().to_string(),
@@ -125,6 +145,13 @@ fn signature_finding(alg: Option<&str>, signature: &str) -> Option<Finding> {
 fn report_facts(r: &JwtReport, leeway_s: i64) -> Vec<(&'static str, FactValue)> {
     let now = r.checked_at;
     let mut facts = Vec::new();
+    let unusable = [Code::AlgNone, Code::NoSignature, Code::WrongAudience]
+        .into_iter()
+        .find(|c| r.findings.iter().any(|f| f.code == *c));
+    facts.push((
+        "jwt.problem",
+        FactValue::Text(unusable.map_or("none", Code::as_str).into()),
+    ));
     if let Some(a) = &r.alg {
         facts.push(("jwt.alg", FactValue::Text(a.into())));
     }
@@ -226,6 +253,21 @@ fn lifetime_findings(
             ),
         ));
     }
+}
+
+/// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
+fn audiences(claims: &Value) -> Vec<&str> {
+    match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the text holds something shaped like a JWT, readable or not: a token that does
+/// not decode is a malformed token, not a paste of something else.
+pub fn looks_like_jwt(text: &str) -> bool {
+    find_token(text).is_ok()
 }
 
 /// The first word that looks like a JWT, after `Authorization:` and `Bearer` if pasted.
@@ -365,6 +407,61 @@ pub(crate) mod tests {
         let jwt = make_jwt(r#"{"alg":"none"}"#, r#"{"sub":"u1"}"#);
         let r = inspect_jwt(&jwt, &ctx()).unwrap();
         assert_eq!(codes(&r), ["alg-none", "no-expiry"]);
+    }
+
+    fn problem(facts: &[(&'static str, FactValue)]) -> String {
+        facts
+            .iter()
+            .find(|(n, _)| *n == "jwt.problem")
+            .map(|(_, v)| v.to_string())
+            .unwrap()
+    }
+
+    #[test]
+    fn unsigned_token_is_a_problem_whatever_its_times() {
+        // The RFC 7519 §6.1 example of an unsecured JWT.
+        let jwt = "eyJhbGciOiJub25lIn0\
+                   .eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+                   .";
+        let facts = crate::diagnose::facts_from_jwt(jwt, &ctx()).unwrap();
+        assert_eq!(problem(&facts), "alg-none");
+    }
+
+    #[test]
+    fn wrong_audience_only_when_one_is_configured() {
+        let jwt = make_jwt(
+            r#"{"alg":"RS256","typ":"JWT"}"#,
+            &format!(
+                r#"{{"aud":["https://billing.example.com"],"exp":{}}}"#,
+                NOW + 3600
+            ),
+        );
+        let facts = crate::diagnose::facts_from_jwt(&jwt, &ctx()).unwrap();
+        assert_eq!(problem(&facts), "none");
+        let want = JwtContext {
+            audience: Some("https://api.example.com".into()),
+            ..ctx()
+        };
+        let r = inspect_jwt(&jwt, &want).unwrap();
+        assert_eq!(codes(&r), ["wrong-audience"]);
+        assert!(r.findings[0].message.contains("billing.example.com"));
+        assert_eq!(problem(r.facts()), "wrong-audience");
+        let right = JwtContext {
+            audience: Some("https://billing.example.com".into()),
+            ..ctx()
+        };
+        assert_eq!(problem(inspect_jwt(&jwt, &right).unwrap().facts()), "none");
+    }
+
+    #[test]
+    fn a_token_that_does_not_decode_is_malformed_but_other_text_is_an_error() {
+        let garbled = "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.%%%%.c2ln";
+        let facts = crate::diagnose::facts_from_jwt(garbled, &ctx()).unwrap();
+        assert_eq!(
+            facts,
+            [("jwt.problem", FactValue::Text("malformed".into()))]
+        );
+        assert!(crate::diagnose::facts_from_jwt("no token here", &ctx()).is_err());
     }
 
     #[test]

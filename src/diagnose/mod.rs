@@ -16,7 +16,7 @@ pub mod response;
 pub use finding::{Code, Finding, Severity};
 pub use jwt::{JwtContext, JwtReport, inspect_jwt};
 pub use logs::{LogsConfig, LogsReport, triage_files, triage_reader};
-pub use request::{RequestContext, RequestReport, inspect_request};
+pub use request::{KeyFormat, RequestContext, RequestReport, default_key_formats, inspect_request};
 pub use response::{ResponseReport, inspect_response};
 
 use crate::facts::FactValue;
@@ -73,18 +73,28 @@ pub fn facts_from_request(
 }
 
 /// Facts a pasted JWT establishes, judged at `ctx.now`: `jwt.alg`, `jwt.expired`,
-/// `jwt.expired_for_s`, `jwt.not_yet_valid`, `jwt.clock_skew_s`, `jwt.scopes`.
+/// `jwt.expired_for_s`, `jwt.not_yet_valid`, `jwt.clock_skew_s`, `jwt.scopes`, and
+/// `jwt.problem` (`alg-none`, `no-signature`, `wrong-audience`, `malformed` or `none`): a
+/// token that is there but does not decode gives only `jwt.problem = malformed`.
 pub fn facts_from_jwt(
     text: &str,
     ctx: &JwtContext,
 ) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
-    Ok(inspect_jwt(text, ctx)?.facts().to_vec())
+    match inspect_jwt(text, ctx) {
+        Ok(report) => Ok(report.facts().to_vec()),
+        // A token that is there but does not decode is itself the finding.
+        Err(_) if jwt::looks_like_jwt(text) => {
+            Ok(vec![("jwt.problem", FactValue::Text("malformed".into()))])
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Facts a pasted response establishes: `response.status`, `response.has_www_authenticate`,
 /// `response.bearer_error`, `response.problem_type`, `response.retry_after_s`,
-/// `response.rate_limit_remaining`. A `Retry-After` date is measured from the response's
-/// own `Date`, or from `now` when it has none.
+/// `response.rate_limit_remaining`, `response.reason` (what the response proves went wrong),
+/// `response.required_scope`. A `Retry-After` date is measured from the response's own
+/// `Date`, or from `now` when it has none.
 pub fn facts_from_response(
     text: &str,
     now: DateTime<Utc>,
@@ -156,14 +166,14 @@ mod tests {
             r#"{"exp":1,"iat":1,"nbf":1,"scope":"a b"}"#,
         );
         let facts = facts_from_jwt(&jwt, &ctx).unwrap();
-        assert_eq!(facts.len(), 6, "{facts:?}");
+        assert_eq!(facts.len(), 7, "{facts:?}");
         assert_in_schema(&facts);
 
         let resp = "HTTP/1.1 429 Too Many Requests\nWWW-Authenticate: Bearer error=\"invalid_token\"\n\
                     Retry-After: 30\nX-RateLimit-Remaining: 0\nContent-Type: application/problem+json\n\n\
                     {\"type\":\"https://example.com/probs/rate\",\"status\":429}";
         let facts = facts_from_response(resp, ctx.now).unwrap();
-        assert_eq!(facts.len(), 6, "{facts:?}");
+        assert_eq!(facts.len(), 7, "{facts:?}");
         assert_in_schema(&facts);
 
         let log =

@@ -430,10 +430,35 @@ pub const SCHEMA: &[FactDef] = &[
         "request.key_length_ok",
         Bool,
         Diag,
-        "Whether the sent key has the expected length",
+        "Whether the sent key has its format's length (only for a known key format)",
+    ),
+    def(
+        "request.key_length",
+        Number,
+        Diag,
+        "Length of a sent key whose length is wrong",
+    ),
+    def(
+        "request.key_expected_length",
+        Text,
+        Diag,
+        "The length the key's format expects (40, or 36 to 40), when the sent key's is wrong",
+    ),
+    def(
+        "request.env_mismatch",
+        Bool,
+        Diag,
+        "Whether the key's environment (test/live) differs from the API's the request targets",
     ),
     // Diagnostics: a JWT.
     def("jwt.alg", Text, Diag, "The token's signing algorithm"),
+    def(
+        "jwt.problem",
+        Text,
+        Diag,
+        "Why the token is unusable whatever its times: alg-none, no-signature, \
+         wrong-audience, malformed, or none",
+    ),
     def(
         "jwt.expired",
         Bool,
@@ -495,6 +520,20 @@ pub const SCHEMA: &[FactDef] = &[
         Number,
         Diag,
         "Remaining requests the rate-limit headers report",
+    ),
+    def(
+        "response.reason",
+        Text,
+        Diag,
+        "What the response proves went wrong, in the gateway's reason words: rate_limited, \
+         quota_exceeded, insufficient_scope, expired_token, wrong_endpoint, \
+         missing_credentials, invalid_key, ip_not_allowed",
+    ),
+    def(
+        "response.required_scope",
+        Text,
+        Diag,
+        "The scope an insufficient_scope challenge names",
     ),
     // Diagnostics: access logs.
     stat(

@@ -83,6 +83,7 @@ async fn walk(
 ) -> Result<Ended, AppError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = State::new(setup.runbooks, setup.keys, &setup.agent, Clock::System);
+    state.gateway = setup.gateway;
     let mut effects = crate::tui::app::start(&mut state, setup.start)?;
     crate::tui::terminal::spawn_signals(tx.clone())?;
     // Ctrl-C leaves like `q`: saved, and with the terminal's echo back on.

@@ -9,6 +9,7 @@ mod model;
 pub mod operand;
 mod raw;
 mod resolve;
+mod shadow;
 
 pub use diagnostic::{Diagnostic, SourceFile};
 pub use model::*;

@@ -41,6 +41,7 @@ pub struct Setup {
     pub data_dir: PathBuf,
     pub tickets_dir: PathBuf,
     pub admin: AdminConfig,
+    pub gateway: crate::config::GatewayConfig,
     pub start: Start,
     /// The lock of the case `start` resumes, taken before the terminal was.
     pub case_lock: Option<crate::session::CaseLock>,
@@ -72,6 +73,7 @@ pub fn run(setup: Setup) -> Result<Left, AppError> {
 async fn event_loop(setup: Setup) -> Result<Left, AppError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut state = State::new(setup.runbooks, setup.keys, &setup.agent, Clock::System);
+    state.gateway = setup.gateway;
     state.runbook_problems = setup.runbook_problems;
     state.admin_label = match &setup.admin.url.value {
         Some(url) => url.to_string(),

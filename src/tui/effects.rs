@@ -240,8 +240,16 @@ pub(crate) fn triage_logs(paths: Vec<PathBuf>) -> Result<crate::facts::Facts, St
         logs: paths,
         ..Default::default()
     };
-    crate::intake::diagnostic_facts(&pastes, &crate::facts::Facts::new(), chrono::Utc::now())
-        .map_err(|e| e.to_string())
+    // Logs need no gateway settings: those judge pasted requests and tokens.
+    let request = crate::diagnose::RequestContext::default();
+    crate::intake::diagnostic_facts(
+        &pastes,
+        &crate::facts::Facts::new(),
+        &request,
+        None,
+        chrono::Utc::now(),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The Markdown and JSON files of a saved ticket, found by their extensions.

@@ -61,6 +61,9 @@ pub struct State {
     pub quit: bool,
     /// The signal that made the app leave, for its exit status.
     pub signal: Option<super::msg::Signal>,
+    /// What the gateway expects (`[gateway]`, `[[key_format]]`): pastes are judged by it, as
+    /// `run` and `inspect` judge them.
+    pub gateway: crate::config::GatewayConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,6 +313,7 @@ impl State {
             demo: false,
             quit: false,
             signal: None,
+            gateway: crate::config::GatewayConfig::default(),
         }
     }
 }

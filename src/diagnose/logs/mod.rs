@@ -10,12 +10,14 @@ mod json_ref;
 mod json_scan;
 mod number;
 mod report;
+mod service;
 mod stats;
 mod template;
 mod times;
 
 pub use formats::{FieldNames, Format, Record, parse_line};
-pub use report::{Band, LogsReport};
+pub use report::{Band, Group, LogsReport};
+pub use service::{DEFAULT_PATTERN as DEFAULT_STATUS_PATTERN, ServiceConfig};
 
 use crate::diagnose::DiagnoseError;
 use chrono::{DateTime, Utc};
@@ -46,6 +48,8 @@ pub struct LogsConfig {
     pub threads: usize,
     /// Bytes per chunk handed to a worker.
     pub chunk_size: usize,
+    /// Service logs: the status read from error messages, and `--by` grouping.
+    pub service: ServiceConfig,
 }
 
 /// The most worker threads triage starts: beyond the cores there is nothing to gain, and
@@ -65,6 +69,7 @@ impl Default for LogsConfig {
             top: 10,
             threads: 0,
             chunk_size: 4 << 20,
+            service: ServiceConfig::default(),
         }
     }
 }
@@ -265,12 +270,25 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
             continue;
         }
         st.lines += 1;
-        let parsed = match format {
+        let mut parsed = match format {
             // Judged cut wherever it lies, so a line's fate never depends on chunk bounds.
             _ if line.len() > chunks::MAX_LINE => None,
             Format::JsonLines => json.parse(line),
             _ => formats::parse_line(format, line, &cfg.fields, texts_for),
         };
+        // Service logs: a status only in a message, or groups asked for by `--by`.
+        let mut group = None;
+        let by = &cfg.service.by;
+        if format == Format::JsonLines
+            && line.len() <= chunks::MAX_LINE
+            && (parsed.is_none() || !by.is_empty())
+            && let Some(v) = service::json(line)
+        {
+            if parsed.is_none() {
+                parsed = service::record(&v, &cfg.fields, &cfg.service);
+            }
+            group = (!by.is_empty()).then(|| service::group(&v, by));
+        }
         match parsed {
             Some(r) => {
                 let out_of_window = timed
@@ -285,6 +303,9 @@ fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mu
                     st.filtered += 1;
                 } else {
                     st.add(&r);
+                    if let Some(g) = group {
+                        st.add_group(g, r.status);
+                    }
                 }
             }
             None => malformed(st, file, chunk.seq, n, line),

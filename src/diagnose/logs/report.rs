@@ -109,9 +109,23 @@ pub struct LogsReport {
     pub first_ts: Option<String>,
     pub last_ts: Option<String>,
     pub malformed_samples: Vec<MalformedLine>,
+    /// Requests per `--by` group, most failures first (at most `--top`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
     pub unreadable: Vec<String>,
     #[serde(skip)]
     pub errors: Vec<DiagnoseError>,
+}
+
+/// One `--by` group: the values of the grouped fields, in `--by` order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Group {
+    pub values: Vec<String>,
+    pub requests: u64,
+    pub failures: u64,
+    pub status_401: u64,
+    pub status_403: u64,
+    pub status_429: u64,
 }
 
 /// A minute is a spike when it has at least this many failures...
@@ -169,6 +183,7 @@ pub fn build(
         .collect();
     let per_minute = minutes(&stats);
     let samples = malformed_samples(&stats, names);
+    let groups = groups(&stats, cfg.top);
     LogsReport {
         lines: stats.lines,
         requests: stats.requests,
@@ -193,10 +208,35 @@ pub fn build(
         first_ts: stats.first_ts.map(format_ts),
         last_ts: stats.last_ts.map(format_ts),
         malformed_samples: samples,
+        groups,
         unreadable: errors.iter().map(ToString::to_string).collect(),
         errors,
         files,
     }
+}
+
+/// The `n` groups with the most failures, ties by requests, then by values. Values are
+/// redacted: a grouped field may hold a key.
+fn groups(stats: &Stats, n: usize) -> Vec<Group> {
+    let mut v: Vec<Group> = stats
+        .groups
+        .iter()
+        .map(|(values, t)| Group {
+            values: values.iter().map(|x| redact(x).into_owned()).collect(),
+            requests: t.requests,
+            failures: t.failures.iter().sum(),
+            status_401: t.failures[0],
+            status_403: t.failures[1],
+            status_429: t.failures[2],
+        })
+        .collect();
+    v.sort_unstable_by(|a, b| {
+        (b.failures, b.requests)
+            .cmp(&(a.failures, a.requests))
+            .then_with(|| a.values.cmp(&b.values))
+    });
+    v.truncate(n);
+    v
 }
 
 /// The `n` largest counts, ties broken by name so the output is stable. Keys are redacted:

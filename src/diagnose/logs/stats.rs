@@ -81,8 +81,17 @@ pub struct Stats {
     pub samples: Vec<Sample>,
     /// Lines in each chunk, by (file, chunk), to turn sample positions into line numbers.
     pub chunk_lines: Vec<(usize, u64, u64)>,
+    /// Requests and failures per `--by` group.
+    pub groups: HashMap<Vec<String>, GroupTally>,
     /// The path template being built, reused so tallying a path allocates nothing.
     scratch: String,
+}
+
+/// One `--by` group: its requests and, in `FAILURE_STATUSES` order, its failures.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GroupTally {
+    pub requests: u64,
+    pub failures: [u64; 3],
 }
 
 impl Default for Stats {
@@ -100,6 +109,7 @@ impl Default for Stats {
             last_ts: None,
             samples: Vec::new(),
             chunk_lines: Vec::new(),
+            groups: HashMap::new(),
             scratch: String::new(),
         }
     }
@@ -140,6 +150,14 @@ impl Stats {
         if let Some(p) = &r.path {
             super::template::path_template(p, &mut self.scratch);
             bump(&mut tally.paths, &self.scratch);
+        }
+    }
+
+    pub fn add_group(&mut self, group: Vec<String>, status: u16) {
+        let tally = self.groups.entry(group).or_default();
+        tally.requests += 1;
+        if let Some(slot) = FAILURE_STATUSES.iter().position(|s| *s == status) {
+            tally.failures[slot] += 1;
         }
     }
 
@@ -187,5 +205,12 @@ impl Stats {
         self.samples.sort();
         self.samples.truncate(SAMPLES);
         self.chunk_lines.extend(other.chunk_lines);
+        for (group, t) in other.groups {
+            let mine = self.groups.entry(group).or_default();
+            mine.requests += t.requests;
+            for (a, b) in mine.failures.iter_mut().zip(t.failures) {
+                *a += b;
+            }
+        }
     }
 }

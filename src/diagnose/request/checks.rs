@@ -1,8 +1,8 @@
 //! Judging the credential a parsed request carries: where it is, how its header is written,
 //! and what the key itself looks like. Every message shows the key masked.
 
-use super::RequestContext;
 use super::parse::{Header, ParsedRequest};
+use super::{KeyFormat, RequestContext};
 use crate::diagnose::{Code, Finding, Severity};
 use crate::secret::{MaskedSecret, key_environment};
 use base64::Engine;
@@ -160,9 +160,8 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Checks of how the primary credential's header is written.
-pub fn check_scheme(cred: &Credential, ctx: &RequestContext, out: &mut Vec<Finding>) {
-    let shown = cred.masked();
+/// `Bearer Bearer …`: wrong whatever the gateway expects.
+pub fn check_doubled_scheme(cred: &Credential, out: &mut Vec<Finding>) {
     if cred.schemes.len() > 1 {
         out.push(Finding::new(
             Code::SchemeDoubled,
@@ -177,6 +176,11 @@ pub fn check_scheme(cred: &Credential, ctx: &RequestContext, out: &mut Vec<Findi
             ),
         ));
     }
+}
+
+/// Checks of how the primary credential's header is written.
+pub fn check_scheme(cred: &Credential, ctx: &RequestContext, out: &mut Vec<Finding>) {
+    let shown = cred.masked();
     let sent_scheme = cred.schemes.first().map(|s| s.to_ascii_lowercase());
     match (&ctx.expect_scheme, sent_scheme.as_deref()) {
         (Some(want), None) => out.push(Finding::new(
@@ -215,13 +219,22 @@ pub fn check_scheme(cred: &Credential, ctx: &RequestContext, out: &mut Vec<Findi
     }
 }
 
+/// What the key's format says: its environment, the environment the request targets, and
+/// the length its format expects (none when the format is unknown).
+#[derive(Debug, Default)]
+pub struct KeyJudgement {
+    pub key_env: Option<String>,
+    pub target_env: Option<String>,
+    pub expected_length: Option<String>,
+}
+
 /// Checks of the key's characters, length, format and environment.
 pub fn check_key(
     cred: &Credential,
     ctx: &RequestContext,
     host_env: Option<&str>,
     out: &mut Vec<Finding>,
-) {
+) -> KeyJudgement {
     let sent = cred.sent.as_str();
     let shown = cred.masked();
     let place = cred.place.describe();
@@ -278,7 +291,7 @@ pub fn check_key(
             ),
         ));
     }
-    check_format(cred, ctx, host_env, out);
+    check_format(cred, ctx, host_env, out)
 }
 
 fn check_format(
@@ -286,45 +299,56 @@ fn check_format(
     ctx: &RequestContext,
     host_env: Option<&str>,
     out: &mut Vec<Finding>,
-) {
+) -> KeyJudgement {
     let shown = cred.masked();
     let key = cred.clean.as_str();
-    let env = key_environment(key);
-    if env.is_none() {
-        // A JWT or another scheme's token has no fixed length; only our keys are measured.
-        out.push(Finding::new(
-            Code::KeyUnknownFormat,
-            Severity::Warning,
-            format!(
-                "The credential {shown} does not start with a key prefix such as `sk_live_` or \
-                 `sk_test_`; it may be a token from another system."
-            ),
-        ));
-    } else if key.len() < ctx.key_length {
-        out.push(Finding::new(
-            Code::KeyTooShort,
-            Severity::Error,
-            format!(
-                "The key {shown} is {} characters long; keys have {}. It was probably cut \
-                 short when copied.",
-                key.len(),
-                ctx.key_length
-            ),
-        ));
-    } else if key.len() > ctx.key_length {
-        out.push(Finding::new(
-            Code::KeyTooLong,
-            Severity::Error,
-            format!(
-                "The key {shown} is {} characters long; keys have {}. Something was pasted \
-                 with it.",
-                key.len(),
-                ctx.key_length
-            ),
-        ));
+    let format = super::key_format::find(&ctx.key_formats, key);
+    let env = format
+        .and_then(|f| f.environment.clone())
+        .or_else(|| key_environment(key).map(str::to_string));
+    match format {
+        None => {
+            // A JWT or another system's key has no length we know: it is never "too short".
+            let known: Vec<String> = ctx
+                .key_formats
+                .iter()
+                .map(|f| format!("`{}`", f.prefix))
+                .collect();
+            out.push(Finding::new(
+                Code::KeyUnknownFormat,
+                Severity::Warning,
+                format!(
+                    "The credential {shown} does not start with a known key prefix ({}); it may \
+                     be a token or a key from another system.",
+                    known.join(", ")
+                ),
+            ));
+        }
+        Some(f) => {
+            let (min, max) = f.range();
+            let wrong = if key.len() < min {
+                Some((Code::KeyTooShort, "It was probably cut short when copied."))
+            } else if key.len() > max {
+                Some((Code::KeyTooLong, "Something was pasted with it."))
+            } else {
+                None
+            };
+            if let Some((code, what)) = wrong {
+                out.push(Finding::new(
+                    code,
+                    Severity::Error,
+                    format!(
+                        "The key {shown} is {} characters long; `{}` keys have {}. {what}",
+                        key.len(),
+                        f.prefix,
+                        f.describe_length()
+                    ),
+                ));
+            }
+        }
     }
     let want = ctx.expect_env.as_deref().or(host_env);
-    if let (Some(have), Some(want)) = (env, want)
+    if let (Some(have), Some(want)) = (env.as_deref(), want)
         && have != want
     {
         out.push(Finding::new(
@@ -332,6 +356,11 @@ fn check_format(
             Severity::Error,
             format!("The key {shown} is a {have} key, sent to the {want} API."),
         ));
+    }
+    KeyJudgement {
+        key_env: env,
+        target_env: want.map(str::to_string),
+        expected_length: format.map(KeyFormat::describe_length),
     }
 }
 

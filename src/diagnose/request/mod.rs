@@ -2,14 +2,15 @@
 //! header list, and reports what is wrong with where and how it is sent.
 
 mod checks;
+mod key_format;
 mod parse;
 
+pub use key_format::{KeyFormat, defaults as default_key_formats};
 pub use parse::RequestForm;
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
 use crate::facts::FactValue;
-use crate::secret::key_environment;
-use checks::{Credential, Place};
+use checks::{Credential, KeyJudgement, Place};
 use serde::Serialize;
 
 /// What the gateway the request is meant for accepts. The defaults describe the demo
@@ -22,8 +23,8 @@ pub struct RequestContext {
     pub expect_scheme: Option<String>,
     /// The API's host; a request elsewhere is a finding.
     pub api_host: Option<String>,
-    /// A key's full length, prefix included.
-    pub key_length: usize,
+    /// The kinds of key the gateway issues; a key of none of them is not measured.
+    pub key_formats: Vec<KeyFormat>,
     /// Environment the request targets (`live`/`test`); guessed from the host when unset.
     pub expect_env: Option<String>,
 }
@@ -34,7 +35,7 @@ impl Default for RequestContext {
             expect_header: "X-API-Key".into(),
             expect_scheme: None,
             api_host: None,
-            key_length: "sk_live_".len() + 32,
+            key_formats: key_format::defaults(),
             expect_env: None,
         }
     }
@@ -96,6 +97,7 @@ pub fn inspect_request(text: &str, ctx: &RequestContext) -> Result<RequestReport
         ));
     }
     let primary = creds.first();
+    let mut judged = KeyJudgement::default();
     match primary {
         None => findings.push(Finding::new(
             Code::NoCredential,
@@ -107,16 +109,18 @@ pub fn inspect_request(text: &str, ctx: &RequestContext) -> Result<RequestReport
         )),
         Some(cred) => {
             check_place(cred, &creds, ctx, &mut findings);
+            // A doubled scheme is wrong in any header, so it is reported on the defaults too.
+            checks::check_doubled_scheme(cred, &mut findings);
             // In a header the gateway does not read, how the value is written is moot.
             if matches!(&cred.place, Place::Header(n) if n.eq_ignore_ascii_case(&ctx.expect_header))
             {
                 checks::check_scheme(cred, ctx, &mut findings);
             }
-            checks::check_key(cred, ctx, host_env, &mut findings);
+            judged = checks::check_key(cred, ctx, host_env, &mut findings);
         }
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let facts = facts(primary, &creds, &findings);
+    let facts = facts(primary, &creds, &findings, &judged);
     Ok(RequestReport {
         form: req.form,
         method: req.method,
@@ -222,6 +226,7 @@ fn facts(
     primary: Option<&Credential>,
     all: &[Credential],
     findings: &[Finding],
+    judged: &KeyJudgement,
 ) -> Vec<(&'static str, FactValue)> {
     let problem = HEADER_PROBLEM_ORDER
         .iter()
@@ -246,12 +251,27 @@ fn facts(
         if let Place::Header(name) = &cred.place {
             facts.push(("request.header_name", FactValue::Text(name.into())));
         }
-        if let Some(env) = key_environment(&cred.clean) {
+        if let Some(env) = &judged.key_env {
             facts.push(("request.key_env", FactValue::Text(env.into())));
+        }
+        if let (Some(have), Some(want)) = (&judged.key_env, &judged.target_env) {
+            facts.push(("request.env_mismatch", FactValue::Bool(have != want)));
+        }
+        if let Some(expected) = &judged.expected_length {
             let length_ok = !findings
                 .iter()
                 .any(|f| matches!(f.code, Code::KeyTooShort | Code::KeyTooLong));
             facts.push(("request.key_length_ok", FactValue::Bool(length_ok)));
+            if !length_ok {
+                facts.push((
+                    "request.key_length",
+                    FactValue::Number(cred.clean.len() as f64),
+                ));
+                facts.push((
+                    "request.key_expected_length",
+                    FactValue::Text(expected.into()),
+                ));
+            }
         }
     }
     facts

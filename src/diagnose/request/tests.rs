@@ -164,13 +164,94 @@ fn truncated_and_overlong_keys() {
     let r = run(&format!("X-API-Key: {KEY}Zk"));
     assert_eq!(codes(&r), ["key-too-long"]);
     let ctx = RequestContext {
-        key_length: 42,
+        key_formats: vec![KeyFormat::fixed("sk_live_", 42, "live")],
         ..RequestContext::default()
     };
     assert_eq!(
         codes(&inspect_request(&format!("X-API-Key: {KEY}Zk"), &ctx).unwrap()),
         Vec::<&str>::new()
     );
+}
+
+#[test]
+fn truncated_key_facts_carry_its_length_and_the_expected_one() {
+    let r = run(&format!("X-API-Key: {}", &KEY[..34]));
+    assert!(
+        r.facts()
+            .contains(&("request.key_length", FactValue::Number(34.0)))
+    );
+    assert!(
+        r.facts()
+            .contains(&("request.key_expected_length", FactValue::Text("40".into())))
+    );
+}
+
+/// Keys of other systems that merely contain `_live_` (Stripe's publishable and restricted
+/// keys, here at their real 107-character length and a 34-character one) are not ours: their
+/// length says nothing.
+#[test]
+fn a_key_of_unknown_format_is_never_too_short() {
+    for key in [
+        "pk_live_51H8xYzAbCdEfGhIjKlMnOp",
+        "rk_live_0123456789abcdefghijklmn",
+        "pk_live_51MzTbQLkdIwHu7ixBfQ2rP9ZJb1yXh0lWnV5mKqT8sR3cE6dA4fG7hJ2kL9pO1iU3yT5rE8wQ0aS6dF4gH7jK2lZ0xC",
+    ] {
+        let r = run(&format!("X-API-Key: {key}"));
+        assert_eq!(codes(&r), ["key-unknown-format"], "{key}");
+        assert!(!r.facts().iter().any(|(n, _)| *n == "request.key_length_ok"));
+    }
+}
+
+#[test]
+fn configured_formats_measure_their_own_keys_in_ranges() {
+    let ctx = RequestContext {
+        key_formats: vec![KeyFormat {
+            prefix: "acme_".into(),
+            length: None,
+            min_length: Some(30),
+            max_length: Some(36),
+            environment: Some("live".into()),
+        }],
+        ..RequestContext::default()
+    };
+    let check = |key: &str| codes(&inspect_request(&format!("X-API-Key: {key}"), &ctx).unwrap());
+    assert!(check("acme_0123456789abcdefghijklmnopq").is_empty());
+    assert_eq!(check("acme_0123456789"), ["key-too-short"]);
+    assert_eq!(check(&format!("acme_{}", "x".repeat(40))), ["key-too-long"]);
+    // The company's default prefixes are not known under this configuration.
+    assert_eq!(check(KEY), ["key-unknown-format"]);
+}
+
+#[test]
+fn env_mismatch_fact_says_whether_key_and_api_disagree() {
+    let ctx = RequestContext {
+        api_host: Some("api.example.com".into()),
+        ..RequestContext::default()
+    };
+    let mismatch = |key: &str| {
+        let r = inspect_request(
+            &format!("curl https://api.example.com/v1 -H 'X-API-Key: {key}'"),
+            &ctx,
+        )
+        .unwrap();
+        r.facts()
+            .iter()
+            .find(|(n, _)| *n == "request.env_mismatch")
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(mismatch(TEST_KEY), Some(FactValue::Bool(true)));
+    assert_eq!(mismatch(KEY), Some(FactValue::Bool(false)));
+    // Without a known target environment nothing is claimed.
+    let r = run(&format!("X-API-Key: {TEST_KEY}"));
+    assert!(!r.facts().iter().any(|(n, _)| *n == "request.env_mismatch"));
+}
+
+#[test]
+fn doubled_bearer_is_reported_on_the_defaults() {
+    let r = run(&format!(
+        "curl https://api.example.com/v1 -H 'Authorization: Bearer Bearer {KEY}'"
+    ));
+    assert!(codes(&r).contains(&"scheme-doubled"), "{:?}", codes(&r));
 }
 
 #[test]

@@ -3,8 +3,10 @@
 //! headers, request id and date.
 
 mod challenge;
+mod gateway;
 
 pub use challenge::{Challenge, parse_challenges};
+pub use gateway::{GatewayError, Reason};
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
 use crate::facts::FactValue;
@@ -34,6 +36,8 @@ pub struct ResponseReport {
     pub rate_limit_remaining: Option<i64>,
     pub request_id: Option<Redacted>,
     pub date: Option<DateTime<Utc>>,
+    /// What the response proves went wrong, from its challenge, headers or a known body.
+    pub reason: Option<GatewayError>,
     pub findings: Vec<Finding>,
     #[serde(skip)]
     facts: Vec<(&'static str, FactValue)>,
@@ -93,7 +97,21 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         ],
         &["remaining", "r"],
     );
-    rate_findings(p.status, limit, remaining, retry_after_s, &mut findings);
+    let rate_headers = retry_after_s.is_some() || limit.is_some() || remaining.is_some();
+    let reason = gateway::recognise(&p, rate_headers, remaining);
+    let said_rate_limit = reason
+        .as_ref()
+        .is_some_and(|r| r.reason == Reason::RateLimited);
+    let rate = RateSigns {
+        limit,
+        remaining,
+        retry_after_s,
+        said_rate_limit,
+    };
+    rate_findings(p.status, &rate, &mut findings);
+    if let Some(r) = &reason {
+        reason_finding(r, p.status, &mut findings);
+    }
     let request_id = request_id(&p);
     if let Some(id) = &request_id {
         findings.push(Finding::new(
@@ -103,7 +121,13 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         ));
     }
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let facts = facts(&p, &www, &challenges, &problem, retry_after_s, remaining);
+    let mut facts = facts(&p, &www, &challenges, &problem, retry_after_s, remaining);
+    if let Some(r) = &reason {
+        facts.push(("response.reason", FactValue::Text(r.reason.as_str().into())));
+    }
+    if let Some(scope) = challenges.iter().find_map(|c| c.param("scope")) {
+        facts.push(("response.required_scope", FactValue::Text(scope.into())));
+    }
     Ok(ResponseReport {
         status: p.status,
         challenges,
@@ -113,6 +137,7 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
         rate_limit_remaining: remaining,
         request_id,
         date,
+        reason,
         findings,
         facts,
     })
@@ -156,15 +181,24 @@ fn problem_finding(pr: &Problem) -> Finding {
     Finding::new(Code::ProblemDetails, Severity::Info, msg + ".")
 }
 
-/// A rate limit hit is not an authentication failure; the wait it asks for is worth saying.
-fn rate_findings(
-    status: Option<u16>,
+/// What a response says about rate limiting: its headers, and whether its body says it.
+#[derive(Clone, Copy)]
+struct RateSigns {
     limit: Option<i64>,
     remaining: Option<i64>,
     retry_after_s: Option<i64>,
-    findings: &mut Vec<Finding>,
-) {
-    if status == Some(429) || remaining == Some(0) {
+    said_rate_limit: bool,
+}
+
+/// A rate limit hit is not an authentication failure; the wait it asks for is worth saying.
+fn rate_findings(status: Option<u16>, rate: &RateSigns, findings: &mut Vec<Finding>) {
+    let RateSigns {
+        limit,
+        remaining,
+        retry_after_s,
+        said_rate_limit,
+    } = *rate;
+    if status == Some(429) || remaining == Some(0) || said_rate_limit {
         findings.push(Finding::new(
             Code::RateLimited,
             Severity::Error,
@@ -187,6 +221,43 @@ fn rate_findings(
             ),
         ));
     }
+}
+
+/// The finding for a recognised gateway error, unless a finding already says it (the
+/// rate-limit and RFC 6750 findings above).
+fn reason_finding(r: &GatewayError, status: Option<u16>, out: &mut Vec<Finding>) {
+    let who = if r.gateway.is_empty() {
+        String::new()
+    } else {
+        format!("{}'s ", r.gateway)
+    };
+    let said = &r.message;
+    let (code, what) = match r.reason {
+        Reason::RateLimited | Reason::InsufficientScope => return,
+        Reason::ExpiredToken if r.message.starts_with("WWW-Authenticate") => return,
+        Reason::QuotaExceeded => (
+            Code::QuotaExceeded,
+            "the key's quota for the period is used up; it comes back when the quota resets"
+                .to_string(),
+        ),
+        Reason::WrongEndpoint => (
+            Code::WrongEndpoint,
+            format!(
+                "despite the words, this{} means the path or method does not exist on the API: \
+                 check the URL, the stage and the HTTP method",
+                status.map(|s| format!(" {s}")).unwrap_or_default()
+            ),
+        ),
+        other => (
+            Code::GatewayError,
+            format!("the gateway's reason is `{}`", other.as_str()),
+        ),
+    };
+    out.push(Finding::new(
+        code,
+        Severity::Error,
+        format!("{who}error body says \"{said}\": {what}."),
+    ));
 }
 
 fn challenge_findings(challenges: &[Challenge], out: &mut Vec<Finding>) {

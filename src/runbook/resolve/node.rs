@@ -164,7 +164,9 @@ fn check(
         return None;
     };
     let mut rules = Vec::new();
+    let mut starts = Vec::new();
     for r in raw_rules {
+        let start = r.span().start;
         let r = r.into_inner();
         cx.refs.push(r.next.clone());
         if let Some(when) = condition(cx, r.when, criteria) {
@@ -172,8 +174,10 @@ fn check(
                 when,
                 next: r.next.into_inner(),
             });
+            starts.push(start);
         }
     }
+    dead_rules(cx, id, &rules, &starts);
     cx.refs.push(otherwise.clone());
     cx.refs.push(if_unknown.clone());
     Some(Check {
@@ -181,6 +185,24 @@ fn check(
         otherwise: otherwise.into_inner(),
         if_unknown: if_unknown.into_inner(),
     })
+}
+
+/// Reports each rule an earlier rule of the same check always beats, with both positions.
+fn dead_rules(cx: &mut Ctx<'_>, id: &str, rules: &[Rule], starts: &[usize]) {
+    for (j, later) in rules.iter().enumerate() {
+        let Some(i) =
+            (0..j).find(|&i| crate::runbook::shadow::implies(&later.when, &rules[i].when))
+        else {
+            continue;
+        };
+        let (line, column) = cx.src.position(starts[i]);
+        let message = format!(
+            "check `{id}`: this rule can never fire: the earlier rule at {}:{line}:{column} \
+             matches whenever it does (put the narrower rule first)",
+            cx.src.path.display()
+        );
+        cx.error(starts[j]..starts[j], message);
+    }
 }
 
 pub(super) fn condition(

@@ -153,7 +153,13 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     let mut facts = intake;
     facts.extend(&case.evidence.facts);
     // As `run --request/--jwt/--response`: the admin API's facts sharpen the request check.
-    match crate::intake::diagnostic_facts(&pastes, &facts, now) {
+    match crate::intake::diagnostic_facts(
+        &pastes,
+        &facts,
+        &state.gateway.request_context(),
+        state.gateway.jwt_audience.as_deref(),
+        now,
+    ) {
         Ok(diagnosed) => facts.extend(&diagnosed),
         Err(e) => {
             if let (Screen::Intake(form), Some(at)) = (&mut state.screen, paste_at) {

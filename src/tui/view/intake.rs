@@ -139,7 +139,13 @@ fn paste_findings<'a>(state: &State, form: &Form, theme: &Theme) -> Vec<Line<'a>
         .as_ref()
         .map(|c| c.evidence.facts.clone())
         .unwrap_or_default();
-    match crate::intake::diagnostic_facts(&pastes, &known, state.now()) {
+    match crate::intake::diagnostic_facts(
+        &pastes,
+        &known,
+        &state.gateway.request_context(),
+        state.gateway.jwt_audience.as_deref(),
+        state.now(),
+    ) {
         Ok(facts) => {
             let found: Vec<String> = facts
                 .iter()
