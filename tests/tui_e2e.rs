@@ -409,7 +409,7 @@ fn the_outcome_opens_its_path_and_evidence_and_esc_returns_to_intake() {
     assert!(screen.contains("Tab path/evidence"), "{screen}");
     p.keys(&["Tab"]);
     let screen = p.wait_for("┌ Path");
-    assert!(screen.contains("Platform incident?"), "{screen}");
+    assert!(screen.contains("Key validation down?"), "{screen}");
     p.keys(&["Tab"]);
     p.wait_for("┌ Evidence");
     p.keys(&["Escape"]);

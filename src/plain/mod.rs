@@ -351,7 +351,15 @@ impl<W: Write> Plain<W> {
     fn walk_command(&mut self, cmd: Command) -> Vec<Effect> {
         let at_outcome = matches!(self.state.screen, Screen::Outcome(_));
         match cmd {
-            Command::Choice(i) if !at_outcome => update::answer(&mut self.state, i),
+            Command::Choice(i) if !at_outcome => {
+                // Plain mode already ignores a line typed before its question was printed, so
+                // the app's pause after evidence moved the question would only refuse a
+                // considered answer.
+                if let Screen::Walk(ws) = &mut self.state.screen {
+                    ws.moved_by_evidence = None;
+                }
+                update::answer(&mut self.state, i)
+            }
             Command::Save if at_outcome => match &self.state.screen {
                 Screen::Outcome(screen) => {
                     vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))]
