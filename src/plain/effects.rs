@@ -52,12 +52,14 @@ impl Runner {
             Effect::HoldCase(id) => self.hold(id),
             Effect::SaveSession(session) => self.save(&session),
             Effect::SaveTicket(ticket) => {
-                return Some(match ticket.save(&self.tickets_dir) {
-                    Ok(files) => Msg::TicketSaved { files },
-                    Err(e) => Msg::TicketSaveFailed {
-                        reason: e.to_string(),
+                return Some(
+                    match crate::store::save_ticket(&ticket, &self.tickets_dir) {
+                        Ok(files) => Msg::TicketSaved { files },
+                        Err(e) => Msg::TicketSaveFailed {
+                            reason: e.to_string(),
+                        },
                     },
-                });
+                );
             }
             // Plain mode has no home screen, clipboard or editor, and never asks for them.
             Effect::LoadHome | Effect::Copy(_) | Effect::OpenEditor(_) | Effect::Quit => {}
