@@ -4,7 +4,7 @@
 //! before anything else sees it, and every other value is redacted, with the pasted key
 //! itself among the secrets looked for (an error body often contains it).
 
-use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig, RequestContext};
+use crate::diagnose::{self, DiagnoseError, JwtContext, LogsReport, RequestContext};
 use crate::evidence::{IdError, check_input};
 use crate::facts::{Fact, FactError, FactSource, FactType, FactValue, Facts, lookup};
 use crate::runbook::Runbook;
@@ -12,7 +12,6 @@ use crate::secret::{MaskedSecret, Redacted, key_environment};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum IntakeError {
@@ -168,18 +167,19 @@ fn known_secrets(inputs: &[(String, Given)]) -> Vec<&str> {
 }
 
 /// What the customer pasted, each with a label for the ticket (a file name, "intake form").
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Pastes {
     pub request: Option<(String, String)>,
     pub jwt: Option<(String, String)>,
     pub response: Option<(String, String)>,
-    pub logs: Vec<PathBuf>,
+    /// Access logs already triaged by the edge, with their label (the file names).
+    pub logs: Option<(String, LogsReport)>,
 }
 
 /// The facts the diagnostics read from the pastes. `known` facts (the key's accepted header
 /// from the admin API) sharpen the request check; `now` judges the token.
 pub fn diagnostic_facts(
-    pastes: &Pastes,
+    pastes: Pastes,
     known: &Facts,
     now: DateTime<Utc>,
 ) -> Result<Facts, PasteError> {
@@ -221,16 +221,9 @@ pub fn diagnostic_facts(
             label,
         );
     }
-    if !pastes.logs.is_empty() {
-        let label = pastes
-            .logs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+    if let Some((label, report)) = pastes.logs {
         add(
-            diagnose::facts_from_logs(&pastes.logs, &LogsConfig::default())
-                .map_err(err("logs", &label))?,
+            diagnose::facts_from_logs(report).map_err(err("logs", &label))?,
             &label,
         );
     }
@@ -387,7 +380,7 @@ mod tests {
             jwt: Some(("token.txt".into(), jwt)),
             ..Pastes::default()
         };
-        let f = diagnostic_facts(&pastes, &Facts::new(), now()).unwrap();
+        let f = diagnostic_facts(pastes, &Facts::new(), now()).unwrap();
         let all = serde_json::to_string(&f).unwrap();
         assert!(!all.contains(CANARY) && !all.contains("q7Zt2Lm9"), "{all}");
         assert!(all.contains("orders:read"), "{all}");

@@ -8,6 +8,7 @@
 use super::{Exit, catalog};
 use crate::admin;
 use crate::config::{AdminConfig, Config};
+use crate::diagnose::LogsConfig;
 use crate::escape::line;
 use crate::intake::Given;
 use crate::runbook::{NodeKind, Runbook};
@@ -133,7 +134,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         facts.extend(&g.facts);
     }
     let pastes = read_pastes(&args)?;
-    let diagnosed = crate::intake::diagnostic_facts(&pastes, &facts, now)?;
+    let diagnosed = crate::intake::diagnostic_facts(pastes, &facts, now)?;
     facts.extend(&diagnosed);
     let mut walk = Walk::start(&rb, facts, now)?;
     for (what, reason) in gathered.iter().flat_map(|g| &g.unavailable) {
@@ -222,7 +223,16 @@ fn read_pastes(args: &RunArgs) -> Result<crate::intake::Pastes> {
         request: read(&args.request)?,
         jwt: read(&args.jwt)?,
         response: read(&args.response)?,
-        logs: args.logs.clone(),
+        logs: (!args.logs.is_empty()).then(|| {
+            let label = args
+                .logs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let report = crate::triage::triage_files(&args.logs, &LogsConfig::default());
+            (label, report)
+        }),
     })
 }
 
