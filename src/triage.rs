@@ -129,3 +129,101 @@ fn triage_one<'r>(
         None => Ok(format),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io;
+
+    /// The core's chunk API driven on this thread alone: what the workers must add up to.
+    fn on_one_thread(text: &[u8], cfg: &LogsConfig) -> LogsReport {
+        let mut stream = LogStream::new(Box::new(text), cfg);
+        let format = stream.format();
+        let mut stats = Stats::default();
+        while let Some(chunk) = stream.next_chunk(Vec::new) {
+            process(0, &chunk, format, cfg, &mut stats);
+        }
+        assert!(stream.into_error().is_none());
+        let files = vec![FileSummary {
+            path: "t.log".into(),
+            format,
+        }];
+        build_report(stats, files, &["t.log".into()], Vec::new(), cfg)
+    }
+
+    /// A line as gateways, nginx and uvicorn write it, or a broken one.
+    fn any_line() -> impl Strategy<Value = String> {
+        let status = prop::sample::select(vec![200u16, 201, 401, 403, 429, 500]);
+        prop_oneof![
+            (status.clone(), 0u8..5, 0u32..60, 0u32..900).prop_map(|(s, k, m, l)| format!(
+                r#"{{"ts":"2026-11-22T10:{m:02}:00Z","status":{s},"key_id":"k{k}","path":"/v1/orders","latency_ms":{l}}}"#
+            )),
+            (status, 1u8..255, 0u32..60).prop_map(|(s, ip, m)| format!(
+                r#"10.0.0.{ip} - - [22/Nov/2026:10:{m:02}:00 +0000] "GET /v1/keys HTTP/1.1" {s} 12 "-" "curl/8.5""#
+            )),
+            "[ -~]{0,40}",
+            Just(String::new()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn worker_threads_add_up_to_the_core_run_on_one_thread(
+            lines in prop::collection::vec(any_line(), 0..60),
+            chunk_size in 1usize..300,
+            threads in 1usize..5,
+        ) {
+            let text = lines.join("\n");
+            let cfg = LogsConfig { chunk_size, threads, ..LogsConfig::default() };
+            let threaded = triage_reader(text.as_bytes(), "t.log", &cfg).unwrap();
+            let alone = on_one_thread(text.as_bytes(), &cfg);
+            prop_assert_eq!(
+                serde_json::to_string(&threaded).unwrap(),
+                serde_json::to_string(&alone).unwrap()
+            );
+        }
+    }
+
+    /// Bytes, then a read error.
+    struct Broken(&'static [u8]);
+
+    impl Read for Broken {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("disk gone"));
+            }
+            self.0.read(buf)
+        }
+    }
+
+    #[test]
+    fn a_read_error_names_the_line_after_the_last_one_read() {
+        let cfg = LogsConfig {
+            chunk_size: 8,
+            threads: 2,
+            ..LogsConfig::default()
+        };
+        let err = triage_reader(Broken(b"a 401\nb 401\nc 401\n"), "cut.log", &cfg).unwrap_err();
+        assert_eq!(err.to_string(), "cut.log, line 4: disk gone");
+    }
+
+    #[test]
+    fn a_missing_file_is_reported_and_the_next_one_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.log");
+        std::fs::write(&good, "{\"status\":401,\"key_id\":\"k1\"}\n").unwrap();
+        let missing = dir.path().join("missing.log");
+        let report = triage_files(&[missing.clone(), good], &LogsConfig::default());
+        assert_eq!(report.requests, 1);
+        assert_eq!(report.errors.len(), 1);
+        assert!(
+            report.errors[0]
+                .to_string()
+                .starts_with(&format!("{}, line 0:", missing.display())),
+            "{}",
+            report.errors[0]
+        );
+    }
+}
