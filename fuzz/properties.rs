@@ -11,8 +11,8 @@ use authdesk::diagnose::logs::{FieldNames, Format, parse_line};
 use authdesk::diagnose::response::parse_challenges;
 use authdesk::diagnose::{
     Code, JwtContext, LogsConfig, RequestContext, inspect_jwt, inspect_request, inspect_response,
-    triage_reader,
 };
+use authdesk::triage::triage_reader;
 use chrono::{DateTime, Utc};
 
 /// A fixed clock, so a crash replays the same way on any day.

@@ -4,7 +4,7 @@
 //! before anything else sees it, and every other value is redacted, with the pasted key
 //! itself among the secrets looked for (an error body often contains it).
 
-use crate::diagnose::{self, DiagnoseError, JwtContext, LogsConfig, RequestContext};
+use crate::diagnose::{self, DiagnoseError, JwtContext, LogsReport, RequestContext};
 use crate::evidence::{IdError, check_input};
 use crate::facts::{Fact, FactError, FactSource, FactType, FactValue, Facts, lookup};
 use crate::runbook::Runbook;
@@ -12,7 +12,6 @@ use crate::secret::{MaskedSecret, Redacted, key_environment};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum IntakeError {
@@ -168,12 +167,13 @@ fn known_secrets(inputs: &[(String, Given)]) -> Vec<&str> {
 }
 
 /// What the customer pasted, each with a label for the ticket (a file name, "intake form").
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Pastes {
     pub request: Option<(String, String)>,
     pub jwt: Option<(String, String)>,
     pub response: Option<(String, String)>,
-    pub logs: Vec<PathBuf>,
+    /// Access logs already triaged by the edge, with their label (the file names).
+    pub logs: Option<(String, LogsReport)>,
 }
 
 /// The facts the diagnostics read from the pastes, judged by what the gateway expects:
@@ -181,7 +181,7 @@ pub struct Pastes {
 /// plain values the caller takes from its configuration. `known` facts (the key's accepted
 /// header from the admin API) sharpen the request check; `now` judges the token.
 pub fn diagnostic_facts(
-    pastes: &Pastes,
+    pastes: Pastes,
     known: &Facts,
     request: &RequestContext,
     jwt_audience: Option<&str>,
@@ -232,16 +232,9 @@ pub fn diagnostic_facts(
             add(facts, "the error body given at intake");
         }
     }
-    if !pastes.logs.is_empty() {
-        let label = pastes
-            .logs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+    if let Some((label, report)) = pastes.logs {
         add(
-            diagnose::facts_from_logs(&pastes.logs, &LogsConfig::default())
-                .map_err(err("logs", &label))?,
+            diagnose::facts_from_logs(report).map_err(err("logs", &label))?,
             &label,
         );
     }
@@ -417,7 +410,7 @@ mod tests {
             ..Pastes::default()
         };
         let f = diagnostic_facts(
-            &pastes,
+            pastes,
             &Facts::new(),
             &RequestContext::default(),
             None,

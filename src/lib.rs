@@ -5,10 +5,6 @@
 //! no file, clock or environment, starts no thread and knows no terminal or network; the time
 //! comes in as a `now` argument and text comes in already read. The edges do the I/O and call
 //! into the core, never the other way round. `tests/core_is_pure.rs` holds the line.
-//!
-//! One exception is still open: `diagnose::logs` opens the log files it triages and spawns its
-//! workers (so `intake::diagnostic_facts` reads the log paths it is given) until it takes
-//! readers.
 
 // The core.
 // Reading pasted requests, tokens, responses and access logs.
@@ -47,5 +43,7 @@ pub mod session;
 pub mod store;
 // The plain, line-by-line front end for screen readers and dumb terminals.
 pub mod plain;
+// Access-log triage from files and stdin, on worker threads.
+pub mod triage;
 // The terminal app.
 pub mod tui;

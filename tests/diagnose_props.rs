@@ -95,6 +95,6 @@ proptest! {
     #[test]
     fn log_streams_never_panic(text in prop::collection::vec(any::<u8>(), 0..2000), chunk in 1usize..64) {
         let cfg = authdesk::diagnose::LogsConfig { chunk_size: chunk, threads: 2, ..Default::default() };
-        let _ = authdesk::diagnose::triage_reader(text.as_slice(), "fuzz", &cfg);
+        let _ = authdesk::triage::triage_reader(text.as_slice(), "fuzz", &cfg);
     }
 }

@@ -2,8 +2,8 @@
 
 use super::Exit;
 use crate::diagnose::logs::{FieldNames, LogsConfig, LogsReport, MAX_THREADS, ServiceConfig};
-use crate::diagnose::triage_files;
 use crate::escape::line;
+use crate::triage::triage_files;
 use anyhow::bail;
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;

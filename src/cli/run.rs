@@ -136,7 +136,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
     let pastes = read_pastes(&args)?;
     let gateway = &config.gateway.value;
     let diagnosed = crate::intake::diagnostic_facts(
-        &pastes,
+        pastes,
         &facts,
         &gateway.request_context(),
         gateway.jwt_audience.as_deref(),
@@ -253,7 +253,7 @@ fn read_pastes(args: &RunArgs) -> Result<crate::intake::Pastes> {
         request: read(&args.request)?,
         jwt: read(&args.jwt)?,
         response: read(&args.response)?,
-        logs: args.logs.clone(),
+        logs: crate::triage::case_logs(&args.logs),
     })
 }
 

@@ -15,7 +15,7 @@ pub mod response;
 
 pub use finding::{Code, Finding, Severity};
 pub use jwt::{JwtContext, JwtReport, inspect_jwt};
-pub use logs::{LogsConfig, LogsReport, triage_files, triage_reader};
+pub use logs::{LogsConfig, LogsReport};
 pub use request::{KeyFormat, RequestContext, RequestReport, default_key_formats, inspect_request};
 pub use response::{ResponseReport, inspect_response};
 
@@ -104,21 +104,15 @@ pub fn facts_from_response(
 
 /// Facts access logs establish: `logs.rate_401`, `logs.rate_403`, `logs.rate_429`,
 /// `logs.band_401`, `logs.keys_failing`, `logs.spike`, `logs.auth_latency_p99_ms` (when the
-/// logs carry latencies). Fails on the first unreadable file, and when no request could be
-/// read at all: facts from part of the logs, or from none, would mislead.
+/// logs carry latencies), from their report. Fails on the first file the report could not
+/// read, and when no request could be read at all: facts from part of the logs, or from none,
+/// would mislead.
 pub fn facts_from_logs(
-    paths: &[PathBuf],
-    cfg: &LogsConfig,
+    mut report: LogsReport,
 ) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
-    let mut report = triage_files(paths, cfg);
-    if report.errors.is_empty() {
-        log_facts(&report)
-    } else {
-        Err(report.errors.swap_remove(0))
+    if !report.errors.is_empty() {
+        return Err(report.errors.swap_remove(0));
     }
-}
-
-fn log_facts(report: &LogsReport) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
     if report.requests == 0 {
         return Err(DiagnoseError::NoRequests {
             lines: report.lines,
@@ -126,15 +120,6 @@ fn log_facts(report: &LogsReport) -> Result<Vec<(&'static str, FactValue)>, Diag
         });
     }
     Ok(report.facts())
-}
-
-/// Facts from one log stream (a pasted log, a pipe); `name` labels it in errors.
-pub fn facts_from_log_reader(
-    reader: impl std::io::Read,
-    name: &str,
-    cfg: &LogsConfig,
-) -> Result<Vec<(&'static str, FactValue)>, DiagnoseError> {
-    log_facts(&triage_reader(reader, name, cfg)?)
 }
 
 #[cfg(test)]
@@ -178,7 +163,9 @@ mod tests {
 
         let log =
             "{\"ts\":\"2026-11-22T10:00:00Z\",\"status\":401,\"key_id\":\"k1\",\"latency_ms\":3}\n";
-        let facts = facts_from_log_reader(log.as_bytes(), "stdin", &LogsConfig::default()).unwrap();
+        let report =
+            crate::triage::triage_reader(log.as_bytes(), "stdin", &LogsConfig::default()).unwrap();
+        let facts = facts_from_logs(report).unwrap();
         assert_eq!(facts.len(), 7, "{facts:?}");
         assert_in_schema(&facts);
     }

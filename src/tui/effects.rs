@@ -237,13 +237,13 @@ pub(crate) fn osc52(text: &Redacted) -> String {
 /// Access logs triaged through the same intake path as `run --log`.
 pub(crate) fn triage_logs(paths: Vec<PathBuf>) -> Result<crate::facts::Facts, String> {
     let pastes = crate::intake::Pastes {
-        logs: paths,
+        logs: crate::triage::case_logs(&paths),
         ..Default::default()
     };
     // Logs need no gateway settings: those judge pasted requests and tokens.
     let request = crate::diagnose::RequestContext::default();
     crate::intake::diagnostic_facts(
-        &pastes,
+        pastes,
         &crate::facts::Facts::new(),
         &request,
         None,

@@ -1,7 +1,8 @@
-//! `logs`: streaming triage of access logs (JSON lines, combined/common, uvicorn), plain or
-//! gzip, from files or stdin. The file is read in large chunks cut at line ends; worker
-//! threads parse chunks into per-thread tallies that merge at the end, so memory stays
-//! bounded by the chunk queue and the tallies, not by the file.
+//! `logs`: streaming triage of access logs (JSON lines, combined/common, uvicorn). An input,
+//! given as a reader, is cut into large chunks at line ends ([`LogStream`]); each chunk parses
+//! into a tally ([`process`]) and the tallies merge ([`Stats::merge`]) into a [`LogsReport`],
+//! so memory stays bounded by the chunks in flight and the tallies, not by the file. Opening
+//! files, un-gzipping and running the workers is the edge's job (`crate::triage`).
 
 mod chunks;
 mod formats;
@@ -16,16 +17,13 @@ mod template;
 mod times;
 
 pub use formats::{FieldNames, Format, Record, parse_line};
-pub use report::{Band, Group, LogsReport};
+pub use report::{Band, Group, LogsReport, build as build_report};
 pub use service::{DEFAULT_PATTERN as DEFAULT_STATUS_PATTERN, ServiceConfig};
+pub use stats::Stats;
 
-use crate::diagnose::DiagnoseError;
 use chrono::{DateTime, Utc};
-use stats::{Sample, Stats};
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::mpsc;
+use stats::Sample;
+use std::io::{self, Read};
 
 /// How to read and judge the logs.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,172 +79,108 @@ pub struct FileSummary {
     pub format: Format,
 }
 
-/// Triage of several files; `-` is standard input. An unreadable file is reported in
-/// [`LogsReport::unreadable`] and the others are still read.
-pub fn triage_files(paths: &[PathBuf], cfg: &LogsConfig) -> LogsReport {
-    let mut stats = Stats::default();
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for (idx, path) in paths.iter().enumerate() {
-        let opened: Result<Box<dyn Read>, DiagnoseError> = if path == Path::new("-") {
-            Ok(Box::new(std::io::stdin()))
-        } else {
-            std::fs::File::open(path)
-                .map(|f| Box::new(f) as Box<dyn Read>)
-                .map_err(|e| DiagnoseError::read(path, 0, e))
-        };
-        let result = opened.and_then(|r| triage_one(idx, path, r, cfg, &mut stats));
-        match result {
-            Ok(format) => files.push(FileSummary {
-                path: path.display().to_string(),
-                format,
-            }),
-            Err(e) => errors.push(e),
+/// One input's chunks in order, with the format decided on its first lines. The caller
+/// reads the input through it (the reader is given, never opened here), hands the chunks to
+/// [`process`] on as many threads as it likes and merges their [`Stats`].
+pub struct LogStream<'r> {
+    chunker: chunks::Chunker<'r>,
+    /// The chunks read to decide the format, not yet handed out.
+    head: std::vec::IntoIter<(Vec<u8>, io::Result<chunks::Filled>)>,
+    format: Format,
+    seq: u64,
+    done: bool,
+    error: Option<io::Error>,
+}
+
+impl<'r> LogStream<'r> {
+    pub fn new(reader: Box<dyn Read + 'r>, cfg: &LogsConfig) -> Self {
+        let mut chunker = chunks::Chunker::new(reader, cfg.chunk_size);
+        // The format is decided on the first lines (within the first few MiB) however small
+        // the chunks are, so the report never depends on where the input was cut (found by
+        // the `log_line` fuzz property). The chunks read for it are then triaged in order.
+        let mut head = Vec::new();
+        let mut first = Vec::new();
+        loop {
+            let mut data = Vec::new();
+            let filled = chunker.fill(&mut data);
+            let more = matches!(&filled, Ok(f) if !f.eof);
+            first.extend_from_slice(&data);
+            head.push((data, filled));
+            if !more
+                || first.len() >= formats::DETECT_BYTES
+                || formats::non_blank_lines(&first)
+                    .nth(formats::DETECT_LINES - 1)
+                    .is_some()
+            {
+                break;
+            }
+        }
+        Self {
+            chunker,
+            head: head.into_iter(),
+            format: formats::detect(&first, &cfg.fields),
+            seq: 0,
+            done: false,
+            error: None,
         }
     }
-    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    report::build(stats, files, &names, errors, cfg)
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The next chunk, read into the buffer `spare` gives (one a worker handed back, or a
+    /// new one); `None` after the last. A read error ends the input: the chunk read before
+    /// it still comes out, and [`LogStream::into_error`] tells the error.
+    pub fn next_chunk(&mut self, spare: impl FnOnce() -> Vec<u8>) -> Option<Chunk> {
+        if self.done {
+            return None;
+        }
+        let (data, filled) = self.head.next().unwrap_or_else(|| {
+            let mut data = spare();
+            let filled = self.chunker.fill(&mut data);
+            (data, filled)
+        });
+        let (done, cut) = match filled {
+            Ok(f) => (f.eof, f.cut),
+            Err(e) => {
+                self.error = Some(e);
+                (true, None)
+            }
+        };
+        self.done = done;
+        let chunk = Chunk {
+            seq: self.seq,
+            data,
+            cut,
+        };
+        self.seq += 1;
+        Some(chunk)
+    }
+
+    /// The read error that ended the input early, if one did.
+    pub fn into_error(self) -> Option<io::Error> {
+        self.error
+    }
 }
 
-/// Triage of one stream, e.g. a log piped in; `name` labels it in samples and errors.
-pub fn triage_reader(
-    reader: impl Read,
-    name: &str,
-    cfg: &LogsConfig,
-) -> Result<LogsReport, DiagnoseError> {
-    let mut stats = Stats::default();
-    let format = triage_one(0, Path::new(name), Box::new(reader), cfg, &mut stats)?;
-    let files = vec![FileSummary {
-        path: name.to_string(),
-        format,
-    }];
-    Ok(report::build(
-        stats,
-        files,
-        &[name.to_string()],
-        Vec::new(),
-        cfg,
-    ))
-}
-
-struct Chunk {
+/// Whole lines of one input, numbered in reading order.
+pub struct Chunk {
     seq: u64,
     data: Vec<u8>,
     /// The head of a line cut after the chunk's lines.
     cut: Option<Vec<u8>>,
 }
 
-fn triage_one<'r>(
-    file: usize,
-    path: &Path,
-    reader: Box<dyn Read + 'r>,
-    cfg: &LogsConfig,
-    total: &mut Stats,
-) -> Result<Format, DiagnoseError> {
-    let mut buffered = BufReader::with_capacity(1 << 16, reader);
-    let is_gzip = buffered
-        .fill_buf()
-        .map_err(|e| DiagnoseError::read(path, 0, e))?
-        .starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read + 'r> = if is_gzip {
-        Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
-    } else {
-        Box::new(buffered)
-    };
-    let mut chunker = chunks::Chunker::new(reader, cfg.chunk_size);
-    // The format is decided on the first lines (within the first few MiB) however small the
-    // chunks are, so the report never depends on where the input was cut (found by the
-    // `log_line` fuzz property). The chunks read for it are then triaged in order.
-    let mut head = Vec::new();
-    let mut first = Vec::new();
-    loop {
-        let mut data = Vec::new();
-        let filled = chunker.fill(&mut data);
-        let more = matches!(&filled, Ok(f) if !f.eof);
-        first.extend_from_slice(&data);
-        head.push((data, filled));
-        if !more
-            || first.len() >= formats::DETECT_BYTES
-            || formats::non_blank_lines(&first)
-                .nth(formats::DETECT_LINES - 1)
-                .is_some()
-        {
-            break;
-        }
-    }
-    let format = formats::detect(&first, &cfg.fields);
-    let threads = match cfg.threads {
-        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-        n => n,
-    }
-    .min(MAX_THREADS);
-    let mut read_error = None;
-    // A bounded queue: the reader never gets more than one chunk per worker ahead of them.
-    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(threads);
-    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
-    let work_rx = Mutex::new(work_rx);
-    let per_worker: Vec<Stats> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let (work_rx, free_tx) = (&work_rx, free_tx.clone());
-                s.spawn(move || {
-                    let mut st = Stats::default();
-                    loop {
-                        // A poisoned lock means another worker panicked; that panic is
-                        // re-raised at join, so carrying on here is harmless.
-                        let next = work_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                        let Ok(chunk) = next else { break };
-                        process(file, &chunk, format, cfg, &mut st);
-                        let _ = free_tx.send(chunk.data);
-                    }
-                    st
-                })
-            })
-            .collect();
-        let mut head = head.into_iter();
-        let mut seq = 0;
-        loop {
-            let (data, filled) = head.next().unwrap_or_else(|| {
-                let mut data = free_rx.try_recv().unwrap_or_default();
-                let filled = chunker.fill(&mut data);
-                (data, filled)
-            });
-            let (done, cut) = match filled {
-                Ok(f) => (f.eof, f.cut),
-                Err(e) => {
-                    read_error = Some(e);
-                    (true, None)
-                }
-            };
-            if work_tx.send(Chunk { seq, data, cut }).is_err() {
-                break;
-            }
-            if done {
-                break;
-            }
-            seq += 1;
-        }
-        drop(work_tx);
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    let lines_read: u64 = per_worker
-        .iter()
-        .flat_map(|s| &s.chunk_lines)
-        .map(|c| c.2)
-        .sum();
-    for st in per_worker {
-        total.merge(st);
-    }
-    match read_error {
-        Some(e) => Err(DiagnoseError::read(path, lines_read + 1, e)),
-        None => Ok(format),
+impl Chunk {
+    /// The buffer back, to read a later chunk into.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.data
     }
 }
 
-fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mut Stats) {
+/// Parses one chunk of input number `file` into `st`.
+pub fn process(file: usize, chunk: &Chunk, format: Format, cfg: &LogsConfig, st: &mut Stats) {
     let data = chunk.data.as_slice();
     let since = cfg.since.map(|t| t.timestamp());
     let until = cfg.until.map(|t| t.timestamp());

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::facts::FactValue;
+use crate::triage::triage_reader;
 use std::io::Write;
 
 fn line(ts: &str, status: u16, key: &str, path: &str, latency: u32) -> String {

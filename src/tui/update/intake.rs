@@ -154,7 +154,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     facts.extend(&case.evidence.facts);
     // As `run --request/--jwt/--response`: the admin API's facts sharpen the request check.
     match crate::intake::diagnostic_facts(
-        &pastes,
+        pastes,
         &facts,
         &state.gateway.request_context(),
         state.gateway.jwt_audience.as_deref(),

@@ -140,7 +140,7 @@ fn paste_findings<'a>(state: &State, form: &Form, theme: &Theme) -> Vec<Line<'a>
         .map(|c| c.evidence.facts.clone())
         .unwrap_or_default();
     match crate::intake::diagnostic_facts(
-        &pastes,
+        pastes,
         &known,
         &state.gateway.request_context(),
         state.gateway.jwt_audience.as_deref(),
