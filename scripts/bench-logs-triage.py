@@ -185,7 +185,10 @@ def is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-NAMES = {"status": "status", "key": "key_id", "ip": "ip", "path": "path", "ts": "ts", "latency": "latency_ms"}
+NAMES = {"status": "status", "key": "key_id", "ip": "ip", "path": "path", "ts": "ts", "latency": "latency_ms",
+         "customer": "customer_id"}
+# Whether the latency field measures authentication alone (`--field auth_latency=NAME`).
+LATENCY_IS_AUTH = False
 
 
 def field(obj, name):
@@ -222,7 +225,7 @@ def parse_json(line):
         ts = None
     lat = field(obj, NAMES["latency"])
     lat = float(lat) if is_num(lat) and lat >= 0 else None
-    return (status, s("key"), s("ip"), s("path"), ts, lat)
+    return (status, s("key"), s("ip"), s("path"), ts, lat, s("customer"))
 
 
 PARSERS = {"json_lines": parse_json, "clf": parse_clf, "uvicorn": parse_uvicorn}
@@ -268,7 +271,7 @@ def detect(path):
 
 
 def main(paths):
-    by_status, fail = {}, {s: [0, {}, {}, {}] for s in FAILURES}
+    by_status, fail = {}, {s: [0, {}, {}, {}, {}] for s in FAILURES}
     per_minute, latency, samples = {}, {}, []
     lines = requests = malformed = 0
     first = last = None
@@ -289,7 +292,7 @@ def main(paths):
                     if len(samples) < SAMPLES:
                         samples.append({"file": path, "line": n, "text": line.decode("utf-8", "replace")[:200]})
                     continue
-                status, key, ip, p, ts, lat = r
+                status, key, ip, p, ts, lat, customer = (tuple(r) + (None,))[:7]
                 requests += 1
                 by_status[status] = by_status.get(status, 0) + 1
                 if ts is not None:
@@ -303,7 +306,7 @@ def main(paths):
                         per_minute[ts // 60] = per_minute.get(ts // 60, 0) + 1
                     t = fail[status]
                     t[0] += 1
-                    for i, v in ((1, key), (2, ip), (3, template(p) if p is not None else None)):
+                    for i, v in ((1, key), (2, ip), (3, template(p) if p is not None else None), (4, customer)):
                         if v is not None:
                             t[i][v] = t[i].get(v, 0) + 1
     rate = lambda s: by_status.get(s, 0) / requests if requests else 0.0
@@ -325,13 +328,17 @@ def main(paths):
                 seen += c
                 if seen >= rank:
                     return b
-        lat = {"count": total, "p50": at(50), "p90": at(90), "p99": at(99)}
+        mean = sum(b * c for b, c in buckets) / total
+        lat = {"count": total, "mean": mean, "p50": at(50), "p90": at(90), "p99": at(99)}
     report = {
         "files": files, "lines": lines, "requests": requests, "malformed": malformed, "filtered": 0,
         "by_status": {str(k): v for k, v in sorted(by_status.items())},
         "rate_401": r401, "rate_403": rate(403), "rate_429": rate(429), "band_401": band,
         "failures": {str(s): {"count": t[0], "top_keys": top(t[1]), "top_ips": top(t[2]), "top_paths": top(t[3])} for s, t in fail.items()},
         "keys_failing": len(set(fail[401][1]) | set(fail[403][1])),
+        "customers_failing": len(set(fail[401][4]) | set(fail[403][4])),
+        "ips_failing": len(set(fail[401][2]) | set(fail[403][2])),
+        "latency_is_auth": LATENCY_IS_AUTH,
         "per_minute": minutes, "spike": any(m["spike"] for m in minutes), "latency_ms": lat,
         "first_ts": fmt_ts(first) if first is not None else None,
         "last_ts": fmt_ts(last) if last is not None else None,
@@ -342,9 +349,14 @@ def main(paths):
     if requests:
         facts = {"logs.band_401": {"type": "text", "value": band}, "logs.keys_failing": num(report["keys_failing"]),
                  "logs.rate_401": num(r401), "logs.rate_403": num(rate(403)), "logs.rate_429": num(rate(429)),
-                 "logs.spike": {"type": "bool", "value": report["spike"]}}
-        if lat:
+                 "logs.spike": {"type": "bool", "value": report["spike"]},
+                 "logs.ips_failing": num(report["ips_failing"])}
+        # No customer field in the logs is "unknown", not "no customers".
+        if report["customers_failing"]:
+            facts["logs.customers_failing"] = num(report["customers_failing"])
+        if lat and LATENCY_IS_AUTH:
             facts["logs.auth_latency_p99_ms"] = num(lat["p99"])
+            facts["logs.auth_latency_avg_ms"] = num(lat["mean"])
     report["facts"] = facts
     json.dump(report, sys.stdout)
 
@@ -353,6 +365,8 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     while len(args) >= 2 and args[0] == "--field":
         k, v = args[1].split("=", 1)
+        if k == "auth_latency":
+            k, LATENCY_IS_AUTH = "latency", True
         NAMES[k] = v
         args = args[2:]
     main(args)
