@@ -317,9 +317,7 @@ mod tests {
     use super::*;
     use crate::runbook::Catalog;
 
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
+    use crate::testing::now;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, Given)> {
         p.iter()

@@ -30,6 +30,9 @@ pub mod ticket;
 // The walk: a state machine over one runbook.
 pub mod walk;
 
+#[cfg(test)]
+mod testing;
+
 // The edges.
 // The admin API client and the demo server (tokio, reqwest, axum).
 pub mod admin;

@@ -237,9 +237,7 @@ mod tests {
     use super::*;
     use crate::facts::FactSource;
 
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
+    use crate::testing::now;
 
     fn intake(pairs: &[(&str, &str)]) -> Intake {
         let mut f = Facts::new();

@@ -154,9 +154,7 @@ impl Facts {
 mod tests {
     use super::*;
 
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
+    use crate::testing::now;
 
     #[test]
     fn unknown_fact_is_rejected() {

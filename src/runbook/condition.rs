@@ -261,9 +261,7 @@ mod tests {
     use crate::facts::FactSource;
     use crate::runbook::operand::build_test;
 
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
+    use crate::testing::now;
 
     fn facts(pairs: &[(&str, &str)]) -> Facts {
         let mut f = Facts::new();

@@ -5,9 +5,7 @@ use crate::facts::{FactSource, FactType, FactValue, Facts};
 use crate::runbook::Catalog;
 use crate::walk::Answerer;
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 fn walked_session() -> Session {
     let catalog = Catalog::builtin();

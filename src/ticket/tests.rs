@@ -5,9 +5,7 @@ use crate::walk::Walk;
 
 const KEY: &str = "sk_live_CANARYab12cd34ef56gh78ij90kl";
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 fn revoked_walk() -> (Runbook, Walk) {
     let catalog = Catalog::builtin();

@@ -10,9 +10,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 const ESC_CLIPBOARD: &str = "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07";
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 /// The revoked-key walk with `hostile` as the admin API's revoke reason and revoker, the
 /// customer id and the pasted error body, and as a note.

@@ -146,11 +146,8 @@ mod tests {
     use crate::facts::{Fact, FactSource, FactValue, Facts};
     use crate::runbook::Catalog;
     use crate::walk::{Answerer, Walk};
-    use chrono::{DateTime, Utc};
 
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
+    use crate::testing::now;
 
     fn fact(value: &str, source: FactSource) -> Fact {
         Fact {

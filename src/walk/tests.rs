@@ -2,9 +2,7 @@ use super::*;
 use crate::facts::FactValue;
 use crate::runbook::{Catalog, SourceFile};
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 fn agent() -> Answerer {
     Answerer::Agent {

@@ -308,9 +308,7 @@ pub fn page<T: Clone>(items: &[T], cursor: Option<&str>, limit: usize) -> Option
 mod tests {
     use super::*;
 
-    fn now() -> DateTime<Utc> {
-        "2026-11-22T10:00:00Z".parse().unwrap()
-    }
+    use crate::testing::now;
 
     #[test]
     fn relative_times_resolve_against_now() {

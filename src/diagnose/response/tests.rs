@@ -2,9 +2,7 @@
 
 use super::*;
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 fn codes(r: &ResponseReport) -> Vec<&'static str> {
     r.findings.iter().map(|f| f.code.as_str()).collect()

@@ -3,9 +3,7 @@ use crate::evidence::api::*;
 use crate::evidence::{Evidence, Provenance, Query};
 use crate::facts::Facts;
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 fn from(call: &str) -> Provenance {
     Provenance {

@@ -5,12 +5,9 @@ use crate::facts::{FactSource, Facts};
 use crate::runbook::Catalog;
 use crate::tui::keymap::Keymap;
 use crate::tui::state::{Clock, Load, WalkPane};
-use chrono::{DateTime, Utc};
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use crate::testing::now;
 
 pub fn app() -> State {
     let catalog = Catalog::builtin();
