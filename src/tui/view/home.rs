@@ -2,6 +2,7 @@
 
 use super::{fit, layout};
 use crate::escape::line;
+use crate::tui::msg::HomeData;
 use crate::tui::state::{Home, HomePane, Load, State, case_label};
 use crate::tui::theme::Theme;
 use crate::walk::Position;
@@ -12,6 +13,56 @@ use ratatui::widgets::{Block, Paragraph};
 
 pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &Theme) {
     let [runbooks, sessions, tickets] = layout::home(body);
+    runbooks_pane(frame, runbooks, state, home, theme);
+    let data = match &home.data {
+        Load::Loaded(data) => data,
+        Load::Loading { .. } => {
+            let line = Line::styled(
+                format!("{} Reading…", super::spinner(state.tick)),
+                theme.dim,
+            );
+            let shown = vec![line];
+            pane(
+                frame,
+                sessions,
+                "Resume",
+                Vec::new(),
+                shown.clone(),
+                None,
+                theme,
+            );
+            pane(
+                frame,
+                tickets,
+                "Recent tickets",
+                Vec::new(),
+                shown,
+                None,
+                theme,
+            );
+            return;
+        }
+        Load::Failed(why) => {
+            let shown = vec![Line::styled(why.clone(), theme.error)];
+            pane(frame, sessions, "Resume", Vec::new(), shown, None, theme);
+            pane(
+                frame,
+                tickets,
+                "Recent tickets",
+                Vec::new(),
+                Vec::new(),
+                None,
+                theme,
+            );
+            return;
+        }
+    };
+    sessions_pane(frame, sessions, state, home, data, theme);
+    tickets_pane(frame, tickets, home, data, theme);
+}
+
+/// The runbooks a case can start on, and a word when some of them did not load.
+fn runbooks_pane(frame: &mut Frame, area: Rect, state: &State, home: &Home, theme: &Theme) {
     let rows: Vec<Vec<Line>> = state
         .runbooks
         .iter()
@@ -32,117 +83,62 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, home: &Home, theme: &T
             theme.error,
         ));
     }
-    pane(
-        frame,
-        runbooks,
-        "Start a case",
-        rows,
-        extra,
-        (home.pane == HomePane::Runbooks).then_some(home.runbook),
-        theme,
-    );
+    let selected = (home.pane == HomePane::Runbooks).then_some(home.runbook);
+    pane(frame, area, "Start a case", rows, extra, selected, theme);
+}
 
-    match &home.data {
-        Load::Loaded(data) => {
-            let shown = home.sessions();
-            let session_rows = shown.iter().map(|s| session_row(state, s, theme)).collect();
-            let problems = data
-                .problems
-                .iter()
-                .map(|p| Line::styled(p.clone(), theme.error))
-                .collect();
-            let empty = if data.sessions.is_empty() {
-                vec![Line::styled("No unfinished cases.", theme.dim)]
-            } else if shown.is_empty() {
-                vec![Line::styled("No case matches the filter.", theme.dim)]
-            } else {
-                Vec::new()
-            };
-            let resume_title = titled("Resume", home);
-            pane(
-                frame,
-                sessions,
-                &resume_title,
-                session_rows,
-                [empty, problems].concat(),
-                (home.pane == HomePane::Sessions).then_some(home.session),
-                theme,
-            );
-            let shown = home.tickets();
-            let ticket_rows = shown
-                .iter()
-                .map(|t| {
-                    vec![
-                        Line::styled(t.name.clone(), theme.text),
-                        // The title is read back from a ticket file anyone could have edited.
-                        Line::styled(format!("  {}", line(&t.title)), theme.dim),
-                    ]
-                })
-                .collect();
-            let empty = if data.tickets.is_empty() {
-                vec![Line::styled("No tickets yet.", theme.dim)]
-            } else if shown.is_empty() {
-                vec![Line::styled("No ticket matches the filter.", theme.dim)]
-            } else {
-                Vec::new()
-            };
-            let tickets_title = titled("Recent tickets", home);
-            pane(
-                frame,
-                tickets,
-                &tickets_title,
-                ticket_rows,
-                empty,
-                (home.pane == HomePane::Tickets).then_some(home.ticket),
-                theme,
-            );
-        }
-        Load::Loading { .. } => {
-            let line = Line::styled(
-                format!("{} Reading…", super::spinner(state.tick)),
-                theme.dim,
-            );
-            pane(
-                frame,
-                sessions,
-                "Resume",
-                Vec::new(),
-                vec![line.clone()],
-                None,
-                theme,
-            );
-            pane(
-                frame,
-                tickets,
-                "Recent tickets",
-                Vec::new(),
-                vec![line],
-                None,
-                theme,
-            );
-        }
-        Load::Failed(why) => {
-            let line = Line::styled(why.clone(), theme.error);
-            pane(
-                frame,
-                sessions,
-                "Resume",
-                Vec::new(),
-                vec![line],
-                None,
-                theme,
-            );
-            pane(
-                frame,
-                tickets,
-                "Recent tickets",
-                Vec::new(),
-                Vec::new(),
-                None,
-                theme,
-            );
-        }
-    }
+/// The unfinished cases the filter lets through, then the session files that did not read.
+fn sessions_pane(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    home: &Home,
+    data: &HomeData,
+    theme: &Theme,
+) {
+    let shown = home.sessions();
+    let rows = shown.iter().map(|s| session_row(state, s, theme)).collect();
+    let problems = data
+        .problems
+        .iter()
+        .map(|p| Line::styled(p.clone(), theme.error))
+        .collect();
+    let empty = if data.sessions.is_empty() {
+        vec![Line::styled("No unfinished cases.", theme.dim)]
+    } else if shown.is_empty() {
+        vec![Line::styled("No case matches the filter.", theme.dim)]
+    } else {
+        Vec::new()
+    };
+    let title = titled("Resume", home);
+    let selected = (home.pane == HomePane::Sessions).then_some(home.session);
+    let extra = [empty, problems].concat();
+    pane(frame, area, &title, rows, extra, selected, theme);
+}
+
+/// The recent tickets the filter lets through.
+fn tickets_pane(frame: &mut Frame, area: Rect, home: &Home, data: &HomeData, theme: &Theme) {
+    let shown = home.tickets();
+    let rows = shown
+        .iter()
+        .map(|t| {
+            vec![
+                Line::styled(t.name.clone(), theme.text),
+                // The title is read back from a ticket file anyone could have edited.
+                Line::styled(format!("  {}", line(&t.title)), theme.dim),
+            ]
+        })
+        .collect();
+    let empty = if data.tickets.is_empty() {
+        vec![Line::styled("No tickets yet.", theme.dim)]
+    } else if shown.is_empty() {
+        vec![Line::styled("No ticket matches the filter.", theme.dim)]
+    } else {
+        Vec::new()
+    };
+    let title = titled("Recent tickets", home);
+    let selected = (home.pane == HomePane::Tickets).then_some(home.ticket);
+    pane(frame, area, &title, rows, empty, selected, theme);
 }
 
 /// A list's title with the filter, and a cursor while it is typed.
