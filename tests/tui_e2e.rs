@@ -271,10 +271,6 @@ fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
     const NEVER: &[&str] = &[KEY, TOKEN, "q7Zt2Lm9Xw4R", "5f8e7d6c5b4a"];
     let p = Pane::new(120, 40);
     p.tmux(&["set-option", "-g", "set-clipboard", "on"]);
-    let paste = |text: &str| {
-        p.tmux(&["set-buffer", "-b", "typed", text]);
-        p.tmux(&["paste-buffer", "-p", "-d", "-b", "typed", "-t", "t"]);
-    };
     let clear = || p.tmux(&["send-keys", "-t", "t", "-N", "300", "BSpace"]);
     // Nothing answers on port 9 of loopback: every question is answered by keys.
     p.run(
@@ -287,7 +283,7 @@ fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
     p.keys(&["Tab"]);
     p.text(&format!("key_revoked Bearer {TOKEN}"));
     p.keys(&["Tab"]);
-    paste(KEY);
+    p.paste(KEY);
     p.keys(&["Tab"]);
     p.text(&format!("GET {KEY}"));
     p.keys(&["Tab"]);
@@ -306,7 +302,7 @@ fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
         clear();
     }
     p.keys(&["Tab"]);
-    paste(&format!(
+    p.paste(&format!(
         "{{\"error\":\"invalid key {KEY}\"}}\nAuthorization: Bearer {TOKEN}"
     ));
     p.keys(&["Tab"]);
@@ -323,7 +319,7 @@ fn canaries_in_every_text_field_reach_no_file_clipboard_or_log() {
     p.answer_until(ANSWERS_401, "Ticket preview");
     p.keys(&["e"]);
     clear();
-    paste(&format!("Revoked; customer sent {KEY}"));
+    p.paste(&format!("Revoked; customer sent {KEY}"));
     p.keys(&["Enter"]);
     p.wait_for("Summary updated");
     p.keys(&["n"]);

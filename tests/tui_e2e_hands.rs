@@ -107,23 +107,9 @@ fn a_paste_with_cr_line_breaks_reaches_the_ticket_as_lines() {
         &[OFFLINE],
     );
     p.wait_for("Intake");
-    for _ in 0..10 {
-        let screen = p.screen();
-        if screen.contains("▸ Error body") {
-            break;
-        }
-        p.keys(&["Tab"]);
-        p.wait_change(&screen);
-    }
-    p.wait_for("▸ Error body");
+    p.focus_field("Error body");
     // tmux sends a bracketed paste's line breaks as CR, like xterm and VTE.
-    p.tmux(&[
-        "set-buffer",
-        "-b",
-        "body",
-        "{\"error\":\"invalid_key\",\n\"hint\":\"rotate\"}",
-    ]);
-    p.tmux(&["paste-buffer", "-p", "-d", "-b", "body", "-t", "t"]);
+    p.paste("{\"error\":\"invalid_key\",\n\"hint\":\"rotate\"}");
     p.wait_for("\"hint\":\"rotate\"}");
     p.keys(&["C-s"]);
     p.wait_walking();
@@ -300,22 +286,10 @@ fn a_pasted_curl_with_a_wrong_header_decides_bad_header_format() {
         &[OFFLINE],
     );
     p.wait_for("Intake");
-    for _ in 0..12 {
-        let screen = p.screen();
-        if screen.contains("▸ Customer's paste") {
-            break;
-        }
-        p.keys(&["Tab"]);
-        p.wait_change(&screen);
-    }
-    p.wait_for("▸ Customer's paste");
-    p.tmux(&[
-        "set-buffer",
-        "-b",
-        "curl",
+    p.focus_field("Customer's paste");
+    p.paste(
         "curl -H 'Authorization: Token sk_live_0123456789abcdef0123' \\\n  https://api.example.com/v1/orders",
-    ]);
-    p.tmux(&["paste-buffer", "-p", "-d", "-b", "curl", "-t", "t"]);
+    );
     p.wait_for("✓ Read as request");
     p.keys(&["C-s"]);
     p.wait_walking();

@@ -191,6 +191,27 @@ impl Pane {
         panic!("never reached `{until}`:\n{}", self.screen());
     }
 
+    /// Pastes `text` as a terminal does (bracketed; tmux, like xterm and VTE, sends its line
+    /// breaks as CR).
+    pub fn paste(&self, text: &str) {
+        self.tmux(&["set-buffer", "-b", "pasted", text]);
+        self.tmux(&["paste-buffer", "-p", "-d", "-b", "pasted", "-t", "t"]);
+    }
+
+    /// Tabs through the intake form until the field labelled `label` has the focus.
+    pub fn focus_field(&self, label: &str) {
+        let focused = format!("▸ {label}");
+        for _ in 0..16 {
+            let screen = self.screen();
+            if screen.contains(&focused) {
+                return;
+            }
+            self.keys(&["Tab"]);
+            self.wait_change(&screen);
+        }
+        self.wait_for(&focused);
+    }
+
     pub fn wait_change(&self, before: &str) {
         let start = Instant::now();
         while self.screen() == before && start.elapsed() < Duration::from_secs(5) {
