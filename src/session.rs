@@ -8,9 +8,11 @@
 //! accepted, and only the data folder is looked in, so a resumed case is saved where it was
 //! found. [`CaseLock`] keeps a case to one authdesk at a time.
 
+mod archive;
 mod lock;
 
 pub use crate::intake::IntakeValue;
+pub use archive::{archive, archive_damaged};
 pub use lock::CaseLock;
 
 use crate::secret::Redacted;
@@ -77,6 +79,8 @@ pub enum SessionError {
          looked for in the data folder only"
     )]
     BadId { id: String },
+    #[error("{name:?} is not a session file in the sessions folder")]
+    NotASessionFile { name: String },
     #[error("session {path} holds case `{id}`, not the one its file name says")]
     WrongId { path: PathBuf, id: String },
     #[error(
@@ -219,24 +223,6 @@ pub fn sessions_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("sessions")
 }
 
-/// Moves the case `id` to `sessions/archive/`: off the home screen's list, not deleted.
-/// Refused while another authdesk has the case open.
-pub fn archive(data_dir: &Path, id: &str) -> Result<PathBuf, SessionError> {
-    let _held = CaseLock::acquire(data_dir, id)?;
-    let dir = sessions_dir(data_dir);
-    let archive = dir.join("archive");
-    let to = archive.join(format!("{id}.json"));
-    crate::store::private_dir(&archive).map_err(|source| SessionError::Write {
-        path: archive.clone(),
-        source,
-    })?;
-    std::fs::rename(dir.join(format!("{id}.json")), &to).map_err(|source| SessionError::Write {
-        path: to.clone(),
-        source,
-    })?;
-    Ok(to)
-}
-
 /// A new session id for a case started at `now`.
 pub fn new_id(now: DateTime<Utc>) -> String {
     format!("{}-{:04x}", now.format("%Y%m%d-%H%M%S"), fastrand::u16(..))
@@ -295,7 +281,41 @@ pub fn clean_temp_files(data_dir: &Path) -> usize {
 pub struct Listing {
     /// Most recently updated first.
     pub sessions: Vec<Session>,
+    /// Session files that cannot be resumed here, by file name.
+    pub damaged: Vec<Damaged>,
+    /// The sessions folder itself could not be read.
     pub problems: Vec<SessionError>,
+}
+
+/// A file in the sessions folder that cannot be resumed here: unreadable, written by a newer
+/// authdesk, or holding another case than its name says. Listed so the agent can see why and
+/// move it out of the way with [`archive_damaged`].
+#[derive(Debug)]
+pub struct Damaged {
+    /// Its name in the sessions folder.
+    pub file: String,
+    pub error: SessionError,
+}
+
+impl Damaged {
+    /// Why it cannot be resumed, in a few words; the path is left out, the file name is
+    /// shown beside it.
+    pub fn reason(&self) -> String {
+        match &self.error {
+            SessionError::Read { source, .. } => format!("cannot be read: {source}"),
+            SessionError::Damaged { source, .. } => format!("not a readable session: {source}"),
+            SessionError::Newer { version, .. } => format!(
+                "written by a newer authdesk (session format {version}, this one reads up to \
+                 {FORMAT_VERSION})"
+            ),
+            // The id was read from the file: it may hold anything, a pasted key included.
+            SessionError::WrongId { id, .. } if is_id(id) => {
+                format!("holds case {id}, not the one its name says")
+            }
+            SessionError::WrongId { .. } => "holds no valid session id".to_string(),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Every unfinished session in the data folder. A missing folder is an empty list.
@@ -314,22 +334,26 @@ pub fn unfinished(data_dir: &Path) -> Listing {
     };
     for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
         // Temporary files of an interrupted save start with a dot; skip them.
-        let visible = path
+        let Some(file) = path
             .file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| !n.starts_with('.') && n.ends_with(".json"));
-        if !visible {
+            .filter(|n| !n.starts_with('.') && n.ends_with(".json"))
+        else {
             continue;
-        }
+        };
         match Session::read(&path) {
             Ok(s) if !s.is_finished() => listing.sessions.push(s),
             Ok(_) => {}
-            Err(e) => listing.problems.push(e),
+            Err(error) => listing.damaged.push(Damaged {
+                file: file.to_string(),
+                error,
+            }),
         }
     }
     listing
         .sessions
         .sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+    listing.damaged.sort_by(|a, b| a.file.cmp(&b.file));
     listing
 }
 

@@ -300,3 +300,46 @@ fn a_pasted_curl_with_a_wrong_header_decides_bad_header_format() {
     assert_eq!(json["outcome"]["id"], "bad-header-format", "{json}");
     p.keys(&["q"]);
 }
+
+#[test]
+fn a_damaged_session_is_listed_with_why_and_d_then_y_moves_it_to_the_archive() {
+    let p = Pane::new(100, 30);
+    let sessions = p.sb.data_dir().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::write(
+        sessions.join("20261122-080000-0001.json"),
+        "{\"format_version\": 7}",
+    )
+    .unwrap();
+    p.run(&[], &[OFFLINE]);
+    let screen = p.wait_for("20261122-080000-0001.json  damaged");
+    assert!(
+        screen.contains("written by a newer authdesk (session format 7"),
+        "{screen}"
+    );
+    // Resume has focus after one Tab; its only row is the damaged file.
+    p.keys(&["Tab"]);
+    p.wait_for("d archive file");
+    p.keys(&["d"]);
+    let dialog = p.wait_for("Archive 20261122-080000-0001.json?");
+    // `n` closes the dialog and keeps the file where it is.
+    p.keys(&["n"]);
+    p.wait_change(&dialog);
+    let screen = p.screen();
+    assert!(!screen.contains("Archive 2026"), "{screen}");
+    assert!(screen.contains("0001.json  damaged"), "{screen}");
+    assert!(sessions.join("20261122-080000-0001.json").exists());
+    p.keys(&["d"]);
+    p.wait_for("Archive 20261122-080000-0001.json?");
+    p.keys(&["y"]);
+    let screen = p.wait_for("Archived 20261122-080000-0001.json");
+    assert!(screen.contains("No unfinished cases."), "{screen}");
+    assert!(!sessions.join("20261122-080000-0001.json").exists());
+    let kept = std::fs::read_to_string(sessions.join("archive/20261122-080000-0001.json")).unwrap();
+    assert_eq!(
+        kept, "{\"format_version\": 7}",
+        "moved as it was, not rewritten"
+    );
+    p.keys(&["q"]);
+    assert_eq!(p.exit_status(), "0");
+}

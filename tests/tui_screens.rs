@@ -10,7 +10,7 @@ use authdesk::facts::{FactSource, Facts};
 use authdesk::runbook::Catalog;
 use authdesk::session::Session;
 use authdesk::tui::keymap::Keymap;
-use authdesk::tui::msg::{HomeData, TicketFile};
+use authdesk::tui::msg::{DamagedFile, HomeData, TicketFile};
 use authdesk::tui::state::{Clock, Screen};
 use authdesk::tui::theme::Theme;
 use authdesk::tui::{Msg, State, update, view};
@@ -80,7 +80,11 @@ fn home_data() -> HomeData {
     );
     HomeData {
         sessions: vec![session],
-        problems: vec!["session /data/sessions/broken.json is damaged: EOF".into()],
+        damaged: vec![DamagedFile {
+            file: "broken.json".into(),
+            reason: "not a readable session: EOF while parsing an object at line 1 column 1".into(),
+        }],
+        problems: Vec::new(),
         tickets: vec![TicketFile {
             name: "ESC-20261121-a1b2c3.md".into(),
             path: "/data/tickets/ESC-20261121-a1b2c3.md".into(),
@@ -160,6 +164,25 @@ fn home_with_sessions_tickets_and_a_damaged_file() {
     let mut s = app();
     update(&mut s, Msg::HomeLoaded(home_data()));
     snap("home", &s);
+}
+
+#[test]
+fn home_with_the_damaged_file_selected_and_its_archive_dialog() {
+    let mut s = app();
+    update(&mut s, Msg::HomeLoaded(home_data()));
+    key(&mut s, KeyCode::Tab);
+    key(&mut s, KeyCode::Down);
+    snap("home_damaged_selected", &s);
+    key(&mut s, KeyCode::Char('d'));
+    snap("home_damaged_confirm", &s);
+    key(&mut s, KeyCode::Char('n'));
+    key(&mut s, KeyCode::Char('?'));
+    let help = draw(&s, &Theme::dark(), 160, 48).backend().to_string();
+    let row = help.lines().find(|l| l.contains("damaged file (asks)"));
+    assert!(
+        row.is_some_and(|l| l.contains(" d ")),
+        "the help names the key:\n{help}"
+    );
 }
 
 #[test]

@@ -410,6 +410,7 @@ fn home_filtered_lists_a_keyed_case_by_its_key() {
         &mut s,
         Msg::HomeLoaded(HomeData {
             sessions: vec![keyed, other],
+            damaged: Vec::new(),
             problems: Vec::new(),
             tickets: vec![TicketFile {
                 name: "ESC-20261121-a1b2c3-with-a-very-long-file-name-that-cannot-fit.md".into(),

@@ -75,6 +75,7 @@ impl Runner {
             | Effect::Copy(_)
             | Effect::OpenEditor(_)
             | Effect::ArchiveSession(_)
+            | Effect::ArchiveDamaged(_)
             | Effect::ReadTicket(_)
             | Effect::OpenPager(_)
             | Effect::Quit => {}

@@ -78,8 +78,10 @@ fn listing_skips_finished_and_reports_damaged_files() {
     let listing = unfinished(dir.path());
     let ids: Vec<&str> = listing.sessions.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["20261122-100000-abcd", "20261122-090000-0001"]);
-    assert_eq!(listing.problems.len(), 1);
-    assert!(listing.problems[0].to_string().contains("bad.json"));
+    assert!(listing.problems.is_empty(), "{:?}", listing.problems);
+    let damaged: Vec<&str> = listing.damaged.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(damaged, ["bad.json"]);
+    assert!(listing.damaged[0].error.to_string().contains("bad.json"));
     assert_eq!(Session::load(dir.path(), None).unwrap().id, newer.id);
 }
 
@@ -233,7 +235,7 @@ fn an_archived_case_leaves_the_list_but_not_the_disk() {
     );
     let listing = unfinished(dir.path());
     assert!(
-        listing.sessions.is_empty() && listing.problems.is_empty(),
+        listing.sessions.is_empty() && listing.damaged.is_empty(),
         "{listing:?}"
     );
     assert_eq!(Session::read(&to).unwrap().id, "20261122-100000-abcd");
@@ -245,4 +247,122 @@ fn a_case_open_elsewhere_is_not_archived() {
     let _held = CaseLock::acquire(dir.path(), "20261122-100000-abcd").unwrap();
     let e = archive(dir.path(), "20261122-100000-abcd").unwrap_err();
     assert!(matches!(e, SessionError::OpenElsewhere { .. }), "{e}");
+}
+
+/// The three ways a file fails to be a session here, each with its own reason.
+fn three_damaged_files(data_dir: &Path) -> PathBuf {
+    let dir = sessions_dir(data_dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("20261122-080000-0001.json"), "{not json").unwrap();
+    let mut newer = walked_session();
+    newer.id = "20261122-080000-0002".into();
+    newer.save(data_dir).unwrap();
+    let path = dir.join("20261122-080000-0002.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("\"format_version\": 1", "\"format_version\": 9"),
+    )
+    .unwrap();
+    let mut moved = walked_session();
+    moved.id = "20261122-080000-0003".into();
+    moved.save(data_dir).unwrap();
+    std::fs::rename(
+        dir.join("20261122-080000-0003.json"),
+        dir.join("notes.json"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn each_damaged_file_is_listed_with_its_own_reason() {
+    let data = tempfile::tempdir().unwrap();
+    three_damaged_files(data.path());
+    let listing = unfinished(data.path());
+    let rows: Vec<(&str, String)> = listing
+        .damaged
+        .iter()
+        .map(|d| (d.file.as_str(), d.reason()))
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0].0, "20261122-080000-0001.json");
+    assert!(
+        rows[0].1.starts_with("not a readable session: "),
+        "{rows:?}"
+    );
+    assert_eq!(rows[1].0, "20261122-080000-0002.json");
+    assert!(
+        rows[1].1.contains("newer authdesk (session format 9"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[2],
+        (
+            "notes.json",
+            "holds case 20261122-080000-0003, not the one its name says".to_string()
+        )
+    );
+}
+
+#[test]
+fn a_damaged_file_is_moved_to_the_archive_beside_earlier_ones_never_over_them() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = three_damaged_files(data.path());
+    let first = archive_damaged(data.path(), "notes.json").unwrap();
+    assert!(first.ends_with("sessions/archive/notes.json"), "{first:?}");
+    std::fs::write(dir.join("notes.json"), "second").unwrap();
+    let second = archive_damaged(data.path(), "notes.json").unwrap();
+    assert!(
+        second.ends_with("sessions/archive/notes.1.json"),
+        "{second:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), "second");
+    assert!(
+        Session::read(&first).is_err(),
+        "the first is kept as it was"
+    );
+    assert!(
+        std::fs::read_to_string(&first)
+            .unwrap()
+            .contains("20261122-080000-0003")
+    );
+    let left: Vec<String> = unfinished(data.path())
+        .damaged
+        .into_iter()
+        .map(|d| d.file)
+        .collect();
+    assert_eq!(
+        left,
+        ["20261122-080000-0001.json", "20261122-080000-0002.json"]
+    );
+}
+
+#[test]
+fn only_plain_json_names_in_the_folder_are_archived_as_damaged() {
+    let data = tempfile::tempdir().unwrap();
+    three_damaged_files(data.path());
+    for bad in [
+        "../authdesk.toml",
+        "sub/x.json",
+        ".20261122-080000-0001.json.tmp",
+        "x.txt",
+        "",
+    ] {
+        let e = archive_damaged(data.path(), bad).unwrap_err();
+        assert!(
+            matches!(e, SessionError::NotASessionFile { .. }),
+            "{bad}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_file_named_like_a_case_held_elsewhere_stays() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = three_damaged_files(data.path());
+    let _held = CaseLock::acquire(data.path(), "20261122-080000-0002").unwrap();
+    let e = archive_damaged(data.path(), "20261122-080000-0002.json").unwrap_err();
+    assert!(matches!(e, SessionError::OpenElsewhere { .. }), "{e}");
+    assert!(dir.join("20261122-080000-0002.json").exists());
 }

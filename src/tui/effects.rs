@@ -3,7 +3,7 @@
 //! waits on a disk or a network.
 
 use super::gathering::Link;
-use super::msg::{Effect, HomeData, Msg, TicketFile};
+use super::msg::{DamagedFile, Effect, HomeData, Msg, TicketFile};
 use super::state::SavedTicket;
 use super::terminal;
 use crate::config::AdminConfig;
@@ -131,6 +131,11 @@ impl Runner {
             Effect::ArchiveSession(id) => {
                 let result = session::archive(&self.data_dir, &id).map_err(|e| e.to_string());
                 let _ = self.tx.send(Msg::SessionArchived { id, result });
+            }
+            Effect::ArchiveDamaged(file) => {
+                let result =
+                    session::archive_damaged(&self.data_dir, &file).map_err(|e| e.to_string());
+                let _ = self.tx.send(Msg::DamagedArchived { file, result });
             }
             Effect::Quit => {}
         }
@@ -292,6 +297,14 @@ fn home_data(data_dir: &Path, tickets_dir: &Path) -> HomeData {
     tickets.sort_by_key(|t| std::cmp::Reverse(t.0));
     HomeData {
         sessions: listing.sessions,
+        damaged: listing
+            .damaged
+            .iter()
+            .map(|d| DamagedFile {
+                file: d.file.clone(),
+                reason: d.reason(),
+            })
+            .collect(),
         problems: listing.problems.iter().map(ToString::to_string).collect(),
         tickets: tickets
             .into_iter()

@@ -69,7 +69,8 @@ pub enum Action {
     Yes,
     /// Decline.
     No,
-    /// Archive the selected unfinished case (asks by a second press).
+    /// Archive the selected unfinished case (asks by a second press) or damaged session file
+    /// (asks in a dialog).
     Discard,
 }
 
@@ -132,6 +133,11 @@ pub enum Msg {
         id: String,
         result: Result<PathBuf, String>,
     },
+    /// The damaged session file `file` was moved to the archive (its new path), or could not be.
+    DamagedArchived {
+        file: String,
+        result: Result<PathBuf, String>,
+    },
     /// A ticket file was read for the viewer, or could not be.
     TicketRead {
         path: PathBuf,
@@ -173,10 +179,20 @@ impl Signal {
 #[derive(Debug, Default)]
 pub struct HomeData {
     pub sessions: Vec<Session>,
-    /// Files that could not be read, for people.
+    /// Session files that cannot be resumed here, by file name.
+    pub damaged: Vec<DamagedFile>,
+    /// Why the sessions folder could not be read, for people.
     pub problems: Vec<String>,
     /// Recent ticket files, newest first.
     pub tickets: Vec<TicketFile>,
+}
+
+/// A session file that cannot be resumed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DamagedFile {
+    /// Its name in the sessions folder.
+    pub file: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,6 +226,8 @@ pub enum Effect {
     OpenEditor(String),
     /// Move an unfinished case to the archive.
     ArchiveSession(String),
+    /// Move a damaged session file, by its name in the sessions folder, to the archive.
+    ArchiveDamaged(String),
     /// Read a saved ticket file for the viewer.
     ReadTicket(PathBuf),
     /// Suspend the screen and show this file in $PAGER.
@@ -281,9 +299,8 @@ impl Action {
             Action::PrevField => "Previous field",
             Action::Yes => "Yes",
             Action::No => "No",
-            Action::Discard => {
-                "Archive the selected unfinished case (press twice; kept in sessions/archive)"
-            }
+            // Short enough for one row of the help; the dialog and the message say where to.
+            Action::Discard => "Archive a case (press twice) or damaged file (asks)",
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::evidence::Evidence;
 use super::form::{Form, TextEdit};
 use super::keymap::Keymap;
-use super::msg::{HomeData, TicketFile};
+use super::msg::{DamagedFile, HomeData, TicketFile};
 use crate::runbook::Runbook;
 use crate::session::Session;
 use crate::ticket::Ticket;
@@ -119,6 +119,8 @@ pub enum Overlay {
     },
     /// "Leave without a ticket?"
     ConfirmQuit,
+    /// "Move this damaged session file to the archive?"
+    ConfirmArchive(DamagedFile),
     /// A note or the summary being typed.
     Edit(Box<TextEdit>),
     /// A saved ticket read back from disk, to scroll through.
@@ -187,6 +189,24 @@ impl Home {
             .collect()
     }
 
+    /// The Resume pane's rows: the cases the filter lets through, then the damaged session
+    /// files it lets through. `session` indexes these.
+    pub fn resume_rows(&self) -> Vec<ResumeRow<'_>> {
+        let Load::Loaded(data) = &self.data else {
+            return Vec::new();
+        };
+        let damaged = data
+            .damaged
+            .iter()
+            .filter(|d| self.matches(&[&d.file, &d.reason]))
+            .map(ResumeRow::Damaged);
+        self.sessions()
+            .into_iter()
+            .map(ResumeRow::Case)
+            .chain(damaged)
+            .collect()
+    }
+
     /// The recent tickets the filter lets through, newest first.
     pub fn tickets(&self) -> Vec<&TicketFile> {
         let Load::Loaded(data) = &self.data else {
@@ -204,6 +224,15 @@ impl Home {
             .split_whitespace()
             .all(|word| texts.iter().any(|t| t.to_lowercase().contains(word)))
     }
+}
+
+/// A row of the Resume pane.
+#[derive(Debug, Clone, Copy)]
+pub enum ResumeRow<'a> {
+    /// An unfinished case.
+    Case(&'a Session),
+    /// A session file that cannot be resumed here.
+    Damaged(&'a DamagedFile),
 }
 
 /// Who a case is about: its customer, else its key id (a case often starts from a key

@@ -72,6 +72,7 @@ impl Runtime {
                 | Effect::Quit
                 | Effect::HoldCase(_)
                 | Effect::ArchiveSession(_)
+                | Effect::ArchiveDamaged(_)
                 | Effect::ReadTicket(_)
                 | Effect::OpenPager(_) => None,
             };

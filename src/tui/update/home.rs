@@ -3,13 +3,13 @@
 
 use super::case;
 use crate::tui::msg::{Action, Effect, HomeData};
-use crate::tui::state::{Home, HomePane, Load, Screen, State};
+use crate::tui::state::{Home, HomePane, Load, Overlay, ResumeRow, Screen, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub fn loaded(state: &mut State, data: HomeData) -> Vec<Effect> {
     if let Screen::Home(home) = &mut state.screen {
         home.data = Load::Loaded(data);
-        home.session = home.session.min(home.sessions().len().saturating_sub(1));
+        home.session = home.session.min(home.resume_rows().len().saturating_sub(1));
         home.ticket = home.ticket.min(home.tickets().len().saturating_sub(1));
     }
     Vec::new()
@@ -19,7 +19,7 @@ pub fn loaded(state: &mut State, data: HomeData) -> Vec<Effect> {
 fn lengths(state: &State, home: &Home) -> (usize, usize, usize) {
     (
         state.runbooks.len(),
-        home.sessions().len(),
+        home.resume_rows().len(),
         home.tickets().len(),
     )
 }
@@ -104,7 +104,8 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// `d` on an unfinished case: the first press asks, the second archives it.
+/// `d` on an unfinished case: the first press asks, the second archives it. On a damaged
+/// session file: a dialog asks.
 fn discard(state: &mut State) -> Vec<Effect> {
     let Screen::Home(home) = &mut state.screen else {
         return Vec::new();
@@ -113,22 +114,31 @@ fn discard(state: &mut State) -> Vec<Effect> {
         state.info("Select an unfinished case under Resume to archive it");
         return Vec::new();
     }
-    let Some(id) = home.sessions().get(home.session).map(|s| s.id.clone()) else {
-        return Vec::new();
+    let id = match home.resume_rows().get(home.session) {
+        Some(ResumeRow::Case(s)) => s.id.clone(),
+        Some(ResumeRow::Damaged(d)) => {
+            state.overlay = Some(Overlay::ConfirmArchive((*d).clone()));
+            return Vec::new();
+        }
+        None => return Vec::new(),
     };
     if home.discarding.as_deref() == Some(id.as_str()) {
         home.discarding = None;
         return vec![Effect::ArchiveSession(id)];
     }
     home.discarding = Some(id.clone());
-    let key = state
-        .keys
-        .first_key(crate::tui::keymap::Context::Home, Action::Discard)
-        .map_or_else(|| "d".to_string(), |k| k.to_string());
+    let key = discard_key(state);
     state.info(format!(
         "Press {key} again to archive case {id} (it is moved to sessions/archive, not deleted)"
     ));
     Vec::new()
+}
+
+fn discard_key(state: &State) -> String {
+    state
+        .keys
+        .first_key(crate::tui::keymap::Context::Home, Action::Discard)
+        .map_or_else(|| "d".to_string(), |k| k.to_string())
 }
 
 /// A ticket read back: shown in the viewer, only while home is still on screen.
@@ -142,7 +152,7 @@ pub fn ticket_read(
     }
     match text {
         Ok(text) => {
-            state.overlay = Some(crate::tui::state::Overlay::Ticket {
+            state.overlay = Some(Overlay::Ticket {
                 path,
                 text,
                 scroll: 0,
@@ -153,18 +163,20 @@ pub fn ticket_read(
     Vec::new()
 }
 
+/// A case (`what` names it) or damaged file moved to the archive, or not: the lists are read
+/// again when it was.
 pub fn archived(
     state: &mut State,
-    id: &str,
+    what: &str,
     result: Result<std::path::PathBuf, String>,
 ) -> Vec<Effect> {
     match result {
         Ok(path) => {
-            state.info(format!("Archived case {id}: {}", path.display()));
+            state.info(format!("Archived {what}: {}", path.display()));
             vec![Effect::LoadHome]
         }
         Err(why) => {
-            state.error(format!("Could not archive case {id}: {why}"));
+            state.error(format!("Could not archive {what}: {why}"));
             Vec::new()
         }
     }
@@ -183,8 +195,21 @@ pub fn open(state: &mut State) -> Vec<Effect> {
             let id = crate::session::new_id(state.now());
             case::start_case(state, rb, id)
         }
-        HomePane::Sessions => match home.sessions().get(home.session).map(|s| (*s).clone()) {
-            Some(session) => case::open_session(state, session),
+        HomePane::Sessions => match home.resume_rows().get(home.session) {
+            Some(ResumeRow::Case(session)) => {
+                let session = (*session).clone();
+                case::open_session(state, session)
+            }
+            Some(ResumeRow::Damaged(d)) => {
+                let text = format!(
+                    "{} cannot be resumed: {}. Press {} to move it to sessions/archive",
+                    d.file,
+                    d.reason,
+                    discard_key(state)
+                );
+                state.error(text);
+                Vec::new()
+            }
             None => Vec::new(),
         },
         HomePane::Tickets => match home.tickets().get(home.ticket) {

@@ -95,7 +95,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::EditorClosed { text } => outcome::editor_closed(state, text),
-        Msg::SessionArchived { id, result } => home::archived(state, &id, result),
+        Msg::SessionArchived { id, result } => home::archived(state, &format!("case {id}"), result),
+        Msg::DamagedArchived { file, result } => home::archived(state, &file, result),
         Msg::TicketRead { path, text } => home::ticket_read(state, path, text),
         Msg::PagerClosed { error } => {
             if let Some(why) = error {
@@ -193,6 +194,8 @@ pub fn leave(state: &mut State) -> Vec<Effect> {
 mod canary_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_damaged;
 #[cfg(test)]
 mod tests_evidence_hands;
 #[cfg(test)]

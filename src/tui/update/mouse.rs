@@ -75,7 +75,7 @@ fn home(state: &mut State, body: Rect, at: Cell, wheel: Option<Action>) -> Vec<E
     // What the panes list after the filter, so a click picks the row it lands on.
     let len = match home.pane {
         HomePane::Runbooks => state.runbooks.len(),
-        HomePane::Sessions => home.sessions().len(),
+        HomePane::Sessions => home.resume_rows().len(),
         HomePane::Tickets => home.tickets().len(),
     };
     let selected = match home.pane {

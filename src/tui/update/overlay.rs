@@ -1,5 +1,6 @@
-//! Keys while a popup is open: the help, "leave without a ticket?", and the note and summary
-//! editors. The popup was taken out of the state by the caller and is put back unless closed.
+//! Keys while a popup is open: the help, "leave without a ticket?", "archive this damaged
+//! file?", and the note and summary editors. The popup was taken out of the state by the
+//! caller and is put back unless closed.
 
 use super::{case, leave, outcome};
 use crate::tui::form::{EditPurpose, TextEdit};
@@ -36,6 +37,18 @@ pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
             Some(Action::No) => Vec::new(),
             _ => {
                 state.overlay = Some(Overlay::ConfirmQuit);
+                Vec::new()
+            }
+        },
+        Overlay::ConfirmArchive(damaged) => match state
+            .keys
+            .action(&[Context::Confirm, Context::Global], &key)
+        {
+            Some(Action::Yes) => vec![Effect::ArchiveDamaged(damaged.file)],
+            Some(Action::No) => Vec::new(),
+            Some(Action::ForceQuit) => leave(state),
+            _ => {
+                state.overlay = Some(Overlay::ConfirmArchive(damaged));
                 Vec::new()
             }
         },

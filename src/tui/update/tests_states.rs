@@ -206,7 +206,7 @@ fn esc_on_an_outcome_goes_back_to_intake_to_correct_a_value_and_walk_again() {
     assert!(format!("{:?}", saved.intake).contains("key_active"));
 }
 
-fn session(id: &str, intake: &[(&str, &str)]) -> crate::session::Session {
+pub(super) fn session(id: &str, intake: &[(&str, &str)]) -> crate::session::Session {
     let rb = crate::runbook::Catalog::builtin().runbooks.remove(0);
     let mut s = crate::session::Session::new(
         id.into(),
@@ -231,6 +231,7 @@ fn home_with_two_cases(s: &mut State) {
                 session("20261122-090000-aaaa", &[("customer_id", "cus_1001")]),
                 session("20261122-090500-bbbb", &[("key_id", "key_revoked")]),
             ],
+            damaged: Vec::new(),
             problems: Vec::new(),
             tickets: Vec::new(),
         }),
@@ -346,6 +347,7 @@ fn enter_on_a_recent_ticket_opens_it_in_a_viewer_that_stops_at_its_end() {
         &mut s,
         Msg::HomeLoaded(crate::tui::msg::HomeData {
             sessions: Vec::new(),
+            damaged: Vec::new(),
             problems: Vec::new(),
             tickets: vec![crate::tui::msg::TicketFile {
                 name: "ESC-1.md".into(),

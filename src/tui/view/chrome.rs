@@ -3,7 +3,7 @@
 use crate::tui::evidence::Connection;
 use crate::tui::keymap::Context;
 use crate::tui::msg::Action;
-use crate::tui::state::{HomePane, Screen, State, WalkPane};
+use crate::tui::state::{HomePane, ResumeRow, Screen, State, WalkPane};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -135,7 +135,12 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
         Screen::Home(home) => vec![
             key(nav, Select).map(|(k, _)| (k, "open")),
             Some(("/".to_string(), "filter")),
-            key(Context::Home, Discard).filter(|_| home.pane == HomePane::Sessions),
+            key(Context::Home, Discard)
+                .filter(|_| home.pane == HomePane::Sessions)
+                .map(|(k, label)| match home.resume_rows().get(home.session) {
+                    Some(ResumeRow::Damaged(_)) => (k, "archive file"),
+                    _ => (k, label),
+                }),
             key(nav, NextPane),
             key(Context::Home, Refresh),
             key(g, Help),

@@ -1,11 +1,11 @@
 //! Popups: the help (generated from the keymap, so it lists the keys that really work), the
-//! "leave without a ticket?" question, "which customer?", and the note and summary editors.
+//! "leave without a ticket?" and "archive this damaged file?" questions, "which customer?", and the note and summary editors.
 
 use super::layout;
 use crate::escape::line;
 use crate::tui::form::EditPurpose;
 use crate::tui::keymap::Context;
-use crate::tui::msg::Action;
+use crate::tui::msg::{Action, DamagedFile};
 use crate::tui::state::{Overlay, Screen, State};
 use crate::tui::theme::Theme;
 use crate::walk::Conflict;
@@ -19,6 +19,7 @@ pub fn overlay(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         None => {}
         Some(Overlay::Help { scroll }) => help(frame, body, state, *scroll, theme),
         Some(Overlay::ConfirmQuit) => confirm(frame, body, state, theme),
+        Some(Overlay::ConfirmArchive(d)) => confirm_archive(frame, body, state, d, theme),
         Some(Overlay::Ticket { path, text, scroll }) => {
             let name = path
                 .file_name()
@@ -224,6 +225,40 @@ fn confirm(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::bordered()
                 .title(Span::styled(" Leave? ", theme.title))
+                .border_style(theme.border_focus),
+        ),
+        area,
+    );
+}
+
+/// Whether a session file that cannot be resumed goes to the archive, and why it cannot be
+/// resumed (the pane may have cut that short). Name and reason came from the disk: escaped.
+fn confirm_archive(frame: &mut Frame, body: Rect, state: &State, d: &DamagedFile, theme: &Theme) {
+    let yes = key(state, Context::Confirm, Action::Yes);
+    let no = key(state, Context::Confirm, Action::No);
+    let lines = vec![
+        Line::styled(format!("Archive {}?", line(&d.file)), theme.title),
+        Line::default(),
+        Line::styled(
+            format!("It cannot be resumed: {}.", line(&d.reason)),
+            theme.dim,
+        ),
+        Line::default(),
+        Line::raw("It is moved to sessions/archive, not deleted."),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(yes, theme.key),
+            Span::styled(" archive   ", theme.text),
+            Span::styled(no, theme.key),
+            Span::styled(" keep", theme.text),
+        ]),
+    ];
+    let area = layout::popup(body, 60, 11);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::bordered()
+                .title(Span::styled(" Damaged session ", theme.title))
                 .border_style(theme.border_focus),
         ),
         area,

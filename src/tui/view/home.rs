@@ -2,8 +2,8 @@
 
 use super::{fit, layout};
 use crate::escape::line;
-use crate::tui::msg::HomeData;
-use crate::tui::state::{Home, HomePane, Load, State, case_label};
+use crate::tui::msg::{DamagedFile, HomeData};
+use crate::tui::state::{Home, HomePane, Load, ResumeRow, State, case_label};
 use crate::tui::theme::Theme;
 use crate::walk::Position;
 use ratatui::Frame;
@@ -87,7 +87,8 @@ fn runbooks_pane(frame: &mut Frame, area: Rect, state: &State, home: &Home, them
     pane(frame, area, "Start a case", rows, extra, selected, theme);
 }
 
-/// The unfinished cases the filter lets through, then the session files that did not read.
+/// The unfinished cases the filter lets through, then the session files that cannot be
+/// resumed, each with why.
 fn sessions_pane(
     frame: &mut Frame,
     area: Rect,
@@ -96,24 +97,42 @@ fn sessions_pane(
     data: &HomeData,
     theme: &Theme,
 ) {
-    let shown = home.sessions();
-    let rows = shown.iter().map(|s| session_row(state, s, theme)).collect();
+    let shown = home.resume_rows();
+    let rows = shown
+        .iter()
+        .map(|row| match row {
+            ResumeRow::Case(s) => session_row(state, s, theme),
+            ResumeRow::Damaged(d) => damaged_row(d, theme),
+        })
+        .collect();
     let problems = data
         .problems
         .iter()
         .map(|p| Line::styled(p.clone(), theme.error))
         .collect();
-    let empty = if data.sessions.is_empty() {
-        vec![Line::styled("No unfinished cases.", theme.dim)]
-    } else if shown.is_empty() {
-        vec![Line::styled("No case matches the filter.", theme.dim)]
-    } else {
-        Vec::new()
+    let empty = match (
+        shown.is_empty(),
+        data.sessions.is_empty() && data.damaged.is_empty(),
+    ) {
+        (false, _) => Vec::new(),
+        (true, true) => vec![Line::styled("No unfinished cases.", theme.dim)],
+        (true, false) => vec![Line::styled("No case matches the filter.", theme.dim)],
     };
     let title = titled("Resume", home);
     let selected = (home.pane == HomePane::Sessions).then_some(home.session);
     let extra = [empty, problems].concat();
     pane(frame, area, &title, rows, extra, selected, theme);
+}
+
+/// A session file that cannot be resumed: its name (from the disk, so escaped) and why.
+fn damaged_row<'a>(d: &DamagedFile, theme: &Theme) -> Vec<Line<'a>> {
+    vec![
+        Line::from(vec![
+            Span::styled(line(&d.file).into_owned(), theme.error),
+            Span::styled("  damaged", theme.error),
+        ]),
+        Line::styled(format!("  {}", line(&d.reason)), theme.dim),
+    ]
 }
 
 /// The recent tickets the filter lets through.
