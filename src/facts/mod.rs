@@ -1,9 +1,10 @@
 //! Facts: what is known about a case, from whom, and when.
 //!
 //! Every fact name has one definition in [`schema`]; the runbook linter, the evidence mapping,
-//! the screens and the ticket all read that table. A value that does not fit its definition's
-//! type cannot be stored.
+//! the screens and the ticket all read that table, and code names facts by the constants in
+//! [`name`]. A value that does not fit its definition's type cannot be stored.
 
+pub mod name;
 mod schema;
 mod value;
 

@@ -14,6 +14,26 @@ pub struct FactDef {
     pub source: FactSource,
     pub meaning: &'static str,
     pub weight: Weight,
+    /// A short name for the evidence panel, for the facts it shows.
+    pub label: Option<&'static str>,
+    /// The unit a number is in, shown after it.
+    pub unit: Option<&'static str>,
+}
+
+impl FactDef {
+    const fn labelled(self, label: &'static str) -> FactDef {
+        FactDef {
+            label: Some(label),
+            ..self
+        }
+    }
+
+    const fn in_unit(self, unit: &'static str) -> FactDef {
+        FactDef {
+            unit: Some(unit),
+            ..self
+        }
+    }
 }
 
 /// How much a fact proves on its own. Trees decide on hard facts before statistics, and the
@@ -40,6 +60,8 @@ const fn def(
         source,
         meaning,
         weight: Weight::Hard,
+        label: None,
+        unit: None,
     }
 }
 
@@ -112,47 +134,54 @@ pub const SCHEMA: &[FactDef] = &[
         Text,
         Api,
         "Key status: active, disabled, revoked, expired or not_found",
-    ),
+    )
+    .labelled("status"),
     def(
         "key.env",
         Text,
         Api,
         "Environment the key belongs to: live or test",
-    ),
+    )
+    .labelled("env"),
     def(
         "key.customer_id",
         Text,
         Api,
         "The customer that owns the key",
-    ),
-    def("key.created_at", Time, Api, "When the key was created"),
+    )
+    .labelled("customer"),
+    def("key.created_at", Time, Api, "When the key was created").labelled("created"),
     def(
         "key.expires_at",
         Time,
         Api,
         "When the key expires, if it does",
-    ),
-    def("key.revoked_at", Time, Api, "When the key was revoked"),
-    def("key.revoked_by", Text, Api, "Who revoked the key"),
-    def("key.revoke_reason", Text, Api, "Why the key was revoked"),
+    )
+    .labelled("expires"),
+    def("key.revoked_at", Time, Api, "When the key was revoked").labelled("revoked"),
+    def("key.revoked_by", Text, Api, "Who revoked the key").labelled("revoked by"),
+    def("key.revoke_reason", Text, Api, "Why the key was revoked").labelled("reason"),
     def(
         "key.last_used_at",
         Time,
         Api,
         "Last successful use of the key",
-    ),
+    )
+    .labelled("last used"),
     def(
         "key.accepted_header",
         Text,
         Api,
         "Header the gateway reads the credential from",
-    ),
+    )
+    .labelled("header"),
     def(
         "key.accepted_scheme",
         Text,
         Api,
         "Scheme the gateway expects in that header, if any",
-    ),
+    )
+    .labelled("scheme"),
     def(
         "key.credential_header",
         Text,
@@ -164,22 +193,25 @@ pub const SCHEMA: &[FactDef] = &[
         CidrList,
         Api,
         "IP ranges the key may be used from; empty means any",
-    ),
-    def("key.scopes", TextList, Api, "Scopes granted to the key"),
+    )
+    .labelled("IP ranges"),
+    def("key.scopes", TextList, Api, "Scopes granted to the key").labelled("scopes"),
     def(
         "customer.status",
         Text,
         Api,
         "Account status: active or suspended",
-    ),
-    def("customer.plan", Text, Api, "The customer's plan"),
+    )
+    .labelled("account"),
+    def("customer.plan", Text, Api, "The customer's plan").labelled("plan"),
     // Computed from the key and the intake.
     def(
         "ip.allowed",
         Bool,
         Api,
         "Whether client_ip is inside one of the key's allowed ranges",
-    ),
+    )
+    .labelled("IP allowed"),
     def(
         "ip.matched_range",
         Text,
@@ -191,7 +223,8 @@ pub const SCHEMA: &[FactDef] = &[
         Text,
         Api,
         "The allowed range closest to client_ip when none matched",
-    ),
+    )
+    .labelled("nearest range"),
     def(
         "endpoint.route",
         Text,
@@ -209,7 +242,8 @@ pub const SCHEMA: &[FactDef] = &[
         TextList,
         Api,
         "Required scopes the key lacks",
-    ),
+    )
+    .labelled("missing scopes"),
     def(
         "scopes.sufficient",
         Bool,
@@ -222,7 +256,8 @@ pub const SCHEMA: &[FactDef] = &[
         Number,
         Api,
         "Requests allowed per rate-limit window",
-    ),
+    )
+    .labelled("rate limit"),
     def(
         "usage.rate_window_s",
         Number,
@@ -234,7 +269,8 @@ pub const SCHEMA: &[FactDef] = &[
         Number,
         Api,
         "Requests left in the current window",
-    ),
+    )
+    .labelled("rate left"),
     def(
         "usage.rate_exhausted",
         Bool,
@@ -246,7 +282,8 @@ pub const SCHEMA: &[FactDef] = &[
         Number,
         Api,
         "Requests left in the plan's quota",
-    ),
+    )
+    .labelled("quota left"),
     def(
         "usage.quota_exhausted",
         Bool,
@@ -278,7 +315,8 @@ pub const SCHEMA: &[FactDef] = &[
         Time,
         Api,
         "Most recent role change on the key or its owner",
-    ),
+    )
+    .labelled("role"),
     def(
         "audit.role_changed_by",
         Text,
@@ -290,7 +328,8 @@ pub const SCHEMA: &[FactDef] = &[
         Time,
         Api,
         "Most recent change to the key's scopes",
-    ),
+    )
+    .labelled("scopes"),
     def(
         "audit.scopes_changed_by",
         Text,
@@ -302,7 +341,8 @@ pub const SCHEMA: &[FactDef] = &[
         Time,
         Api,
         "Most recent change to the key's IP allowlist",
-    ),
+    )
+    .labelled("IP rules"),
     def(
         "audit.ip_rules_changed_by",
         Text,
@@ -314,19 +354,22 @@ pub const SCHEMA: &[FactDef] = &[
         Time,
         Api,
         "Most recent plan change",
-    ),
+    )
+    .labelled("plan"),
     def(
         "audit.rate_limit_changed_at",
         Time,
         Api,
         "Most recent rate-limit change",
-    ),
+    )
+    .labelled("rate limit"),
     def(
         "audit.key_rotated_at",
         Time,
         Api,
         "Most recent rotation of the key",
-    ),
+    )
+    .labelled("key rotated"),
     // The gateway's recent failures for this key.
     stat(
         "failures.total",
@@ -351,13 +394,15 @@ pub const SCHEMA: &[FactDef] = &[
         Number,
         Api,
         "How many of them were rate_limited",
-    ),
+    )
+    .labelled("rate_limited"),
     stat(
         "failures.quota_exceeded",
         Number,
         Api,
         "How many of them were quota_exceeded",
-    ),
+    )
+    .labelled("quota_exceeded"),
     stat(
         "failures.upstream_decided",
         Bool,
@@ -376,25 +421,31 @@ pub const SCHEMA: &[FactDef] = &[
         Text,
         Api,
         "Key validation service status: ok, degraded or down",
-    ),
+    )
+    .labelled("validation"),
     stat(
         "health.auth_latency_p50_ms",
         Number,
         Api,
         "Authentication latency, median, in ms",
-    ),
+    )
+    .labelled("auth p50")
+    .in_unit("ms"),
     stat(
         "health.auth_latency_p99_ms",
         Number,
         Api,
         "Authentication latency, 99th percentile, in ms",
-    ),
+    )
+    .labelled("auth p99")
+    .in_unit("ms"),
     stat(
         "incident.customers_affected",
         Number,
         Api,
         "Customers with elevated 401/403 rates right now",
-    ),
+    )
+    .labelled("customers hit"),
     // Diagnostics: the customer's request.
     def(
         "request.credential_present",

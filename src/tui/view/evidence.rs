@@ -3,7 +3,7 @@
 
 use super::walk::block;
 use crate::escape::line;
-use crate::facts::{FactValue, Facts};
+use crate::facts::{FactValue, Facts, lookup, name};
 use crate::tui::evidence::Connection;
 use crate::tui::state::{Case, Load, State, WalkPane, WalkScreen};
 use crate::tui::theme::Theme;
@@ -12,59 +12,74 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-/// The key card's facts, in the order an agent reads them.
-const KEY_CARD: &[(&str, &str)] = &[
-    ("key.status", "status"),
-    ("key.env", "env"),
-    ("key.customer_id", "customer"),
-    ("customer.status", "account"),
-    ("customer.plan", "plan"),
-    ("key.created_at", "created"),
-    ("key.expires_at", "expires"),
-    ("key.revoked_at", "revoked"),
-    ("key.revoked_by", "revoked by"),
-    ("key.revoke_reason", "reason"),
-    ("key.last_used_at", "last used"),
-    ("key.accepted_header", "header"),
-    ("key.accepted_scheme", "scheme"),
-    ("key.allowed_ips", "IP ranges"),
-    ("ip.allowed", "IP allowed"),
-    ("ip.nearest_miss", "nearest range"),
-    ("key.scopes", "scopes"),
-    ("scopes.missing", "missing scopes"),
-    ("usage.rate_limit", "rate limit"),
-    ("usage.rate_remaining", "rate left"),
-    ("usage.quota_remaining", "quota left"),
+/// The key card's facts, in the order an agent reads them. Labels and units of every fact
+/// the panel shows come from the schema.
+const KEY_CARD: &[&str] = &[
+    name::KEY_STATUS,
+    name::KEY_ENV,
+    name::KEY_CUSTOMER_ID,
+    name::CUSTOMER_STATUS,
+    name::CUSTOMER_PLAN,
+    name::KEY_CREATED_AT,
+    name::KEY_EXPIRES_AT,
+    name::KEY_REVOKED_AT,
+    name::KEY_REVOKED_BY,
+    name::KEY_REVOKE_REASON,
+    name::KEY_LAST_USED_AT,
+    name::KEY_ACCEPTED_HEADER,
+    name::KEY_ACCEPTED_SCHEME,
+    name::KEY_ALLOWED_IPS,
+    name::IP_ALLOWED,
+    name::IP_NEAREST_MISS,
+    name::KEY_SCOPES,
+    name::SCOPES_MISSING,
+    name::USAGE_RATE_LIMIT,
+    name::USAGE_RATE_REMAINING,
+    name::USAGE_QUOTA_REMAINING,
 ];
 
-/// Audit changes: (what changed, when-fact, by-fact).
-const AUDIT: &[(&str, &str, Option<&str>)] = &[
+/// Audit changes: (when-fact, by-fact); the when-fact's label says what changed.
+const AUDIT: &[(&str, Option<&str>)] = &[
     (
-        "role",
-        "audit.role_changed_at",
-        Some("audit.role_changed_by"),
+        name::AUDIT_ROLE_CHANGED_AT,
+        Some(name::AUDIT_ROLE_CHANGED_BY),
     ),
     (
-        "scopes",
-        "audit.scopes_changed_at",
-        Some("audit.scopes_changed_by"),
+        name::AUDIT_SCOPES_CHANGED_AT,
+        Some(name::AUDIT_SCOPES_CHANGED_BY),
     ),
     (
-        "IP rules",
-        "audit.ip_rules_changed_at",
-        Some("audit.ip_rules_changed_by"),
+        name::AUDIT_IP_RULES_CHANGED_AT,
+        Some(name::AUDIT_IP_RULES_CHANGED_BY),
     ),
-    ("plan", "audit.plan_changed_at", None),
-    ("rate limit", "audit.rate_limit_changed_at", None),
-    ("key rotated", "audit.key_rotated_at", None),
+    (name::AUDIT_PLAN_CHANGED_AT, None),
+    (name::AUDIT_RATE_LIMIT_CHANGED_AT, None),
+    (name::AUDIT_KEY_ROTATED_AT, None),
 ];
 
-const HEALTH: &[(&str, &str)] = &[
-    ("health.status", "validation"),
-    ("health.auth_latency_p50_ms", "auth p50 ms"),
-    ("health.auth_latency_p99_ms", "auth p99 ms"),
-    ("incident.customers_affected", "customers hit"),
+/// The failure counts drawn as bars of their own; the rest is one bar.
+const FAILURE_BARS: &[&str] = &[name::FAILURES_RATE_LIMITED, name::FAILURES_QUOTA_EXCEEDED];
+
+const HEALTH: &[&str] = &[
+    name::HEALTH_STATUS,
+    name::HEALTH_AUTH_LATENCY_P50_MS,
+    name::HEALTH_AUTH_LATENCY_P99_MS,
+    name::INCIDENT_CUSTOMERS_AFFECTED,
 ];
+
+/// A fact's label from the schema; its name where the schema gives none.
+fn label(fact: &'static str) -> &'static str {
+    lookup(fact).and_then(|d| d.label).unwrap_or(fact)
+}
+
+/// A fact's value for the panel (escaped: it came from outside), with the schema's unit.
+fn shown(fact: &str, value: &FactValue) -> String {
+    let text = line(&value.to_string()).into_owned();
+    match lookup(fact).and_then(|d| d.unit) {
+        Some(unit) => format!("{text} {unit}"),
+        None => text,
+    }
+}
 
 pub fn draw(
     frame: &mut Frame,
@@ -220,16 +235,16 @@ fn heading<'a>(lines: &mut Vec<Line<'a>>, title: &str, theme: &Theme) {
 fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
     let rows: Vec<Line> = KEY_CARD
         .iter()
-        .filter_map(|(name, label)| {
-            let value = facts.value(name)?;
-            let style = match (*name, value) {
-                ("key.status", FactValue::Text(s)) if s != "active" => theme.error,
-                ("ip.allowed", FactValue::Bool(false)) => theme.error,
+        .filter_map(|fact| {
+            let value = facts.value(fact)?;
+            let style = match (*fact, value) {
+                (name::KEY_STATUS, FactValue::Text(s)) if s != "active" => theme.error,
+                (name::IP_ALLOWED, FactValue::Bool(false)) => theme.error,
                 _ => theme.text,
             };
             Some(Line::from(vec![
-                Span::styled(format!("{label:<14} "), theme.dim),
-                Span::styled(line(&value.to_string()).into_owned(), style),
+                Span::styled(format!("{:<14} ", label(fact)), theme.dim),
+                Span::styled(shown(fact, value), style),
             ]))
         })
         .collect();
@@ -243,7 +258,8 @@ fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
 fn audit<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
     let mut rows: Vec<(String, String, String)> = AUDIT
         .iter()
-        .filter_map(|(what, at, by)| {
+        .filter_map(|(at, by)| {
+            let what = label(at);
             let FactValue::Time(t) = facts.value(at)? else {
                 return None;
             };
@@ -276,22 +292,19 @@ fn number(facts: &Facts, name: &str) -> Option<f64> {
 
 fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &Theme) {
     heading(lines, "Recent failures by reason", theme);
-    let Some(total) = number(facts, "failures.total") else {
+    let Some(total) = number(facts, name::FAILURES_TOTAL) else {
         lines.push(Line::styled("unknown", theme.dim));
         return;
     };
     let mut bars: Vec<(String, f64)> = Vec::new();
-    for (name, label) in [
-        ("failures.rate_limited", "rate_limited"),
-        ("failures.quota_exceeded", "quota_exceeded"),
-    ] {
-        if let Some(n) = number(facts, name).filter(|n| *n > 0.0) {
-            bars.push((label.to_string(), n));
+    for fact in FAILURE_BARS {
+        if let Some(n) = number(facts, fact).filter(|n| *n > 0.0) {
+            bars.push((label(fact).to_string(), n));
         }
     }
     let counted: f64 = bars.iter().map(|(_, n)| n).sum();
     let top = facts
-        .value("failures.top_reason")
+        .value(name::FAILURES_TOP_REASON)
         .map(|v| line(&v.to_string()).into_owned());
     if total - counted > 0.0 {
         let label = top
@@ -313,7 +326,7 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
         format!("{total} failures in the window"),
         theme.dim,
     ));
-    if let Some(FactValue::TextList(reasons)) = facts.value("failures.reasons") {
+    if let Some(FactValue::TextList(reasons)) = facts.value(name::FAILURES_REASONS) {
         lines.push(Line::styled(
             format!(
                 "reasons seen: {}",
@@ -333,20 +346,40 @@ fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &
 fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
     heading(lines, "Health", theme);
     let mut any = false;
-    for (name, label) in HEALTH {
-        if let Some(v) = facts.value(name) {
+    for fact in HEALTH {
+        if let Some(v) = facts.value(fact) {
             any = true;
             let style = match v {
                 FactValue::Text(s) if s != "ok" => theme.error,
                 _ => theme.text,
             };
             lines.push(Line::from(vec![
-                Span::styled(format!("{label:<14} "), theme.dim),
-                Span::styled(line(&v.to_string()).into_owned(), style),
+                Span::styled(format!("{:<14} ", label(fact)), theme.dim),
+                Span::styled(shown(fact, v), style),
             ]));
         }
     }
     if !any {
         lines.push(Line::styled("unknown", theme.dim));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fact_the_panel_shows_has_a_label_in_the_schema() {
+        let shown = KEY_CARD
+            .iter()
+            .chain(AUDIT.iter().map(|(at, _)| at))
+            .chain(FAILURE_BARS)
+            .chain(HEALTH);
+        for fact in shown {
+            assert!(
+                lookup(fact).is_some_and(|d| d.label.is_some()),
+                "{fact} has no label in the schema"
+            );
+        }
     }
 }
