@@ -1,8 +1,10 @@
 //! Ids that go into an admin-API path (`/v1/keys/{key_id}`): what may be one, checked where
 //! a case's intake is taken (both front ends) and again before a request is built.
 
+use crate::facts::name;
+
 /// The intake inputs whose value becomes a path segment of an admin-API call.
-pub const ID_INPUTS: &[&str] = &["key_id", "customer_id"];
+pub const ID_INPUTS: &[&str] = &[name::KEY_ID, name::CUSTOMER_ID];
 
 /// Why a value cannot be an id. The value is not repeated: it may hold a pasted secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

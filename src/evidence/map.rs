@@ -5,7 +5,7 @@ use super::api::{self, AuditAction, ReasonCode};
 use super::ip::{IpVerdict, check as check_ip};
 use super::query::{AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS};
 use super::{Answer, AuditDigest, Cited, FailureDigest, Intake};
-use crate::facts::{Fact, FactSource, FactValue, Facts};
+use crate::facts::{Fact, FactSource, FactValue, Facts, name};
 use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use std::net::IpAddr;
@@ -108,9 +108,9 @@ fn endpoint_facts<'a>(
 ) -> Option<(&'a api::EndpointRoute, String)> {
     let r = c.answer.as_ref()?;
     let from = c.from.to_string();
-    out.text("endpoint.route", &r.route, &from);
+    out.text(name::ENDPOINT_ROUTE, &r.route, &from);
     out.set(
-        "endpoint.required_scopes",
+        name::ENDPOINT_REQUIRED_SCOPES,
         FactValue::TextList(r.required_scopes.iter().map(Into::into).collect()),
         &from,
     );
@@ -122,7 +122,7 @@ fn incident_facts(out: &mut Sink, c: &Cited<api::FailureSummary>) {
     let who = s.customers.iter().map(|e| e.customer_id.as_str());
     let who: Vec<_> = who.collect();
     out.number(
-        "incident.customers_affected",
+        name::INCIDENT_CUSTOMERS_AFFECTED,
         s.customers_affected as f64,
         format!(
             "{} customers above their 401/403 baseline in the last {} min{}{}; {}",
@@ -144,24 +144,28 @@ fn incident_facts(out: &mut Sink, c: &Cited<api::FailureSummary>) {
 fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
     let from = c.from.to_string();
     let Some(k) = &c.answer else {
-        out.text("key.status", "not_found", format!("no such key: {from}"));
+        out.text(
+            name::KEY_STATUS,
+            "not_found",
+            format!("no such key: {from}"),
+        );
         return;
     };
-    out.text("key.status", k.status.label(), &from);
-    out.text("key.env", k.environment.as_str(), &from);
-    out.text("key.customer_id", &k.customer_id, &from);
+    out.text(name::KEY_STATUS, k.status.label(), &from);
+    out.text(name::KEY_ENV, k.environment.as_str(), &from);
+    out.text(name::KEY_CUSTOMER_ID, &k.customer_id, &from);
     if intake.customer_id.is_none() {
         out.text(
-            "customer_id",
+            name::CUSTOMER_ID,
             &k.customer_id,
             format!("owner of the key: {from}"),
         );
     }
-    out.time("key.created_at", k.created_at, &from);
+    out.time(name::KEY_CREATED_AT, k.created_at, &from);
     let times = [
-        ("key.expires_at", k.expires_at),
-        ("key.revoked_at", k.revoked_at),
-        ("key.last_used_at", k.last_used_at),
+        (name::KEY_EXPIRES_AT, k.expires_at),
+        (name::KEY_REVOKED_AT, k.revoked_at),
+        (name::KEY_LAST_USED_AT, k.last_used_at),
     ];
     for (name, t) in times {
         if let Some(t) = t {
@@ -169,27 +173,27 @@ fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
         }
     }
     if let Some(by) = &k.revoked_by {
-        out.text("key.revoked_by", by, &from);
+        out.text(name::KEY_REVOKED_BY, by, &from);
     }
     if let Some(why) = &k.revoke_reason {
-        out.text("key.revoke_reason", why, &from);
+        out.text(name::KEY_REVOKE_REASON, why, &from);
     }
-    out.text("key.accepted_header", &k.credential.header, &from);
+    out.text(name::KEY_ACCEPTED_HEADER, &k.credential.header, &from);
     if let Some(scheme) = &k.credential.scheme {
-        out.text("key.accepted_scheme", scheme, &from);
+        out.text(name::KEY_ACCEPTED_SCHEME, scheme, &from);
     }
     let line = match &k.credential.scheme {
         Some(scheme) => format!("{}: {scheme} <your key>", k.credential.header),
         None => format!("{}: <your key>", k.credential.header),
     };
-    out.text("key.credential_header", line, &from);
+    out.text(name::KEY_CREDENTIAL_HEADER, line, &from);
     out.set(
-        "key.allowed_ips",
+        name::KEY_ALLOWED_IPS,
         FactValue::CidrList(k.allowed_ips.clone()),
         &from,
     );
     out.set(
-        "key.scopes",
+        name::KEY_SCOPES,
         FactValue::TextList(k.scopes.iter().map(Into::into).collect()),
         &from,
     );
@@ -198,8 +202,8 @@ fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
 fn customer_facts(out: &mut Sink, c: &Cited<Option<api::Customer>>) {
     if let Some(cus) = &c.answer {
         let from = c.from.to_string();
-        out.text("customer.status", cus.status.as_str(), &from);
-        out.text("customer.plan", &cus.plan, &from);
+        out.text(name::CUSTOMER_STATUS, cus.status.as_str(), &from);
+        out.text(name::CUSTOMER_PLAN, &cus.plan, &from);
     }
 }
 
@@ -213,10 +217,13 @@ fn audit_facts(out: &mut Sink, c: &Cited<AuditDigest>) {
     );
     let flags = [
         (
-            "audit.permission_changed",
+            name::AUDIT_PERMISSION_CHANGED,
             &[AuditAction::RoleChanged, AuditAction::ScopesChanged][..],
         ),
-        ("audit.ip_rules_changed", &[AuditAction::IpRulesChanged][..]),
+        (
+            name::AUDIT_IP_RULES_CHANGED,
+            &[AuditAction::IpRulesChanged][..],
+        ),
     ];
     for (name, actions) in flags {
         if let Some(changed) = d.changed(actions) {
@@ -224,31 +231,31 @@ fn audit_facts(out: &mut Sink, c: &Cited<AuditDigest>) {
         }
     }
     if let Some(narrowed) = d.permission_narrowed() {
-        out.flag("audit.permission_narrowed", narrowed, &window);
+        out.flag(name::AUDIT_PERMISSION_NARROWED, narrowed, &window);
     }
     let newest = [
         (
             AuditAction::RoleChanged,
-            "audit.role_changed_at",
-            Some("audit.role_changed_by"),
+            name::AUDIT_ROLE_CHANGED_AT,
+            Some(name::AUDIT_ROLE_CHANGED_BY),
         ),
         (
             AuditAction::ScopesChanged,
-            "audit.scopes_changed_at",
-            Some("audit.scopes_changed_by"),
+            name::AUDIT_SCOPES_CHANGED_AT,
+            Some(name::AUDIT_SCOPES_CHANGED_BY),
         ),
         (
             AuditAction::IpRulesChanged,
-            "audit.ip_rules_changed_at",
-            Some("audit.ip_rules_changed_by"),
+            name::AUDIT_IP_RULES_CHANGED_AT,
+            Some(name::AUDIT_IP_RULES_CHANGED_BY),
         ),
-        (AuditAction::PlanChanged, "audit.plan_changed_at", None),
+        (AuditAction::PlanChanged, name::AUDIT_PLAN_CHANGED_AT, None),
         (
             AuditAction::RateLimitChanged,
-            "audit.rate_limit_changed_at",
+            name::AUDIT_RATE_LIMIT_CHANGED_AT,
             None,
         ),
-        (AuditAction::KeyRotated, "audit.key_rotated_at", None),
+        (AuditAction::KeyRotated, name::AUDIT_KEY_ROTATED_AT, None),
     ];
     for (action, at_name, by_name) in newest {
         let Some(e) = d.newest(action) else { continue };
@@ -303,16 +310,20 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
         },
         c.from
     );
-    out.number("failures.total", d.total as f64, &evidence);
-    out.text("failures.top_reason", d.top_reason(), &evidence);
+    out.number(name::FAILURES_TOTAL, d.total as f64, &evidence);
+    out.text(name::FAILURES_TOP_REASON, d.top_reason(), &evidence);
     let codes = d.reasons().iter().map(|(r, _)| r.label().into()).collect();
-    out.set("failures.reasons", FactValue::TextList(codes), &evidence);
+    out.set(
+        name::FAILURES_REASONS,
+        FactValue::TextList(codes),
+        &evidence,
+    );
     let rate = d.count(ReasonCode::RateLimited) as f64;
-    out.number("failures.rate_limited", rate, &evidence);
+    out.number(name::FAILURES_RATE_LIMITED, rate, &evidence);
     let quota = d.count(ReasonCode::QuotaExceeded) as f64;
-    out.number("failures.quota_exceeded", quota, &evidence);
+    out.number(name::FAILURES_QUOTA_EXCEEDED, quota, &evidence);
     out.flag(
-        "failures.upstream_decided",
+        name::FAILURES_UPSTREAM_DECIDED,
         d.mostly_upstream(),
         format!(
             "{} of {} decided upstream; {}",
@@ -320,7 +331,7 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
         ),
     );
     out.flag(
-        "failures.anomaly",
+        name::FAILURES_ANOMALY,
         d.anomaly(),
         format!(
             "credential failures from {}{} distinct addresses (anomaly: at least {} failures \
@@ -344,11 +355,11 @@ fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {
     match u.windows.first() {
         Some(w) => {
             let exhausted = u.windows.iter().find(|w| w.remaining == 0);
-            out.number("usage.rate_limit", w.limit as f64, &from);
-            out.number("usage.rate_window_s", w.window_s as f64, &from);
-            out.number("usage.rate_remaining", w.remaining as f64, &from);
+            out.number(name::USAGE_RATE_LIMIT, w.limit as f64, &from);
+            out.number(name::USAGE_RATE_WINDOW_S, w.window_s as f64, &from);
+            out.number(name::USAGE_RATE_REMAINING, w.remaining as f64, &from);
             out.flag(
-                "usage.rate_exhausted",
+                name::USAGE_RATE_EXHAUSTED,
                 exhausted.is_some(),
                 match exhausted {
                     Some(w) => format!(
@@ -363,7 +374,7 @@ fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {
             );
         }
         None => out.flag(
-            "usage.rate_exhausted",
+            name::USAGE_RATE_EXHAUSTED,
             false,
             format!("no rate limit; {from}"),
         ),
@@ -377,10 +388,14 @@ fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {
                 q.period,
                 q.resets_at.format("%Y-%m-%d %H:%M UTC")
             );
-            out.number("usage.quota_remaining", q.remaining as f64, &evidence);
-            out.flag("usage.quota_exhausted", q.remaining == 0, &evidence);
+            out.number(name::USAGE_QUOTA_REMAINING, q.remaining as f64, &evidence);
+            out.flag(name::USAGE_QUOTA_EXHAUSTED, q.remaining == 0, &evidence);
         }
-        None => out.flag("usage.quota_exhausted", false, format!("no quota; {from}")),
+        None => out.flag(
+            name::USAGE_QUOTA_EXHAUSTED,
+            false,
+            format!("no quota; {from}"),
+        ),
     }
 }
 
@@ -390,9 +405,17 @@ fn health_facts(out: &mut Sink, c: &Cited<api::Health>) {
         Some(cell) => format!("cell {cell}; {}", c.from),
         None => c.from.to_string(),
     };
-    out.text("health.status", h.status.as_str(), &from);
-    out.number("health.auth_latency_p50_ms", h.auth_latency_ms.p50, &from);
-    out.number("health.auth_latency_p99_ms", h.auth_latency_ms.p99, &from);
+    out.text(name::HEALTH_STATUS, h.status.as_str(), &from);
+    out.number(
+        name::HEALTH_AUTH_LATENCY_P50_MS,
+        h.auth_latency_ms.p50,
+        &from,
+    );
+    out.number(
+        name::HEALTH_AUTH_LATENCY_P99_MS,
+        h.auth_latency_ms.p99,
+        &from,
+    );
 }
 
 /// The client IP from intake, or else the one the gateway logged for the newest failure (which
@@ -418,15 +441,15 @@ fn client_ip(
             .map_or(String::new(), |r| format!(" {}", r.label())),
     );
     if intake.endpoint.is_none() {
-        out.text("endpoint", &log.path, &evidence);
+        out.text(name::ENDPOINT, &log.path, &evidence);
         if intake.method.is_none() {
-            out.text("method", &log.method, &evidence);
+            out.text(name::METHOD, &log.method, &evidence);
         }
     }
     match intake.client_ip {
         Some(ip) => Some(ip),
         None => {
-            out.set("client_ip", FactValue::Ip(log.client_ip), &evidence);
+            out.set(name::CLIENT_IP, FactValue::Ip(log.client_ip), &evidence);
             Some(log.client_ip)
         }
     }
@@ -435,7 +458,7 @@ fn client_ip(
 fn ip_facts(out: &mut Sink, key: &api::Key, ip: Option<IpAddr>, from: &str) {
     if key.allowed_ips.is_empty() {
         out.flag(
-            "ip.allowed",
+            name::IP_ALLOWED,
             true,
             format!("the key has no IP allowlist; {from}"),
         );
@@ -446,8 +469,8 @@ fn ip_facts(out: &mut Sink, key: &api::Key, ip: Option<IpAddr>, from: &str) {
         IpVerdict::AnyAddress => {}
         IpVerdict::Allowed { matched } => {
             let evidence = format!("{ip} is inside {matched}; {from}");
-            out.flag("ip.allowed", true, &evidence);
-            out.text("ip.matched_range", matched.to_string(), &evidence);
+            out.flag(name::IP_ALLOWED, true, &evidence);
+            out.text(name::IP_MATCHED_RANGE, matched.to_string(), &evidence);
         }
         IpVerdict::Refused {
             nearest,
@@ -455,10 +478,10 @@ fn ip_facts(out: &mut Sink, key: &api::Key, ip: Option<IpAddr>, from: &str) {
         } => {
             let listed: Vec<String> = key.allowed_ips.iter().map(ToString::to_string).collect();
             let evidence = format!("{ip} is in none of {}; {from}", listed.join(", "));
-            out.flag("ip.allowed", false, &evidence);
+            out.flag(name::IP_ALLOWED, false, &evidence);
             if let Some(n) = nearest {
                 out.text(
-                    "ip.nearest_miss",
+                    name::IP_NEAREST_MISS,
                     n.to_string(),
                     format!("{n} shares the first {shared_bits} bits with {ip}; {from}"),
                 );
@@ -481,9 +504,9 @@ fn scope_facts(out: &mut Sink, key: &api::Key, route: &api::EndpointRoute, from:
         route.required_scopes.join(", "),
         key.scopes.join(", ")
     );
-    out.flag("scopes.sufficient", missing.is_empty(), &evidence);
+    out.flag(name::SCOPES_SUFFICIENT, missing.is_empty(), &evidence);
     out.set(
-        "scopes.missing",
+        name::SCOPES_MISSING,
         FactValue::TextList(missing.iter().map(Into::into).collect()),
         &evidence,
     );

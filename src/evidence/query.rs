@@ -1,7 +1,7 @@
 //! Which questions a case needs: from the intake, and from answers that name what to ask next.
 
 use super::Answer;
-use crate::facts::{FactValue, Facts};
+use crate::facts::{FactValue, Facts, name};
 use chrono::{DateTime, Duration, Utc};
 use std::net::IpAddr;
 
@@ -30,14 +30,14 @@ impl Intake {
             _ => None,
         };
         Self {
-            key_id: text("key_id"),
-            customer_id: text("customer_id"),
-            client_ip: match facts.value("client_ip") {
+            key_id: text(name::KEY_ID),
+            customer_id: text(name::CUSTOMER_ID),
+            client_ip: match facts.value(name::CLIENT_IP) {
                 Some(FactValue::Ip(ip)) => Some(*ip),
                 _ => None,
             },
-            method: text("method").map(|m| m.to_ascii_uppercase()),
-            endpoint: text("endpoint").map(|e| path_of(&e)),
+            method: text(name::METHOD).map(|m| m.to_ascii_uppercase()),
+            endpoint: text(name::ENDPOINT).map(|e| path_of(&e)),
         }
     }
 }
