@@ -3,7 +3,7 @@
 //! decoded for display or printed; only its length is reported.
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use crate::secret::{MaskedSecret, redact_json};
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -149,16 +149,19 @@ fn report_facts(r: &JwtReport, leeway_s: i64) -> Vec<(&'static str, FactValue)> 
         .into_iter()
         .find(|c| r.findings.iter().any(|f| f.code == *c));
     facts.push((
-        "jwt.problem",
+        name::JWT_PROBLEM,
         FactValue::Text(unusable.map_or("none", Code::as_str).into()),
     ));
     if let Some(a) = &r.alg {
-        facts.push(("jwt.alg", FactValue::Text(a.into())));
+        facts.push((name::JWT_ALG, FactValue::Text(a.into())));
     }
     if let Some(exp) = r.expires_at {
         let expired_for = (now - exp).num_seconds();
-        facts.push(("jwt.expired", FactValue::Bool(expired_for > leeway_s)));
-        facts.push(("jwt.expired_for_s", FactValue::Number(expired_for as f64)));
+        facts.push((name::JWT_EXPIRED, FactValue::Bool(expired_for > leeway_s)));
+        facts.push((
+            name::JWT_EXPIRED_FOR_S,
+            FactValue::Number(expired_for as f64),
+        ));
     }
     let ahead = [r.issued_at, r.not_before]
         .into_iter()
@@ -166,7 +169,7 @@ fn report_facts(r: &JwtReport, leeway_s: i64) -> Vec<(&'static str, FactValue)> 
         .map(|t| (t - now).num_seconds())
         .max();
     facts.push((
-        "jwt.not_yet_valid",
+        name::JWT_NOT_YET_VALID,
         FactValue::Bool(
             r.findings
                 .iter()
@@ -174,11 +177,14 @@ fn report_facts(r: &JwtReport, leeway_s: i64) -> Vec<(&'static str, FactValue)> 
         ),
     ));
     if let Some(ahead) = ahead {
-        facts.push(("jwt.clock_skew_s", FactValue::Number(ahead.max(0) as f64)));
+        facts.push((
+            name::JWT_CLOCK_SKEW_S,
+            FactValue::Number(ahead.max(0) as f64),
+        ));
     }
     if r.claims.get("scope").is_some() || r.claims.get("scp").is_some() {
         facts.push((
-            "jwt.scopes",
+            name::JWT_SCOPES,
             FactValue::TextList(r.scopes.iter().map(Into::into).collect()),
         ));
     }
@@ -389,9 +395,12 @@ pub(crate) mod tests {
         );
         assert!(
             r.facts()
-                .contains(&("jwt.expired_for_s", FactValue::Number(11_520.0)))
+                .contains(&(name::JWT_EXPIRED_FOR_S, FactValue::Number(11_520.0)))
         );
-        assert!(r.facts().contains(&("jwt.expired", FactValue::Bool(true))));
+        assert!(
+            r.facts()
+                .contains(&(name::JWT_EXPIRED, FactValue::Bool(true)))
+        );
     }
 
     #[test]
@@ -399,7 +408,10 @@ pub(crate) mod tests {
         let jwt = make_jwt(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 30));
         let r = inspect_jwt(&jwt, &ctx()).unwrap();
         assert_eq!(codes(&r), ["expires-soon"]);
-        assert!(r.facts().contains(&("jwt.expired", FactValue::Bool(false))));
+        assert!(
+            r.facts()
+                .contains(&(name::JWT_EXPIRED, FactValue::Bool(false)))
+        );
     }
 
     #[test]
@@ -412,7 +424,7 @@ pub(crate) mod tests {
     fn problem(facts: &[(&'static str, FactValue)]) -> String {
         facts
             .iter()
-            .find(|(n, _)| *n == "jwt.problem")
+            .find(|(n, _)| *n == name::JWT_PROBLEM)
             .map(|(_, v)| v.to_string())
             .unwrap()
     }
@@ -459,7 +471,7 @@ pub(crate) mod tests {
         let facts = crate::diagnose::facts_from_jwt(garbled, &ctx()).unwrap();
         assert_eq!(
             facts,
-            [("jwt.problem", FactValue::Text("malformed".into()))]
+            [(name::JWT_PROBLEM, FactValue::Text("malformed".into()))]
         );
         assert!(crate::diagnose::facts_from_jwt("no token here", &ctx()).is_err());
     }
@@ -489,11 +501,11 @@ pub(crate) mod tests {
         assert_eq!(codes(&r), ["not-yet-valid", "issued-in-future"]);
         assert!(
             r.facts()
-                .contains(&("jwt.clock_skew_s", FactValue::Number(600.0)))
+                .contains(&(name::JWT_CLOCK_SKEW_S, FactValue::Number(600.0)))
         );
         assert!(
             r.facts()
-                .contains(&("jwt.not_yet_valid", FactValue::Bool(true)))
+                .contains(&(name::JWT_NOT_YET_VALID, FactValue::Bool(true)))
         );
         assert_eq!(r.scopes, ["orders:read"]);
     }

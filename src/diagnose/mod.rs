@@ -19,7 +19,7 @@ pub use logs::{LogsConfig, LogsReport};
 pub use request::{KeyFormat, RequestContext, RequestReport, default_key_formats, inspect_request};
 pub use response::{ResponseReport, inspect_response};
 
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
@@ -83,9 +83,10 @@ pub fn facts_from_jwt(
     match inspect_jwt(text, ctx) {
         Ok(report) => Ok(report.facts().to_vec()),
         // A token that is there but does not decode is itself the finding.
-        Err(_) if jwt::looks_like_jwt(text) => {
-            Ok(vec![("jwt.problem", FactValue::Text("malformed".into()))])
-        }
+        Err(_) if jwt::looks_like_jwt(text) => Ok(vec![(
+            name::JWT_PROBLEM,
+            FactValue::Text("malformed".into()),
+        )]),
         Err(e) => Err(e),
     }
 }

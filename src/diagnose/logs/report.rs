@@ -5,7 +5,7 @@ use super::stats::{FAILURE_STATUSES, Stats};
 use super::{FileSummary, LogsConfig};
 use crate::diagnose::DiagnoseError;
 use crate::diagnose::redact::redact;
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -345,31 +345,34 @@ impl LogsReport {
             return Vec::new();
         }
         let mut facts = vec![
-            ("logs.rate_401", FactValue::Number(self.rate_401)),
-            ("logs.rate_403", FactValue::Number(self.rate_403)),
-            ("logs.rate_429", FactValue::Number(self.rate_429)),
+            (name::LOGS_RATE_401, FactValue::Number(self.rate_401)),
+            (name::LOGS_RATE_403, FactValue::Number(self.rate_403)),
+            (name::LOGS_RATE_429, FactValue::Number(self.rate_429)),
             (
-                "logs.band_401",
+                name::LOGS_BAND_401,
                 FactValue::Text(self.band_401.label().into()),
             ),
             (
-                "logs.keys_failing",
+                name::LOGS_KEYS_FAILING,
                 FactValue::Number(self.keys_failing as f64),
             ),
-            ("logs.spike", FactValue::Bool(self.spike)),
+            (name::LOGS_SPIKE, FactValue::Bool(self.spike)),
             (
-                "logs.ips_failing",
+                name::LOGS_IPS_FAILING,
                 FactValue::Number(self.ips_failing as f64),
             ),
         ];
         // No customer field in the logs is "unknown", not "no customers".
         if self.customers_failing > 0 {
             let n = FactValue::Number(self.customers_failing as f64);
-            facts.push(("logs.customers_failing", n));
+            facts.push((name::LOGS_CUSTOMERS_FAILING, n));
         }
         if let Some(l) = self.latency_ms.as_ref().filter(|_| self.latency_is_auth) {
-            facts.push(("logs.auth_latency_p99_ms", FactValue::Number(l.p99 as f64)));
-            facts.push(("logs.auth_latency_avg_ms", FactValue::Number(l.mean)));
+            facts.push((
+                name::LOGS_AUTH_LATENCY_P99_MS,
+                FactValue::Number(l.p99 as f64),
+            ));
+            facts.push((name::LOGS_AUTH_LATENCY_AVG_MS, FactValue::Number(l.mean)));
         }
         facts
     }

@@ -9,7 +9,7 @@ pub use key_format::{KeyFormat, defaults as default_key_formats};
 pub use parse::RequestForm;
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use checks::{Credential, KeyJudgement, Place};
 use serde::Serialize;
 
@@ -238,37 +238,40 @@ fn facts(
         .map_or("none", |c| c.as_str());
     let mut facts = vec![
         (
-            "request.credential_present",
+            name::REQUEST_CREDENTIAL_PRESENT,
             FactValue::Bool(primary.is_some()),
         ),
-        ("request.header_problem", FactValue::Text(problem.into())),
         (
-            "request.key_in_query",
+            name::REQUEST_HEADER_PROBLEM,
+            FactValue::Text(problem.into()),
+        ),
+        (
+            name::REQUEST_KEY_IN_QUERY,
             FactValue::Bool(all.iter().any(|c| matches!(c.place, Place::Query(_)))),
         ),
     ];
     if let Some(cred) = primary {
         if let Place::Header(name) = &cred.place {
-            facts.push(("request.header_name", FactValue::Text(name.into())));
+            facts.push((name::REQUEST_HEADER_NAME, FactValue::Text(name.into())));
         }
         if let Some(env) = &judged.key_env {
-            facts.push(("request.key_env", FactValue::Text(env.into())));
+            facts.push((name::REQUEST_KEY_ENV, FactValue::Text(env.into())));
         }
         if let (Some(have), Some(want)) = (&judged.key_env, &judged.target_env) {
-            facts.push(("request.env_mismatch", FactValue::Bool(have != want)));
+            facts.push((name::REQUEST_ENV_MISMATCH, FactValue::Bool(have != want)));
         }
         if let Some(expected) = &judged.expected_length {
             let length_ok = !findings
                 .iter()
                 .any(|f| matches!(f.code, Code::KeyTooShort | Code::KeyTooLong));
-            facts.push(("request.key_length_ok", FactValue::Bool(length_ok)));
+            facts.push((name::REQUEST_KEY_LENGTH_OK, FactValue::Bool(length_ok)));
             if !length_ok {
                 facts.push((
-                    "request.key_length",
+                    name::REQUEST_KEY_LENGTH,
                     FactValue::Number(cred.clean.len() as f64),
                 ));
                 facts.push((
-                    "request.key_expected_length",
+                    name::REQUEST_KEY_EXPECTED_LENGTH,
                     FactValue::Text(expected.into()),
                 ));
             }

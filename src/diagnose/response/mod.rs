@@ -9,7 +9,7 @@ pub use challenge::{Challenge, parse_challenges};
 pub use gateway::{GatewayError, Reason};
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -123,10 +123,13 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut facts = facts(&p, &www, &challenges, &problem, retry_after_s, remaining);
     if let Some(r) = &reason {
-        facts.push(("response.reason", FactValue::Text(r.reason.as_str().into())));
+        facts.push((
+            name::RESPONSE_REASON,
+            FactValue::Text(r.reason.as_str().into()),
+        ));
     }
     if let Some(scope) = challenges.iter().find_map(|c| c.param("scope")) {
-        facts.push(("response.required_scope", FactValue::Text(scope.into())));
+        facts.push((name::RESPONSE_REQUIRED_SCOPE, FactValue::Text(scope.into())));
     }
     Ok(ResponseReport {
         status: p.status,
@@ -448,26 +451,29 @@ fn facts(
 ) -> Vec<(&'static str, FactValue)> {
     let mut facts = Vec::new();
     if let Some(s) = p.status.or(problem.as_ref().and_then(|pr| pr.status)) {
-        facts.push(("response.status", FactValue::Number(f64::from(s))));
+        facts.push((name::RESPONSE_STATUS, FactValue::Number(f64::from(s))));
     }
     facts.push((
-        "response.has_www_authenticate",
+        name::RESPONSE_HAS_WWW_AUTHENTICATE,
         FactValue::Bool(!www.is_empty()),
     ));
     if let Some(e) = challenges.iter().find_map(|c| c.param("error")) {
-        facts.push(("response.bearer_error", FactValue::Text(e.into())));
+        facts.push((name::RESPONSE_BEARER_ERROR, FactValue::Text(e.into())));
     }
     if let Some(pr) = problem {
         facts.push((
-            "response.problem_type",
+            name::RESPONSE_PROBLEM_TYPE,
             FactValue::Text(pr.kind.as_str().into()),
         ));
     }
     if let Some(s) = retry_after_s {
-        facts.push(("response.retry_after_s", FactValue::Number(s as f64)));
+        facts.push((name::RESPONSE_RETRY_AFTER_S, FactValue::Number(s as f64)));
     }
     if let Some(r) = remaining {
-        facts.push(("response.rate_limit_remaining", FactValue::Number(r as f64)));
+        facts.push((
+            name::RESPONSE_RATE_LIMIT_REMAINING,
+            FactValue::Number(r as f64),
+        ));
     }
     facts
 }
