@@ -4,7 +4,7 @@
 //! through `crate::intake`, which masks and redacts it.
 
 use crate::diagnose::paste::{PasteKind, detect};
-use crate::facts::{FactType, FactValue, Facts, lookup};
+use crate::facts::{FactType, FactValue, Facts, lookup, name};
 use crate::intake::{self, Given, Pastes};
 use crate::runbook::Runbook;
 use crate::secret::MaskedSecret;
@@ -16,17 +16,17 @@ use std::collections::BTreeMap;
 
 /// Inputs typed over several lines. The schema has no such flag: only the pasted error body
 /// is long enough to need one.
-const MULTILINE: &[&str] = &["error_body"];
+const MULTILINE: &[&str] = &[name::ERROR_BODY];
 /// Inputs that identify what to ask the admin API about; evidence starts once one is valid.
-const IDENTIFYING: &[&str] = &["customer_id", "key_id", "key"];
+const IDENTIFYING: &[&str] = &[name::CUSTOMER_ID, name::KEY_ID, name::KEY];
 /// Inputs the admin API's answers depend on; changing one fetches the evidence again.
 const QUERIED: &[&str] = &[
-    "customer_id",
-    "key_id",
-    "key",
-    "client_ip",
-    "method",
-    "endpoint",
+    name::CUSTOMER_ID,
+    name::KEY_ID,
+    name::KEY,
+    name::CLIENT_IP,
+    name::METHOD,
+    name::ENDPOINT,
 ];
 
 /// The field that takes whatever the customer pasted (not a runbook input: its diagnostics

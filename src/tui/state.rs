@@ -246,7 +246,7 @@ pub fn case_label(s: &Session) -> String {
 }
 
 fn key_id(s: &Session) -> Option<&str> {
-    match s.intake.get("key_id") {
+    match s.intake.get(crate::facts::name::KEY_ID) {
         Some(crate::session::IntakeValue::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
         _ => None,
     }

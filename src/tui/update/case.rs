@@ -1,7 +1,7 @@
 //! Moving a case between screens: starting, resuming, walking, reaching the outcome. The walk
 //! decides where the case stands; these functions only pick the screen that shows it.
 
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use crate::runbook::Runbook;
 use crate::secret::Redacted;
 use crate::session::Session;
@@ -149,7 +149,7 @@ pub fn redact_typed(case: &Case, text: &str) -> Redacted {
         .session
         .walk
         .as_ref()
-        .and_then(|w| match w.facts().value("key") {
+        .and_then(|w| match w.facts().value(name::KEY) {
             Some(FactValue::Secret(m)) => Some(m.clone()),
             _ => None,
         });

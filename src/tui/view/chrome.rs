@@ -1,5 +1,6 @@
 //! The title bar, the status line and the hint bar that frame every screen.
 
+use crate::facts::name;
 use crate::tui::evidence::Connection;
 use crate::tui::keymap::Context;
 use crate::tui::msg::Action;
@@ -72,7 +73,7 @@ fn banners(state: &State) -> Vec<String> {
     let key_status = case.and_then(|c| {
         let facts = c.session.walk.as_ref().map(|w| w.facts());
         let facts = facts.as_ref().unwrap_or(&c.evidence.facts);
-        facts.value("key.status").map(|v| v.to_string())
+        facts.value(name::KEY_STATUS).map(|v| v.to_string())
     });
     match (
         evidence.map(|e| &e.connection),
