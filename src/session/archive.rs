@@ -51,8 +51,11 @@ fn move_to_archive(data_dir: &Path, file: &str) -> Result<PathBuf, SessionError>
 /// `archive/FILE`, or `archive/STEM.N.json` when an earlier file of that name is there.
 fn free_name(archive: &Path, file: &str) -> PathBuf {
     let stem = file.strip_suffix(".json").unwrap_or(file);
-    std::iter::once(archive.join(file))
-        .chain((1..).map(|n| archive.join(format!("{stem}.{n}.json"))))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| archive.join(file))
+    let mut to = archive.join(file);
+    let mut n = 1;
+    while to.exists() {
+        to = archive.join(format!("{stem}.{n}.json"));
+        n += 1;
+    }
+    to
 }
