@@ -71,6 +71,12 @@ pub enum Action {
     No,
     /// Archive the selected unfinished case (asks by a second press).
     Discard,
+    /// Show the figures over saved cases.
+    Stats,
+    /// Count only the next runbook's cases (then all again).
+    FilterRunbook,
+    /// Count only cases of the last 24h, 7d, 30d, or all.
+    FilterSince,
 }
 
 /// Something that happened: a terminal event, a finished query, a finished save.
@@ -144,6 +150,8 @@ pub enum Msg {
         case: String,
         facts: Result<Facts, String>,
     },
+    /// The saved cases were read for the stats screen, or the folders could not be.
+    StatsLoaded(Result<crate::saved::SavedCases, String>),
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
@@ -210,6 +218,8 @@ pub enum Effect {
     OpenEditor(String),
     /// Move an unfinished case to the archive.
     ArchiveSession(String),
+    /// Read every saved case for the stats screen.
+    LoadStats,
     /// Read a saved ticket file for the viewer.
     ReadTicket(PathBuf),
     /// Suspend the screen and show this file in $PAGER.
@@ -249,6 +259,9 @@ impl Action {
             Action::Yes => "yes",
             Action::No => "no",
             Action::Discard => "archive",
+            Action::Stats => "stats",
+            Action::FilterRunbook => "runbook",
+            Action::FilterSince => "since",
         }
     }
 
@@ -284,6 +297,9 @@ impl Action {
             Action::Discard => {
                 "Archive the selected unfinished case (press twice; kept in sessions/archive)"
             }
+            Action::Stats => "Figures over saved cases: outcomes, questions, times",
+            Action::FilterRunbook => "Count one runbook's cases, the next one, or all",
+            Action::FilterSince => "Count cases of the last 24h, 7d, 30d, or all",
         }
     }
 }

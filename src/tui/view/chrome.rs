@@ -16,6 +16,7 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Screen::Intake(_) => "Intake",
         Screen::Walk(_) => "Walk",
         Screen::Outcome(_) => "Outcome",
+        Screen::Stats(_) => "Stats",
     };
     let mut left = vec![
         Span::styled(" authdesk ", theme.title),
@@ -138,6 +139,7 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             key(Context::Home, Discard).filter(|_| home.pane == HomePane::Sessions),
             key(nav, NextPane),
             key(Context::Home, Refresh),
+            key(Context::Home, Stats),
             key(g, Help),
             key(g, Quit),
         ],
@@ -181,6 +183,14 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             key(Context::Outcome, Undo),
             key(g, Help),
             key(g, Quit),
+        ],
+        Screen::Stats(_) => vec![
+            key(Context::Stats, FilterRunbook),
+            key(Context::Stats, FilterSince),
+            key(nav, PageDown).map(|(k, _)| (k, "scroll")),
+            key(Context::Stats, Refresh),
+            key(Context::Stats, Back).map(|(k, _)| (k, "home")),
+            key(g, Help),
         ],
     };
     list.into_iter().flatten().collect()
