@@ -1,6 +1,7 @@
 //! Drawing. Every function here only reads the state; layout lives in [`layout`] so mouse
 //! clicks can be matched against the same areas.
 
+mod bars;
 mod chrome;
 mod evidence;
 mod fit;

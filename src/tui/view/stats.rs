@@ -3,6 +3,7 @@
 //! each passes the terminal escape; rows that do not fit end with `…`. Narrow terminals get
 //! one column; wide ones two, scrolled together.
 
+use super::bars::{Bars, scaled};
 use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
@@ -14,12 +15,9 @@ use crate::tui::stats::{Figures, StatsScreen};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// Eighths of a cell, so short bars still differ: `▏` is one eighth, `█` a whole cell.
-const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 /// Columns between the two columns of a wide terminal.
 const GAP: u16 = 2;
 
@@ -132,7 +130,9 @@ fn columns<'a>(
             let again = state
                 .keys
                 .first_key(Context::Stats, Action::Refresh)
-                .map_or_else(String::new, |k| format!("Press {k} to read them again."));
+                .map_or_else(String::new, |k| {
+                    format!("Press {k} to read the folders again.")
+                });
             let w = width as usize;
             return vec![vec![
                 Line::styled(fit::message(&format!("✗ {}", line(why)), w), theme.error),
@@ -142,7 +142,7 @@ fn columns<'a>(
         Load::Loaded(figures) => figures,
     };
     if width >= layout::WIDE - 2 {
-        let w = usize::from(width.saturating_sub(GAP).div_ceil(2).saturating_sub(1));
+        let w = usize::from(width.saturating_sub(GAP) / 2);
         let (left, right) = sections(figures, w, theme);
         vec![left, right]
     } else {
@@ -355,7 +355,7 @@ fn node_times<'a>(s: &Stats, w: usize, theme: &Theme) -> Vec<Line<'a>> {
                 Span::styled(bars.label(&t.node), theme.text),
                 Span::styled("█".repeat(solid), theme.accent),
                 Span::styled("░".repeat(shaded), theme.accent),
-                Span::raw(" ".repeat(cells + 1 - solid - shaded)),
+                Span::raw(" ".repeat((cells + 1).saturating_sub(solid + shaded))),
                 Span::styled(text(&t.timing), theme.dim),
             ]);
             out.push(fit::line(row, w));
@@ -364,33 +364,30 @@ fn node_times<'a>(s: &Stats, w: usize, theme: &Theme) -> Vec<Line<'a>> {
     out
 }
 
-/// Whole cells out of `cells` for `value` of `max`; anything above zero shows.
-fn scaled(value: i64, max: i64, cells: usize) -> usize {
-    if value <= 0 || max <= 0 {
-        return 0;
-    }
-    (value as u128 * cells as u128).div_ceil(max as u128) as usize
-}
-
 fn open_cases<'a>(s: &Stats, w: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(
         "Unfinished cases (least recently touched first)",
         theme.title,
     )];
+    // Two rows each, so the abandoned mark never falls off the end of a narrow one.
     for o in &s.open {
         let at = o.at.as_deref().map_or_else(|| "intake".into(), line);
-        let mut spans = vec![
-            Span::styled(format!("  {} ", line(&o.id)), theme.text),
-            Span::styled(format!("{} ", line(&o.runbook)), theme.accent),
+        let mut first = vec![
+            Span::styled(format!("  {}", line(&o.id)), theme.text),
             Span::styled(
-                format!("at {at} · {}", o.updated_at.format("%Y-%m-%d %H:%M")),
+                format!(" · {}", o.updated_at.format("%Y-%m-%d %H:%M")),
                 theme.dim,
             ),
         ];
         if o.abandoned {
-            spans.push(Span::styled(" · abandoned", theme.warn));
+            first.push(Span::styled(" · abandoned", theme.warn));
         }
-        out.push(fit::line(Line::from(spans), w));
+        out.push(fit::line(Line::from(first), w));
+        let second = Line::from(vec![
+            Span::styled(format!("    {}", line(&o.runbook)), theme.accent),
+            Span::styled(format!(" at {at}"), theme.dim),
+        ]);
+        out.push(fit::line(second, w));
     }
     out
 }
@@ -400,99 +397,5 @@ fn plural(n: usize, what: &str) -> String {
         format!("1 {what}")
     } else {
         format!("{n} {what}s")
-    }
-}
-
-/// Rows of one chart: a label column, a bar column, the count, and an optional note, sized
-/// once for the widest of each so the bars line up.
-struct Bars {
-    /// The whole row.
-    width: usize,
-    label: usize,
-    bar: usize,
-    count: usize,
-    max: usize,
-}
-
-/// Rows start indented under their heading.
-const INDENT: usize = 2;
-
-impl Bars {
-    /// `labels` and `note` are the widest label and note; labels get at most two fifths of
-    /// the row, notes a third, and the bar what is left (never fewer than 4 cells).
-    fn new(w: usize, labels: usize, max: usize, note: Option<usize>) -> Self {
-        let label = labels.clamp(4, (w * 2 / 5).max(4));
-        let count = max.to_string().len();
-        let note = note.map_or(0, |n| n.min(w / 3) + 2);
-        let bar = w
-            .saturating_sub(INDENT + label + 1 + 1 + count + note)
-            .max(4);
-        Bars {
-            width: w,
-            label,
-            bar,
-            count,
-            max,
-        }
-    }
-
-    /// The label escaped, cut or padded to its column, with the space after it.
-    fn label(&self, text: &str) -> String {
-        let text = fit::end(&line(text), self.label);
-        format!("{}{text:<w$} ", " ".repeat(INDENT), w = self.label)
-    }
-
-    fn row<'a>(
-        &self,
-        label: &str,
-        n: usize,
-        style: Style,
-        note: Option<(String, Style)>,
-        theme: &Theme,
-    ) -> Line<'a> {
-        let bar = bar(n, self.max, self.bar);
-        let pad = self.bar - bar.chars().count().min(self.bar);
-        let mut spans = vec![
-            Span::styled(self.label(label), style),
-            Span::styled(bar, theme.accent),
-            Span::raw(" ".repeat(pad + 1)),
-            Span::styled(format!("{n:>w$}", w = self.count), theme.text),
-        ];
-        if let Some((note, style)) = note {
-            spans.push(Span::styled(format!("  {note}"), style));
-        }
-        fit::line(Line::from(spans), self.width)
-    }
-}
-
-/// `n` of `max` as a bar of at most `cells` cells, in eighths; anything above zero shows.
-fn bar(n: usize, max: usize, cells: usize) -> String {
-    if n == 0 || max == 0 {
-        return String::new();
-    }
-    let eighths = (n.min(max) * cells * 8).div_ceil(max);
-    let mut out = "█".repeat(eighths / 8);
-    out.push_str(EIGHTHS[eighths % 8]);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bars_are_proportional_in_eighths_and_never_vanish() {
-        assert_eq!(bar(4, 4, 5), "█████");
-        assert_eq!(bar(2, 4, 5), "██▌");
-        assert_eq!(bar(1, 1000, 5), "▏");
-        assert_eq!(bar(0, 4, 5), "");
-        assert_eq!(bar(3, 0, 5), "");
-    }
-
-    #[test]
-    fn time_bars_scale_to_the_slowest_p90() {
-        assert_eq!(scaled(60, 120, 10), 5);
-        assert_eq!(scaled(1, 120, 10), 1);
-        assert_eq!(scaled(0, 120, 10), 0);
     }
 }
