@@ -261,6 +261,27 @@ fn a_tiny_terminal_gets_a_message_not_a_garbled_screen() {
     assert_eq!(p.exit_status(), "0");
 }
 
+/// Issue 11: `s` at home reads the saved cases off the loop and charts them; `f` narrows
+/// them to a runbook, and `q` goes back home rather than out.
+#[test]
+fn the_stats_screen_counts_the_saved_cases_and_q_goes_home() {
+    let p = Pane::new(80, 24);
+    common::saved_cases::write(&p.sb);
+    p.run(&[], &[]);
+    p.wait_for("Start a case");
+    p.keys(&["s"]);
+    let screen = p.wait_for("Cases: 6");
+    assert!(screen.contains("escalate-auth-anomaly"), "{screen}");
+    assert!(screen.contains("health.status"), "{screen}");
+    p.keys(&["f"]);
+    let screen = p.wait_for("Cases: 5");
+    assert!(screen.contains("Runbook 401-unauthorized"), "{screen}");
+    p.keys(&["q"]);
+    p.wait_for("Start a case");
+    p.keys(&["q"]);
+    assert_eq!(p.exit_status(), "0");
+}
+
 /// Issue 9: a key and a bearer token typed or pasted into every text field, through the real
 /// terminal. Neither may reach the session file, the ticket files, the clipboard (tmux keeps
 /// what an OSC 52 sequence sets as a paste buffer) or the log.
