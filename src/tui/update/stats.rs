@@ -39,10 +39,6 @@ pub fn loaded(state: &mut State, read: Result<SavedCases, String>) -> Vec<Effect
 pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
     let now = state.now();
     let end = crate::tui::view::stats_max_scroll(state);
-    let next_runbook = match &state.screen {
-        Screen::Stats(screen) => screen.next_runbook(&state.runbooks),
-        _ => return Vec::new(),
-    };
     let Screen::Stats(screen) = &mut state.screen else {
         return Vec::new();
     };
@@ -54,7 +50,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Top => screen.scroll = 0,
         Action::Bottom => screen.scroll = end,
         Action::FilterRunbook => {
-            screen.runbook = next_runbook;
+            screen.runbook = screen.next_runbook(&state.runbooks);
             screen.refigure(now);
         }
         Action::FilterSince => {

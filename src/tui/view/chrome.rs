@@ -139,9 +139,10 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             key(Context::Home, Discard).filter(|_| home.pane == HomePane::Sessions),
             key(nav, NextPane),
             key(Context::Home, Refresh),
-            key(Context::Home, Stats),
             key(g, Help),
             key(g, Quit),
+            // Last, so a full bar drops it before quit (`?` lists it too).
+            key(Context::Home, Stats),
         ],
         Screen::Intake(_) => vec![
             key(Context::Form, NextField),
