@@ -451,8 +451,14 @@ fn walk_with_a_key_that_does_not_exist() {
 
 /// The stats screen over the fixture folder of `common::saved_cases`, read as the app reads it.
 fn stats() -> State {
+    stats_with(|_| {})
+}
+
+/// The same, with `change` made to the folders before they are read.
+fn stats_with(change: impl FnOnce(&common::Sandbox)) -> State {
     let sb = common::Sandbox::new();
     common::saved_cases::write(&sb);
+    change(&sb);
     let mut s = app();
     key(&mut s, KeyCode::Char('s'));
     let read = authdesk::saved::read(&sb.tickets_dir(), &sb.data_dir()).map_err(|e| e.to_string());
@@ -512,4 +518,17 @@ fn help_on_the_stats_screen_lists_its_keys() {
     let mut s = stats();
     key(&mut s, KeyCode::Char('?'));
     snap("help_stats", &s);
+}
+
+#[test]
+fn stats_name_a_file_that_is_not_a_ticket_and_count_the_rest() {
+    let s = stats_with(|sb| {
+        std::fs::write(
+            sb.tickets_dir().join("notes.json"),
+            "{\"not\": \"a ticket\"}",
+        )
+        .unwrap();
+    });
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    insta::assert_snapshot!("stats_skipped_80x24", terminal.backend());
 }

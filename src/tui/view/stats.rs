@@ -166,8 +166,13 @@ fn sections<'a>(f: &Figures, w: usize, theme: &Theme) -> (Vec<Line<'a>>, Vec<Lin
             theme.error,
         ));
         for skipped in &f.skipped {
-            let text = format!("  {}", line(&skipped.to_string()));
-            left.push(Line::styled(fit::message(&text, w), theme.error));
+            // The folder is one of two; the file's name is what tells them apart.
+            let components: Vec<_> = skipped.path.components().collect();
+            let tail = components[components.len().saturating_sub(2)..]
+                .iter()
+                .collect::<std::path::PathBuf>();
+            let text = format!("  {}: {}", tail.display(), skipped.why);
+            left.push(Line::styled(fit::end(&line(&text), w), theme.error));
         }
         left.push(Line::default());
     }
