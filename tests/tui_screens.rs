@@ -532,3 +532,14 @@ fn stats_name_a_file_that_is_not_a_ticket_and_count_the_rest() {
     let terminal = draw(&s, &Theme::dark(), 80, 24);
     insta::assert_snapshot!("stats_skipped_80x24", terminal.backend());
 }
+
+#[test]
+fn stats_with_no_saved_cases_say_so() {
+    let sb = common::Sandbox::new();
+    let mut s = app();
+    key(&mut s, KeyCode::Char('s'));
+    let read = authdesk::saved::read(&sb.tickets_dir(), &sb.data_dir()).map_err(|e| e.to_string());
+    update(&mut s, Msg::StatsLoaded(read));
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    insta::assert_snapshot!("stats_empty_80x24", terminal.backend());
+}

@@ -195,11 +195,13 @@ fn sections<'a>(f: &Figures, w: usize, theme: &Theme) -> (Vec<Line<'a>>, Vec<Lin
 fn cases<'a>(s: &Stats, w: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(format!("Cases: {}", s.cases), theme.title)];
     if s.cases == 0 {
-        out.push(Line::styled(
-            "No saved cases here. Finished cases count from their tickets, open ones from \
-             their sessions.",
-            theme.dim,
-        ));
+        out.extend([
+            Line::styled("No saved cases here.", theme.dim),
+            Line::styled(
+                "Finished cases count from their tickets, open ones from their sessions.",
+                theme.dim,
+            ),
+        ]);
         return out.into_iter().map(|l| fit::line(l, w)).collect();
     }
     let rows = [
