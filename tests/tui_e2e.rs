@@ -128,7 +128,10 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
         p.keys(&["5"]);
         p.wait_change(&before);
     }
-    let at = p.screen();
+    // Evidence still arriving moves the walk on (Traffic spike?, Credential sent?, ...); the
+    // question it settles at is the one a resume must bring back. Captured earlier, a slow
+    // machine saw a question the saved session had already left.
+    let at = p.wait_for("┌ Same key? ");
     let question = at.lines().nth(1).unwrap().to_string();
     Command::new("kill")
         .args(["-KILL", &p.app_pid()])
