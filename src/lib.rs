@@ -40,6 +40,8 @@ pub mod admin;
 pub mod cli;
 // Configuration from `authdesk.toml` and the environment.
 pub mod config;
+// Every saved case read back (tickets and sessions), for the figures.
+pub mod saved;
 // A case in progress, saved to disk after every step.
 pub mod session;
 // Atomic, owner-only writes of case files, tickets among them.

@@ -154,6 +154,21 @@ fn stats_names_an_unreadable_file_and_counts_the_rest() {
 }
 
 #[test]
+fn stats_refuses_a_tickets_folder_it_cannot_list_rather_than_count_nothing() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.tickets_dir(), "not a folder").unwrap();
+    for args in [&["stats"][..], &["graph", "401", "--stats"]] {
+        let out = sb.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("cannot read the tickets folder"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
 fn stats_on_no_saved_cases_says_zero() {
     let sb = Sandbox::new();
     let v = stats_json(&sb, &[]);

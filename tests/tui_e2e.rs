@@ -128,7 +128,10 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
         p.keys(&["5"]);
         p.wait_change(&before);
     }
-    let at = p.screen();
+    // Evidence still arriving moves the walk on (Traffic spike?, Credential sent?, ...); the
+    // question it settles at is the one a resume must bring back. Captured earlier, a slow
+    // machine saw a question the saved session had already left.
+    let at = p.wait_for("┌ Same key? ");
     let question = at.lines().nth(1).unwrap().to_string();
     Command::new("kill")
         .args(["-KILL", &p.app_pid()])
@@ -256,6 +259,27 @@ fn a_tiny_terminal_gets_a_message_not_a_garbled_screen() {
     let screen = p.wait_for("Terminal too small");
     assert!(screen.contains("50x12"), "{screen}");
     p.tmux(&["resize-window", "-t", "t", "-x", "100", "-y", "30"]);
+    p.wait_for("Start a case");
+    p.keys(&["q"]);
+    assert_eq!(p.exit_status(), "0");
+}
+
+/// Issue 11: `s` at home reads the saved cases off the loop and charts them; `f` narrows
+/// them to a runbook, and `q` goes back home rather than out.
+#[test]
+fn the_stats_screen_counts_the_saved_cases_and_q_goes_home() {
+    let p = Pane::new(80, 24);
+    common::saved_cases::write(&p.sb);
+    p.run(&[], &[]);
+    p.wait_for("Start a case");
+    p.keys(&["s"]);
+    let screen = p.wait_for("Cases: 6");
+    assert!(screen.contains("escalate-auth-anomaly"), "{screen}");
+    assert!(screen.contains("health.status"), "{screen}");
+    p.keys(&["f"]);
+    let screen = p.wait_for("Cases: 5");
+    assert!(screen.contains("Runbook 401-unauthorized"), "{screen}");
+    p.keys(&["q"]);
     p.wait_for("Start a case");
     p.keys(&["q"]);
     assert_eq!(p.exit_status(), "0");

@@ -471,3 +471,98 @@ fn walk_with_a_key_that_does_not_exist() {
     loaded(&mut s, g, QueryKind::AuditEvents, Facts::new());
     snap("walk_key_absent", &s);
 }
+
+/// The stats screen over the fixture folder of `common::saved_cases`, read as the app reads it.
+fn stats() -> State {
+    stats_with(|_| {})
+}
+
+/// The same, with `change` made to the folders before they are read.
+fn stats_with(change: impl FnOnce(&common::Sandbox)) -> State {
+    let sb = common::Sandbox::new();
+    common::saved_cases::write(&sb);
+    change(&sb);
+    let mut s = app();
+    key(&mut s, KeyCode::Char('s'));
+    let read = authdesk::saved::read(&sb.tickets_dir(), &sb.data_dir()).map_err(|e| e.to_string());
+    update(&mut s, Msg::StatsLoaded(read));
+    s
+}
+
+#[test]
+fn stats_reading() {
+    let mut s = app();
+    key(&mut s, KeyCode::Char('s'));
+    snap("stats_reading", &s);
+}
+
+#[test]
+fn stats_of_a_fixture_folder() {
+    snap("stats", &stats());
+}
+
+#[test]
+fn stats_scrolled_to_the_end() {
+    let mut s = stats();
+    key(&mut s, KeyCode::Char('G'));
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    insta::assert_snapshot!("stats_end_80x24", terminal.backend());
+}
+
+#[test]
+fn stats_of_the_last_24h_on_the_401_runbook() {
+    let mut s = stats();
+    key(&mut s, KeyCode::Char('f'));
+    key(&mut s, KeyCode::Char('t'));
+    snap("stats_401_24h", &s);
+}
+
+#[test]
+fn stats_when_the_tickets_folder_cannot_be_read() {
+    let mut s = app();
+    key(&mut s, KeyCode::Char('s'));
+    let why = "cannot read the tickets folder /data/tickets: Not a directory (os error 20)";
+    update(&mut s, Msg::StatsLoaded(Err(why.into())));
+    snap("stats_failed", &s);
+}
+
+#[test]
+fn stats_draw_without_colour_under_no_color() {
+    let s = stats();
+    let theme = Theme::load("dark", &Default::default(), true).unwrap();
+    let terminal = draw(&s, &theme, 160, 48);
+    for cell in terminal.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+}
+
+#[test]
+fn help_on_the_stats_screen_lists_its_keys() {
+    let mut s = stats();
+    key(&mut s, KeyCode::Char('?'));
+    snap("help_stats", &s);
+}
+
+#[test]
+fn stats_name_a_file_that_is_not_a_ticket_and_count_the_rest() {
+    let s = stats_with(|sb| {
+        std::fs::write(
+            sb.tickets_dir().join("notes.json"),
+            "{\"not\": \"a ticket\"}",
+        )
+        .unwrap();
+    });
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    insta::assert_snapshot!("stats_skipped_80x24", terminal.backend());
+}
+
+#[test]
+fn stats_with_no_saved_cases_say_so() {
+    let sb = common::Sandbox::new();
+    let mut s = app();
+    key(&mut s, KeyCode::Char('s'));
+    let read = authdesk::saved::read(&sb.tickets_dir(), &sb.data_dir()).map_err(|e| e.to_string());
+    update(&mut s, Msg::StatsLoaded(read));
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    insta::assert_snapshot!("stats_empty_80x24", terminal.backend());
+}

@@ -34,7 +34,7 @@ pub fn run(args: GraphArgs, config: &Config) -> Result<Exit> {
         super::emit(text.as_bytes())?;
         return Ok(Exit::Ok);
     }
-    let counts = EdgeCounts::of(&super::stats::load_cases(config), &rb.id, &rb.version);
+    let counts = EdgeCounts::of(&super::stats::load_cases(config)?, &rb.id, &rb.version);
     // On stderr, so the picture on stdout stays a valid diagram.
     eprintln!(
         "authdesk: {} cases on {} version {}",

@@ -4,13 +4,9 @@
 
 use super::Exit;
 use crate::config::Config;
-use crate::stats::{Case, Filter, compute, from_ticket_json, to_text};
+use crate::stats::{ABANDONED_AFTER_HOURS, Case, Filter, compute, to_text};
 use anyhow::{Result, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use std::path::{Path, PathBuf};
-
-/// An open case untouched this long counts as abandoned.
-const ABANDONED_AFTER_HOURS: i64 = 24;
 
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
@@ -34,7 +30,7 @@ pub fn run(args: StatsArgs, config: &Config) -> Result<Exit> {
         runbook: args.runbook,
         abandoned_after: Duration::hours(ABANDONED_AFTER_HOURS),
     };
-    let stats = compute(&load_cases(config), &filter);
+    let stats = compute(&load_cases(config)?, &filter);
     let text = if args.json {
         crate::escape::json(&stats)? + "\n"
     } else {
@@ -44,48 +40,14 @@ pub fn run(args: StatsArgs, config: &Config) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Every case saved: finished ones from the tickets folder, open ones from the sessions.
-/// Files that cannot be read are reported on stderr and left out.
-pub fn load_cases(config: &Config) -> Vec<Case> {
-    let mut cases = Vec::new();
-    for path in json_files(&config.tickets_dir.value) {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => match from_ticket_json(&text) {
-                Ok(case) => cases.push(case),
-                Err(e) => skipped(&path, &e),
-            },
-            Err(e) => skipped(&path, &e),
-        }
+/// Every case saved (see [`crate::saved`]); files that cannot be read are named on stderr
+/// and left out.
+pub fn load_cases(config: &Config) -> Result<Vec<Case>> {
+    let saved = crate::saved::read(&config.tickets_dir.value, &config.data_dir.value)?;
+    for skipped in &saved.skipped {
+        eprintln!("authdesk: {}", crate::escape::line(&skipped.to_string()));
     }
-    for path in json_files(&crate::session::sessions_dir(&config.data_dir.value)) {
-        match crate::session::Session::read(&path) {
-            Ok(session) => cases.extend(session.open_case()),
-            Err(e) => skipped(&path, &e),
-        }
-    }
-    cases
-}
-
-fn skipped(path: &Path, err: &dyn std::fmt::Display) {
-    let text = format!("skipped {}: {err}", path.display());
-    eprintln!("authdesk: {}", crate::escape::line(&text));
-}
-
-/// The `.json` files in `dir`, sorted; none when it does not exist yet. Temporary files of an
-/// interrupted save start with a dot and are left out.
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| !n.starts_with('.') && n.ends_with(".json"))
-        })
-        .collect();
-    files.sort();
-    files
+    Ok(saved.cases)
 }
 
 /// `--since`: a date, an RFC 3339 time, or an age before `now`.

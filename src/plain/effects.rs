@@ -70,8 +70,10 @@ impl Runner {
                 let read = crate::tui::effects::read_saved(&files);
                 return Some(Msg::SavedTicketRead(read));
             }
-            // Plain mode has no home screen, clipboard, editor or pager, and never asks for them.
+            // Plain mode has no home or stats screen, clipboard, editor or pager, and never
+            // asks for them.
             Effect::LoadHome
+            | Effect::LoadStats
             | Effect::Copy(_)
             | Effect::OpenEditor(_)
             | Effect::ArchiveSession(_)

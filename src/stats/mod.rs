@@ -11,12 +11,15 @@ mod text;
 
 pub use edges::EdgeCounts;
 pub use record::{Case, CaseStep, End, RecordError, StepKind, from_ticket_json, open_case};
-pub use text::to_text;
+pub use text::{duration, to_text};
 
 use crate::runbook::Resolution;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// An open case untouched this many hours counts as abandoned.
+pub const ABANDONED_AFTER_HOURS: i64 = 24;
 
 /// Which cases count, and when an open case counts as abandoned.
 #[derive(Debug, Clone)]

@@ -112,7 +112,7 @@ fn plural(n: usize, what: &str) -> String {
 }
 
 /// "45s", "4m 05s", "2h 03m".
-fn duration(secs: i64) -> String {
+pub fn duration(secs: i64) -> String {
     let secs = secs.max(0);
     match secs {
         0..60 => format!("{secs}s"),

@@ -171,10 +171,13 @@ pub fn start(state: &mut State, start: Start) -> Result<Vec<Effect>, AppError> {
 
 /// Whether a spinner is on screen.
 fn animating(state: &State) -> bool {
-    let home_loading =
-        matches!(&state.screen, Screen::Home(h) if matches!(h.data, Load::Loading { .. }));
+    let reading = match &state.screen {
+        Screen::Home(h) => matches!(h.data, Load::Loading { .. }),
+        Screen::Stats(s) => matches!(s.data, Load::Loading { .. }),
+        _ => false,
+    };
     let evidence = state.case.as_ref().is_some_and(|c| {
         c.evidence.in_flight() || c.evidence.connection == super::evidence::Connection::Asking
     });
-    home_loading || evidence
+    reading || evidence
 }

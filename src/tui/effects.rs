@@ -116,6 +116,17 @@ impl Runner {
                 let result = self.edit(&text, terminal);
                 let _ = self.tx.send(Msg::EditorClosed { text: result });
             }
+            Effect::LoadStats => {
+                let (tx, data, tickets) = (
+                    self.tx.clone(),
+                    self.data_dir.clone(),
+                    self.tickets_dir.clone(),
+                );
+                tokio::task::spawn_blocking(move || {
+                    let read = crate::saved::read(&tickets, &data).map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::StatsLoaded(read));
+                });
+            }
             Effect::ReadTicket(path) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

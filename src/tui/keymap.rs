@@ -20,6 +20,7 @@ pub enum Context {
     Home,
     Walk,
     Outcome,
+    Stats,
     Form,
     Confirm,
 }
@@ -32,6 +33,7 @@ impl Context {
             Context::Home => "Home",
             Context::Walk => "Walk",
             Context::Outcome => "Outcome",
+            Context::Stats => "Stats",
             Context::Form => "Text fields",
             Context::Confirm => "Questions",
         }

@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod log;
 pub mod msg;
 pub mod state;
+pub mod stats;
 pub mod terminal;
 pub mod theme;
 pub mod update;

@@ -72,6 +72,12 @@ pub enum Action {
     /// Archive the selected unfinished case (asks by a second press) or damaged session file
     /// (asks in a dialog).
     Discard,
+    /// Show the figures over saved cases.
+    Stats,
+    /// Count only the next runbook's cases (then all again).
+    FilterRunbook,
+    /// Count only cases of the last 24h, 7d, 30d, or all.
+    FilterSince,
 }
 
 /// Something that happened: a terminal event, a finished query, a finished save.
@@ -150,6 +156,8 @@ pub enum Msg {
         case: String,
         facts: Result<Facts, String>,
     },
+    /// The saved cases were read for the stats screen, or the folders could not be.
+    StatsLoaded(Result<crate::saved::SavedCases, String>),
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
@@ -228,6 +236,8 @@ pub enum Effect {
     ArchiveSession(String),
     /// Move a damaged session file, by its name in the sessions folder, to the archive.
     ArchiveDamaged(String),
+    /// Read every saved case for the stats screen.
+    LoadStats,
     /// Read a saved ticket file for the viewer.
     ReadTicket(PathBuf),
     /// Suspend the screen and show this file in $PAGER.
@@ -267,6 +277,9 @@ impl Action {
             Action::Yes => "yes",
             Action::No => "no",
             Action::Discard => "archive",
+            Action::Stats => "stats",
+            Action::FilterRunbook => "runbook",
+            Action::FilterSince => "since",
         }
     }
 
@@ -301,6 +314,9 @@ impl Action {
             Action::No => "No",
             // Short enough for one row of the help; the dialog and the message say where to.
             Action::Discard => "Archive a case (press twice) or damaged file (asks)",
+            Action::Stats => "Figures over saved cases: outcomes, questions, times",
+            Action::FilterRunbook => "Count one runbook's cases, the next one, or all",
+            Action::FilterSince => "Count cases of the last 24h, 7d, 30d, or all",
         }
     }
 }

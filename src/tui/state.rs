@@ -110,6 +110,8 @@ pub enum Screen {
     Walk(WalkScreen),
     /// Boxed: the ticket it holds is large, and screens change rarely.
     Outcome(Box<OutcomeScreen>),
+    /// Figures over saved cases, over the home screen it returns to.
+    Stats(Box<super::stats::StatsScreen>),
 }
 
 /// Popups over the screen; they take the keys while open.

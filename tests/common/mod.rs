@@ -206,4 +206,5 @@ impl Drop for DemoApiProcess {
     }
 }
 
+pub mod saved_cases;
 pub mod tmux;

@@ -68,6 +68,9 @@ impl Runtime {
                     case,
                     facts: triage_logs(paths),
                 }),
+                Effect::LoadStats => Some(Msg::StatsLoaded(
+                    crate::saved::read(&self.tickets, self.data.path()).map_err(|e| e.to_string()),
+                )),
                 Effect::LoadHome
                 | Effect::Quit
                 | Effect::HoldCase(_)

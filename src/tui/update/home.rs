@@ -99,6 +99,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Select => return open(state),
         Action::Discard => return discard(state),
+        Action::Stats => return super::stats::open(state),
         _ => {}
     }
     Vec::new()

@@ -9,6 +9,7 @@ mod intake;
 mod mouse;
 mod outcome;
 mod overlay;
+mod stats;
 mod walk;
 
 pub use case::{open_session, start_case};
@@ -104,6 +105,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::StatsLoaded(read) => stats::loaded(state, read),
         Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
         Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
         Msg::Terminate { signal } => {
@@ -127,6 +129,7 @@ fn contexts(screen: &Screen) -> [Context; 3] {
         Screen::Intake(_) => Context::Form,
         Screen::Walk(_) => Context::Walk,
         Screen::Outcome(_) => Context::Outcome,
+        Screen::Stats(_) => Context::Stats,
     };
     [own, Context::Navigate, Context::Global]
 }
@@ -169,6 +172,7 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Intake(_) => intake::act(state, action),
             Screen::Walk(_) => walk::act(state, action),
             Screen::Outcome(_) => outcome::act(state, action),
+            Screen::Stats(_) => stats::act(state, action),
         },
     }
 }
@@ -204,3 +208,5 @@ mod tests_hands;
 mod tests_hostile;
 #[cfg(test)]
 mod tests_states;
+#[cfg(test)]
+mod tests_stats;

@@ -17,6 +17,7 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Screen::Intake(_) => "Intake",
         Screen::Walk(_) => "Walk",
         Screen::Outcome(_) => "Outcome",
+        Screen::Stats(_) => "Stats",
     };
     let mut left = vec![
         Span::styled(" authdesk ", theme.title),
@@ -146,6 +147,8 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             key(Context::Home, Refresh),
             key(g, Help),
             key(g, Quit),
+            // Last, so a full bar drops it before quit (`?` lists it too).
+            key(Context::Home, Stats),
         ],
         Screen::Intake(_) => vec![
             key(Context::Form, NextField),
@@ -187,6 +190,14 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             key(Context::Outcome, Undo),
             key(g, Help),
             key(g, Quit),
+        ],
+        Screen::Stats(_) => vec![
+            key(Context::Stats, FilterRunbook),
+            key(Context::Stats, FilterSince),
+            key(nav, PageDown).map(|(k, _)| (k, "scroll")),
+            key(Context::Stats, Refresh),
+            key(Context::Stats, Back).map(|(k, _)| (k, "home")),
+            key(g, Help),
         ],
     };
     list.into_iter().flatten().collect()

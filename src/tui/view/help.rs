@@ -65,6 +65,7 @@ pub fn help_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         Screen::Intake(_) => &[Context::Form],
         Screen::Walk(_) => &[Context::Walk, Context::Navigate, Context::Global],
         Screen::Outcome(_) => &[Context::Outcome, Context::Navigate, Context::Global],
+        Screen::Stats(_) => &[Context::Stats, Context::Navigate, Context::Global],
     };
     let mut lines = Vec::new();
     for context in contexts {
@@ -109,7 +110,13 @@ pub fn help_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         }
         for (action, chords) in state.keys.rows(*context) {
             let keys: Vec<String> = chords.iter().map(ToString::to_string).collect();
-            lines.push(row(keys.join(" "), action.describe(), theme));
+            // Actions that mean something narrower on the stats screen say so.
+            let what = match (*context, action) {
+                (Context::Stats, Action::Refresh) => "Read the saved cases again",
+                (Context::Stats, Action::Back) => "Back to the home screen",
+                _ => action.describe(),
+            };
+            lines.push(row(keys.join(" "), what, theme));
         }
         lines.push(Line::default());
     }

@@ -1,6 +1,7 @@
 //! Drawing. Every function here only reads the state; layout lives in [`layout`] so mouse
 //! clicks can be matched against the same areas.
 
+mod bars;
 mod chrome;
 mod evidence;
 mod fit;
@@ -11,6 +12,7 @@ pub mod layout;
 
 pub use intake::heights as intake_heights;
 mod outcome;
+mod stats;
 mod walk;
 
 use super::state::{Screen, State};
@@ -40,6 +42,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Intake(form) => intake::draw(frame, c.body, state, form, theme),
         Screen::Walk(ws) => walk::draw(frame, c.body, state, ws, theme),
         Screen::Outcome(screen) => outcome::draw(frame, c.body, state, screen, theme),
+        Screen::Stats(screen) => stats::draw(frame, c.body, state, screen, theme),
     }
     chrome::status_line(frame, c.status, state, theme);
     chrome::hint_bar(frame, c.hints, (area.width, area.height), state, theme);
@@ -64,6 +67,11 @@ pub fn help_max_scroll(state: &State, size: (u16, u16)) -> u16 {
         return 0;
     };
     walk::help_max_scroll(case, ws, size)
+}
+
+/// How far the stats screen's figures can scroll at the terminal's size.
+pub fn stats_max_scroll(state: &State) -> u16 {
+    stats::max_scroll(state)
 }
 
 /// How far the ticket viewer can scroll `text` at the terminal's size.
