@@ -13,7 +13,17 @@
 //! 4. [`score`] the finished walk into a [`TrainingResult`], which is what is saved as JSON.
 //! 5. [`report`] aggregates saved results for a class.
 
+mod check;
+mod engine;
 mod scenario;
+mod score;
+
+pub use check::uncovered;
+pub use engine::{Played, play};
+pub use score::{
+    Attempt, CriticalError, Deduction, HintUsed, PathStep, ScenarioRef, ScoredAnswer, Source,
+    TrainingResult, grade, par_time, score,
+};
 
 pub use scenario::{
     Base, Critical, CriticalRule, Debrief, Difficulty, Expect, Hint, Pastes, Scenario,

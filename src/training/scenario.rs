@@ -115,6 +115,7 @@ pub struct Debrief {
 pub(super) struct Spans {
     pub runbook: Range<usize>,
     pub outcome: Range<usize>,
+    pub par: Range<usize>,
     pub answers: BTreeMap<String, Range<usize>>,
     pub intake: Range<usize>,
     /// One per hint, in order.
@@ -151,7 +152,7 @@ struct RawExpect {
     outcome: Spanned<String>,
     #[serde(default)]
     answers: BTreeMap<String, Spanned<String>>,
-    par: u32,
+    par: Spanned<u32>,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +225,7 @@ impl Scenario {
         let spans = Spans {
             runbook: raw.runbook.span(),
             outcome: raw.expect.outcome.span(),
+            par: raw.expect.par.span(),
             answers: raw
                 .expect
                 .answers
@@ -253,7 +255,7 @@ impl Scenario {
                     .into_iter()
                     .map(|(node, choice)| (node, choice.into_inner()))
                     .collect(),
-                par: raw.expect.par,
+                par: raw.expect.par.into_inner(),
             },
             hints: raw
                 .hint
@@ -359,7 +361,7 @@ fn critical_rule(c: RawCritical) -> Result<Critical, (String, Option<Range<usize
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     pub(crate) const GOOD: &str = r#"

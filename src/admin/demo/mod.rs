@@ -9,6 +9,7 @@
 
 mod data;
 mod faults;
+pub mod overlay;
 mod record;
 mod routes;
 
