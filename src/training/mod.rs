@@ -15,11 +15,13 @@
 
 mod check;
 mod engine;
+mod report;
 mod scenario;
 mod score;
 
 pub use check::uncovered;
 pub use engine::{Played, play};
+pub use report::{ClassReport, ScenarioLine, TraineeLine, report};
 pub use score::{
     Attempt, CriticalError, Deduction, HintUsed, PathStep, ScenarioRef, ScoredAnswer, Source,
     TrainingResult, grade, par_time, score,
