@@ -13,6 +13,7 @@
 //! 4. [`score`] the finished walk into a [`TrainingResult`], which is what is saved as JSON.
 //! 5. [`report`] aggregates saved results for a class.
 
+mod card;
 mod check;
 mod engine;
 mod report;

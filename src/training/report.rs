@@ -116,10 +116,9 @@ impl ClassReport {
              |---|---:|---:|---|---|\n",
         );
         for s in &self.scenarios {
-            let left = s
-                .most_left_at
-                .as_ref()
-                .map_or("-".to_string(), |(n, c)| format!("{} ({c})", md_code_in_cell(n)));
+            let left = s.most_left_at.as_ref().map_or("-".to_string(), |(n, c)| {
+                format!("{} ({c})", md_code_in_cell(n))
+            });
             let wrong = if s.wrong_outcomes.is_empty() {
                 "-".to_string()
             } else {
@@ -157,7 +156,10 @@ fn counted<'a>(items: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
     for i in items {
         *counts.entry(i).or_default() += 1;
     }
-    let mut out: Vec<(String, usize)> = counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let mut out: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     // Most frequent first; ties by name, so the report is stable.
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
@@ -176,7 +178,11 @@ mod tests {
         let at = crate::testing::now();
         TrainingResult {
             trainee: trainee.into(),
-            scenario: ScenarioRef { id: scenario.into(), version: 1, title: "t".into() },
+            scenario: ScenarioRef {
+                id: scenario.into(),
+                version: 1,
+                title: "t".into(),
+            },
             started_at: at,
             finished_at: at,
             seconds: 90,
@@ -197,7 +203,10 @@ mod tests {
             expected_path: vec![],
             evidence_opened: vec![],
             evidence_deciding: vec![],
-            debrief: DebriefText { why: String::new(), trap: String::new() },
+            debrief: DebriefText {
+                why: String::new(),
+                trap: String::new(),
+            },
         }
     }
 
