@@ -13,13 +13,16 @@
 //! 4. [`score`] the finished walk into a [`TrainingResult`], which is what is saved as JSON.
 //! 5. [`report`] aggregates saved results for a class.
 
+mod card;
 mod check;
 mod engine;
+mod report;
 mod scenario;
 mod score;
 
 pub use check::uncovered;
 pub use engine::{Played, play};
+pub use report::{ClassReport, ScenarioLine, TraineeLine, report};
 pub use score::{
     Attempt, CriticalError, Deduction, HintUsed, PathStep, ScenarioRef, ScoredAnswer, Source,
     TrainingResult, grade, par_time, score,

@@ -348,3 +348,89 @@ fn critical_errors(
     }
     errors
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook::{Catalog, SourceFile};
+    use crate::training::scenario::tests::GOOD;
+
+    fn scenario() -> Scenario {
+        Scenario::load(&SourceFile::new("training/demo-revoked-key.toml", GOOD)).unwrap()
+    }
+
+    fn step(node: &str, next: &str) -> PathStep {
+        PathStep {
+            node: node.into(),
+            choice: None,
+            next: next.into(),
+        }
+    }
+
+    #[test]
+    fn the_first_divergence_is_the_node_left_by_another_edge() {
+        let expected = [step("a", "b"), step("b", "c"), step("c", "end")];
+        assert_eq!(first_divergence(&expected, &expected), None);
+        let mine = [step("a", "b"), step("b", "x"), step("x", "other")];
+        assert_eq!(first_divergence(&mine, &expected).as_deref(), Some("b"));
+        assert_eq!(
+            first_divergence(&expected[..1], &expected).as_deref(),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn critical_rules_fire_on_the_outcome_reached() {
+        let rb = Catalog::builtin().find("401").unwrap().clone();
+        let s = scenario();
+        // GOOD: `resolves = true` and `severity_below = "high"`.
+        let rules = |reached: &str| -> Vec<String> {
+            critical_errors(&s, &rb, reached, &[])
+                .into_iter()
+                .map(|c| c.rule)
+                .collect()
+        };
+        assert_eq!(rules("expected-401"), ["resolves", "severity_below:high"]);
+        assert_eq!(rules("escalate-validation-down"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_secret_in_free_text_is_critical_but_not_in_the_key_field() {
+        let rb = Catalog::builtin().find("401").unwrap().clone();
+        let s = scenario();
+        let key = "sk_live_Canary7Qx2Lm9Rt4Vb8Nz";
+        let typed = [
+            ("key".to_string(), key.to_string()),
+            ("error_body".to_string(), "invalid api key".to_string()),
+        ];
+        assert!(critical_errors(&s, &rb, "escalate-validation-down", &typed).is_empty());
+        let typed = [("error_body".to_string(), format!("sent {key}"))];
+        let errors = critical_errors(&s, &rb, "escalate-validation-down", &typed);
+        assert_eq!(errors[0].rule, "secret_in_free_text");
+        assert!(!errors[0].why.contains(key));
+    }
+
+    #[test]
+    fn grades_and_par_time() {
+        assert_eq!(grade(true, 100), "A (excellent)");
+        assert_eq!(grade(true, 80), "B (good)");
+        assert_eq!(grade(true, 10), "D (pass, practise this one)");
+        assert_eq!(grade(false, 100), "F (fail)");
+        assert_eq!(par_time(0), Duration::minutes(2));
+        assert_eq!(par_time(3), Duration::minutes(6));
+    }
+
+    #[test]
+    fn hints_are_taken_in_order_and_unknown_ones_cost_nothing() {
+        let s = scenario();
+        let used = hints_used(&s, &["ask-key-status".into(), "ask-key-status".into()]);
+        // GOOD has one hint for the node: the second request finds none.
+        assert_eq!(
+            used,
+            [HintUsed {
+                node: "ask-key-status".into(),
+                cost: 10
+            }]
+        );
+    }
+}
