@@ -209,7 +209,10 @@ fn from_session(args: FromSessionArgs, config: &Config) -> Result<Exit> {
         walk,
         walk.is_finished(&rb),
     ) else {
-        bail!("case {} has not reached an outcome: finish it first", args.id);
+        bail!(
+            "case {} has not reached an outcome: finish it first",
+            args.id
+        );
     };
     match &args.out {
         Some(path) => {

@@ -216,7 +216,10 @@ impl Scenario {
             let facts = f.into_inner();
             for name in facts.keys() {
                 if crate::facts::lookup(name).is_none() {
-                    diags.push(src.diagnostic(span.clone(), format!("facts: `{name}` is not a fact of the schema")));
+                    diags.push(src.diagnostic(
+                        span.clone(),
+                        format!("facts: `{name}` is not a fact of the schema"),
+                    ));
                 }
             }
             facts
