@@ -27,6 +27,17 @@ pub enum TrainCommand {
     Check(CheckArgs),
     /// A class's results per trainee and per scenario.
     Report(ReportArgs),
+    /// Turn a finished case into a scenario draft (pseudonyms, no secrets, frozen evidence).
+    FromSession(FromSessionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FromSessionArgs {
+    /// The case's session id (as `authdesk resume` takes it).
+    pub id: String,
+    /// Write the draft here (it must not exist) instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,6 +92,7 @@ pub fn run(cmd: TrainCommand, config: &Config) -> Result<Exit> {
         TrainCommand::Take(args) => take(args, config),
         TrainCommand::Check(args) => check(args, config),
         TrainCommand::Report(args) => report(args),
+        TrainCommand::FromSession(args) => from_session(args, config),
     }
 }
 
@@ -124,9 +136,16 @@ fn case_facts(
         .map(|(name, text)| (name, Given::Text(text)))
         .collect();
     let mut facts = crate::intake::facts(rb, &inputs, now)?;
-    let data = DemoData::with_overlay(s.base == Base::Builtin, &s.data_overlay, now)
-        .with_context(|| format!("scenario {}: its [data]", s.path.display()))?;
-    let gathered = crate::admin::gather_demo_blocking(&config.admin, data, &facts, now);
+    let gathered = if s.facts.is_empty() {
+        let data = DemoData::with_overlay(s.base == Base::Builtin, &s.data_overlay, now)
+            .with_context(|| format!("scenario {}: its [data]", s.path.display()))?;
+        crate::admin::gather_demo_blocking(&config.admin, data, &facts, now)
+    } else {
+        crate::admin::Gathered {
+            facts: frozen_facts(s, now)?,
+            ..Default::default()
+        }
+    };
     facts.extend(&gathered.facts);
     let label = |what: &str| format!("scenario {what}");
     let logs = match &s.pastes.log {
@@ -156,6 +175,54 @@ fn case_facts(
     )?;
     facts.extend(&diagnosed);
     Ok((facts, gathered.unavailable))
+}
+
+/// A scenario's `[facts]`, as if the admin API had answered them; `now±…` times are anchored
+/// at `now`.
+fn frozen_facts(s: &Scenario, now: DateTime<Utc>) -> Result<Facts> {
+    let mut facts = Facts::new();
+    for (name, text) in &s.facts {
+        let text = if text.starts_with("now") {
+            crate::admin::demo::relative_time(text, now)?.to_rfc3339()
+        } else {
+            text.clone()
+        };
+        facts
+            .insert_text(name, &text, FactSource::AdminApi, now)
+            .with_context(|| format!("scenario {}: [facts]", s.path.display()))?;
+    }
+    Ok(facts)
+}
+
+/// Writes a scenario draft from a finished case: pseudonyms, no secrets, frozen evidence.
+fn from_session(args: FromSessionArgs, config: &Config) -> Result<Exit> {
+    let session = crate::session::Session::load(&config.data_dir.value, Some(&args.id))?;
+    let Some(walk) = &session.walk else {
+        bail!("case {} has no walk yet: finish it first", args.id);
+    };
+    let rb = catalog::runbook(&session.runbook.id, config)?;
+    walk.verify(&rb)?;
+    let Some(text) = training::draft(
+        &session.id,
+        &session.runbook.id,
+        &session.intake,
+        walk,
+        walk.is_finished(&rb),
+    ) else {
+        bail!(
+            "case {} has not reached an outcome: finish it first",
+            args.id
+        );
+    };
+    match &args.out {
+        Some(path) => {
+            crate::store::write_new(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("scenario draft written: {}", path.display());
+        }
+        None => super::emit(text.as_bytes())?,
+    }
+    Ok(Exit::Ok)
 }
 
 fn take(args: TakeArgs, config: &Config) -> Result<Exit> {
