@@ -25,6 +25,8 @@ pub mod runbook;
 pub mod secret;
 // Figures across saved cases: outcomes, paths, questions, time per node.
 pub mod stats;
+// Training: scenarios, their checks, scoring an attempt, a class's report.
+pub mod training;
 // Tickets from a finished walk, as Markdown and JSON.
 pub mod ticket;
 // The walk: a state machine over one runbook.

@@ -73,13 +73,7 @@ fn builtins_not_in(files: &[SourceFile]) -> Vec<SourceFile> {
 
 /// Every runbook the agent can use: configured folders, then the built-ins.
 pub fn load(config: &Config) -> Catalog {
-    let mut found = Found::default();
-    for dir in &config.runbook_dirs.value {
-        found.add(dir);
-    }
-    let builtins = builtins_not_in(&found.files);
-    found.files.extend(builtins);
-    found.catalog()
+    load_with_sources(config).0
 }
 
 /// The catalog for the files named on the command line, with the built-in outcome library
@@ -144,4 +138,16 @@ pub fn runbook(name: &str, config: &Config) -> Result<crate::runbook::Runbook> {
     }
     let ids: Vec<&str> = catalog.runbooks.iter().map(|r| r.id.as_str()).collect();
     anyhow::bail!("no runbook `{name}` (available: {})", ids.join(", "))
+}
+
+/// [`load`], with the source files it read (to point at a runbook's lines afterwards).
+pub fn load_with_sources(config: &Config) -> (Catalog, Vec<SourceFile>) {
+    let mut found = Found::default();
+    for dir in &config.runbook_dirs.value {
+        found.add(dir);
+    }
+    let builtins = builtins_not_in(&found.files);
+    found.files.extend(builtins);
+    let files = found.files.clone();
+    (found.catalog(), files)
 }

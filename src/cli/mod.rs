@@ -12,6 +12,7 @@ mod lint;
 mod logs;
 mod run;
 mod stats;
+mod train;
 mod tui;
 
 use crate::config::{Config, GatewayConfig};
@@ -78,6 +79,9 @@ pub enum Command {
     Resume(tui::ResumeArgs),
     /// Figures over saved tickets and open cases: outcomes, paths, undecided checks, times.
     Stats(stats::StatsArgs),
+    /// Training: take scenarios, check them, report on a class.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write every page into a folder with --dir).
@@ -160,6 +164,7 @@ fn with_config(command: Option<Command>, config: &Config) -> anyhow::Result<Exit
         Some(Command::Walk(args)) => tui::walk(args, config),
         Some(Command::Resume(args)) => tui::resume(args, config),
         Some(Command::Stats(args)) => stats::run(args, config),
+        Some(Command::Train(cmd)) => train::run(cmd, config),
         None => tui::home(config),
         // Invariant: `main` runs these before any configuration is loaded.
         Some(

@@ -226,7 +226,7 @@ fn merged_inputs(args: &RunArgs) -> Result<AnswersFile> {
 
 /// A flag's value, read from the file it names when it starts with `@` (`@-`: stdin). A
 /// customer's error body is pasted into a file far more often than quoted on a command line.
-fn input_value(name: &str, value: &str) -> Result<String> {
+pub(super) fn input_value(name: &str, value: &str) -> Result<String> {
     let Some(path) = value.strip_prefix('@') else {
         return Ok(value.to_string());
     };
@@ -258,7 +258,7 @@ fn read_pastes(args: &RunArgs) -> Result<crate::intake::Pastes> {
 }
 
 /// Refuses answers that could never apply, before anything runs.
-fn check_answers(rb: &Runbook, answers: &BTreeMap<String, String>) -> Result<()> {
+pub(super) fn check_answers(rb: &Runbook, answers: &BTreeMap<String, String>) -> Result<()> {
     for (node, choice) in answers {
         let Some(n) = rb.node(node) else {
             bail!(

@@ -126,10 +126,33 @@ impl DemoData {
     }
 
     pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Self, DataError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| DataError::Invalid(format!("not JSON: {e}")))?;
+        Self::from_value(value, now)
+    }
+
+    /// A training scenario's data: `overlay` laid over the built-in data set, or over an
+    /// empty one (see [`super::overlay`] for the rules).
+    pub fn with_overlay(
+        builtin: bool,
+        overlay: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DataError> {
+        let base = if builtin {
+            BUILT_IN
+        } else {
+            super::overlay::EMPTY
+        };
+        let mut value: serde_json::Value =
+            serde_json::from_str(base).map_err(|e| DataError::Invalid(format!("not JSON: {e}")))?;
+        super::overlay::overlay(&mut value, overlay);
+        Self::from_value(value, now)
+    }
+
+    /// The data set from its JSON, its relative times anchored at `now`.
+    pub fn from_value(mut value: serde_json::Value, now: DateTime<Utc>) -> Result<Self, DataError> {
         // Whole seconds read better in tickets, and nothing in the story is finer.
         let now = now.trunc_subsecs(0);
-        let mut value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| DataError::Invalid(format!("not JSON: {e}")))?;
         resolve_times(&mut value, now)?;
         let raw: RawData = serde_path_to_error::deserialize(value)?;
         if !raw.cells.contains_key(&raw.default_cell) {
@@ -230,7 +253,7 @@ fn resolve_times(value: &mut serde_json::Value, now: DateTime<Utc>) -> Result<()
 }
 
 /// `now`, `now-3d`, `now+1d2h30m`, `now-45s`.
-fn relative_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, DataError> {
+pub fn relative_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, DataError> {
     let bad = || DataError::Time(text.to_string());
     let rest = &text[3..];
     if rest.is_empty() {
