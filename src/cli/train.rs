@@ -244,12 +244,15 @@ fn take(args: TakeArgs, config: &Config) -> Result<Exit> {
     let by = Answerer::Agent {
         name: trainee.clone(),
     };
-    let mut played = training::play(&rb, facts.clone(), &answers, &by, started)?;
+    // The trainee would see these on the evidence panel; a grader sees them here.
     for (what, reason) in &unavailable {
-        played
-            .walk
-            .record_unavailable(FactSource::AdminApi, what, reason, started);
+        eprintln!(
+            "evidence unavailable: {}: {}",
+            crate::escape::line(what),
+            crate::escape::line(reason)
+        );
     }
+    let played = training::play(&rb, facts.clone(), &answers, &by, started)?;
     if let Some(node) = &played.needs {
         print_needs_answer(&rb, node, args.format);
         return Ok(Exit::NeedsAnswer);
