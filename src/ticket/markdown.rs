@@ -138,6 +138,8 @@ fn evidence(md: &mut String, t: &Ticket) {
     }
 }
 
+/// Each step as a sentence. A fact the evidence section already quotes is not quoted again;
+/// the others are, with where they came from.
 fn path(md: &mut String, t: &Ticket) {
     section(md, "Path taken");
     for (i, s) in t.path.iter().enumerate() {
@@ -151,13 +153,19 @@ fn path(md: &mut String, t: &Ticket) {
             md_text(&s.decided_by),
             s.at.format("%H:%M:%S")
         );
-        for c in &s.facts {
+        for c in s.facts.iter().filter(|c| !cited_as_evidence(t, &c.fact)) {
             let _ = writeln!(md, "   - {}", citation(c));
         }
-        if !s.missing.is_empty() {
-            let _ = writeln!(md, "   - missing: {}", md_text(&s.missing.join(", ")));
-        }
     }
+}
+
+fn cited_as_evidence(t: &Ticket, fact: &str) -> bool {
+    t.evidence.iter().any(|c| c.fact == fact)
+}
+
+/// Whether the evidence section or a step of the path already quotes the fact.
+fn cited(t: &Ticket, fact: &str) -> bool {
+    cited_as_evidence(t, fact) || t.path.iter().any(|s| s.facts.iter().any(|c| c.fact == fact))
 }
 
 /// The reply and next steps carry facts (who revoked a key, the endpoint), so they are
@@ -202,15 +210,16 @@ fn notes(md: &mut String, t: &Ticket) {
     }
 }
 
-/// Every fact as a table row; values of several lines follow the table in fenced blocks.
+/// Every fact the sections above do not quote, as a table row; values of several lines follow
+/// the table in fenced blocks.
 fn all_facts(md: &mut String, t: &Ticket) {
-    section(md, "All facts");
+    section(md, "Other facts");
     let _ = writeln!(
         md,
         "| Fact | Value | Source | Evidence |\n|---|---|---|---|"
     );
     let mut long = Vec::new();
-    for c in &t.facts {
+    for c in t.facts.iter().filter(|c| !cited(t, &c.fact)) {
         let value = match multi_line(&c.value) {
             Some(text) => {
                 long.push((&c.fact, text));

@@ -74,8 +74,16 @@ pub struct PathStep {
     pub node: String,
     pub title: String,
     pub prompt: String,
-    /// The answer given, or what the check concluded.
+    /// The id of the choice given, so a script need not match on its label; none for a check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_id: Option<String>,
+    /// The answer given, or what the check found, as a sentence.
     pub answer: String,
+    /// For a check: the rule that applied, or "no rule matched".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// The node the step led to.
+    pub next: String,
     /// "agent alice", "script", "check", "check (facts missing)".
     pub decided_by: String,
     /// The facts a check read, or the facts an answer asserted.
@@ -278,38 +286,55 @@ fn reflow(text: &str) -> String {
 
 fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
     use crate::walk::Decision;
+    let title_of = |id: &str| rb.node(id).map_or_else(|| id.to_string(), |n| n.title.clone());
     walk.steps()
         .iter()
         .map(|step| {
-            let title = rb
-                .node(&step.node)
-                .map_or_else(|| step.node.clone(), |n| n.title.clone());
-            let (answer, facts, missing) = match &step.decision {
-                Decision::Answer { label, set, .. } => (
+            let next = title_of(&step.next);
+            let condition = match &step.decision {
+                Decision::Check { condition, .. } => Some(condition.clone()),
+                _ => None,
+            };
+            let (answer_id, answer, facts, missing) = match &step.decision {
+                Decision::Answer {
+                    choice, label, set, ..
+                } => (
+                    Some(choice.clone()),
                     label.clone(),
                     set.iter().map(|(n, f)| Citation::of(n, f)).collect(),
                     Vec::new(),
                 ),
                 Decision::Check {
+                    rule,
                     condition,
                     decided_by,
-                    ..
-                } => (
-                    format!("{condition} → {}", step.next),
-                    decided_by.clone(),
-                    Vec::new(),
-                ),
+                } => {
+                    let checked = checked_facts(rb, &step.node);
+                    (
+                        None,
+                        check_sentence(rule.is_some(), condition, decided_by, &checked, &next),
+                        decided_by.clone(),
+                        Vec::new(),
+                    )
+                }
                 Decision::Undecided { missing, known } => (
-                    format!("could not decide → asked {}", step.next),
+                    None,
+                    format!(
+                        "Could not decide: {} not known, so the agent was asked: {next}",
+                        missing.join(", ")
+                    ),
                     known.clone(),
                     missing.clone(),
                 ),
             };
             PathStep {
                 node: step.node.clone(),
-                title,
+                title: title_of(&step.node),
                 prompt: step.prompt.clone(),
+                answer_id,
                 answer,
+                condition,
+                next: step.next.clone(),
                 decided_by: step.decision.decider(),
                 facts,
                 missing,
@@ -317,6 +342,57 @@ fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
             }
         })
         .collect()
+}
+
+/// Every fact a check's rules name, in the order they first appear.
+fn checked_facts(rb: &Runbook, node: &str) -> Vec<String> {
+    let Some(crate::runbook::NodeKind::Check(check)) = rb.node(node).map(|n| &n.kind) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for rule in &check.rules {
+        for name in rule.when.facts() {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// What a check looked at and what it found, in words: "Checked key.status: revoked; the rule
+/// `key.status = revoked` applied, so: Who revoked the key?". A check that fell through says
+/// which facts it read and that none of its rules applied.
+fn check_sentence(
+    matched: bool,
+    condition: &str,
+    read: &[Citation],
+    named: &[String],
+    next: &str,
+) -> String {
+    let found: Vec<String> = read
+        .iter()
+        .map(|c| format!("{} is {}", c.fact, c.value))
+        .collect();
+    let absent: Vec<&str> = named
+        .iter()
+        .filter(|n| !read.iter().any(|c| &c.fact == *n))
+        .map(String::as_str)
+        .collect();
+    let mut s = if matched {
+        format!("Checked {}: the rule `{condition}` applied", found.join(", "))
+    } else if found.is_empty() {
+        "No rule matched: none of the facts it checks is known".to_string()
+    } else {
+        format!("No rule matched: checked {}; none applied", found.join(", "))
+    };
+    if !matched && !absent.is_empty() && !found.is_empty() {
+        s.push_str(&format!(" ({} not known)", absent.join(", ")));
+    } else if !matched && found.is_empty() && !absent.is_empty() {
+        s.push_str(&format!(" ({})", absent.join(", ")));
+    }
+    s.push_str(&format!(", so: {next}"));
+    s
 }
 
 #[cfg(test)]

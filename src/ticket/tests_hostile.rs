@@ -54,6 +54,12 @@ fn ticket_with(hostile: &str, agent: &str) -> Ticket {
 
 /// The headings of the ticket's own sections; data may add none.
 const SECTIONS: &[&str] = &[
+    "Impact",
+    "Conflicts",
+    "Ask of engineering",
+    "Failing requests",
+    "Addresses involved",
+    "Related cases",
     "Evidence",
     "Escalation criteria matched",
     "Evidence unavailable",
@@ -61,7 +67,7 @@ const SECTIONS: &[&str] = &[
     "Reply to the customer",
     "Next steps",
     "Notes",
-    "All facts",
+    "Other facts",
 ];
 
 /// Parses the Markdown as GitHub does and fails on any structure data could have added:
