@@ -16,6 +16,7 @@ const TIME: &str = "%Y-%m-%d %H:%M:%S UTC";
 pub fn to_markdown(t: &Ticket) -> String {
     let mut md = String::new();
     head(&mut md, t);
+    ask(&mut md, t);
     conflicts(&mut md, t);
     evidence(&mut md, t);
     path(&mut md, t);
@@ -71,6 +72,17 @@ fn head(md: &mut String, t: &Ticket) {
     for (k, v) in rows {
         let _ = writeln!(md, "| {k} | {v} |");
     }
+}
+
+/// What the receiving team is asked, addressed to them; the agent's steps come later.
+fn ask(md: &mut String, t: &Ticket) {
+    let (Some(a), Resolution::Escalate { team }) = (&t.outcome.ask, &t.outcome.resolution) else {
+        return;
+    };
+    section(md, "Ask of engineering");
+    let _ = writeln!(md, "- **To**: {} ({})", md_text(&a.from), md_code(team));
+    let _ = writeln!(md, "- **Needed**: {}", md_text(&a.need));
+    let _ = writeln!(md, "- **Urgency**: {}", md_text(&a.urgency));
 }
 
 /// The key id and the masked key, whichever are known.
@@ -180,7 +192,7 @@ fn reply(md: &mut String, t: &Ticket) {
         }
     }
 
-    section(md, "Next steps");
+    section(md, "Next steps for the agent");
     for step in &t.outcome.next_steps {
         let _ = writeln!(md, "- [ ] {}", md_text(step));
     }

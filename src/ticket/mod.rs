@@ -8,7 +8,7 @@ pub mod trackers;
 pub use markdown::to_markdown;
 
 use crate::facts::{FactValue, Facts};
-use crate::runbook::{Resolution, Runbook, Severity, placeholders};
+use crate::runbook::{Ask, Resolution, Runbook, Severity, placeholders};
 use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Conflict, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
@@ -53,7 +53,11 @@ pub struct TicketOutcome {
     pub resolution: Resolution,
     pub severity: Severity,
     pub reply: String,
+    /// For the agent: what to do next. What the receiving team is asked is `ask`.
     pub next_steps: Vec<String>,
+    /// An escalation's request to the team that receives it, facts filled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ask: Option<Ask>,
 }
 
 impl TicketOutcome {
@@ -160,6 +164,11 @@ impl Ticket {
                 severity: outcome.severity,
                 reply: reflow(&fill(&outcome.reply, &facts)),
                 next_steps: next_steps(&outcome.next_steps, &facts),
+                ask: outcome.ask.as_ref().map(|a| Ask {
+                    need: fill(&a.need, &facts),
+                    urgency: fill(&a.urgency, &facts),
+                    from: fill(&a.from, &facts),
+                }),
             },
             summary: Redacted::new(&fill(&outcome.summary, &facts)),
             evidence: outcome

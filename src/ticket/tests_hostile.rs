@@ -65,7 +65,7 @@ const SECTIONS: &[&str] = &[
     "Evidence unavailable",
     "Path taken",
     "Reply to the customer",
-    "Next steps",
+    "Next steps for the agent",
     "Notes",
     "Other facts",
 ];
