@@ -177,7 +177,10 @@ fn cited_as_evidence(t: &Ticket, fact: &str) -> bool {
 
 /// Whether the evidence section or a step of the path already quotes the fact.
 fn cited(t: &Ticket, fact: &str) -> bool {
-    cited_as_evidence(t, fact) || t.path.iter().any(|s| s.facts.iter().any(|c| c.fact == fact))
+    cited_as_evidence(t, fact)
+        || t.path
+            .iter()
+            .any(|s| s.facts.iter().any(|c| c.fact == fact))
 }
 
 /// The reply and next steps carry facts (who revoked a key, the endpoint), so they are

@@ -295,7 +295,10 @@ fn reflow(text: &str) -> String {
 
 fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
     use crate::walk::Decision;
-    let title_of = |id: &str| rb.node(id).map_or_else(|| id.to_string(), |n| n.title.clone());
+    let title_of = |id: &str| {
+        rb.node(id)
+            .map_or_else(|| id.to_string(), |n| n.title.clone())
+    };
     walk.steps()
         .iter()
         .map(|step| {
@@ -389,11 +392,17 @@ fn check_sentence(
         .map(String::as_str)
         .collect();
     let mut s = if matched {
-        format!("Checked {}: the rule `{condition}` applied", found.join(", "))
+        format!(
+            "Checked {}: the rule `{condition}` applied",
+            found.join(", ")
+        )
     } else if found.is_empty() {
         "No rule matched: none of the facts it checks is known".to_string()
     } else {
-        format!("No rule matched: checked {}; none applied", found.join(", "))
+        format!(
+            "No rule matched: checked {}; none applied",
+            found.join(", ")
+        )
     };
     if !matched && !absent.is_empty() && !found.is_empty() {
         s.push_str(&format!(" ({} not known)", absent.join(", ")));

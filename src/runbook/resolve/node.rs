@@ -450,7 +450,8 @@ reply = "r"
         assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
         let w: Vec<String> = c.warnings.iter().map(ToString::to_string).collect();
         assert!(
-            w.iter().any(|w| w.contains("escalation `out` has no `ask`")),
+            w.iter()
+                .any(|w| w.contains("escalation `out` has no `ask`")),
             "{w:?}"
         );
     }
@@ -472,7 +473,10 @@ reply = "r"
             "resolution = \"escalate\"\nteam = \"x\"\n[node.ask]\nneed = \"{nope}\"\nurgency = \"u\"\nfrom = \"f\"",
         );
         let errors: Vec<String> = bad.diagnostics.iter().map(ToString::to_string).collect();
-        assert!(errors.iter().any(|e| e.contains("unknown fact `nope`")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("unknown fact `nope`")),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -482,7 +486,9 @@ reply = "r"
         );
         let errors: Vec<String> = c.diagnostics.iter().map(ToString::to_string).collect();
         assert!(
-            errors.iter().any(|e| e.contains("asks nothing of engineering")),
+            errors
+                .iter()
+                .any(|e| e.contains("asks nothing of engineering")),
             "{errors:?}"
         );
     }
