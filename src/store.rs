@@ -182,6 +182,7 @@ mod tests {
             agent: "alice",
             demo_data: false,
             now,
+            related: &[],
         };
         Ticket::from_walk(&rb, &walk, &cx).unwrap()
     }

@@ -168,6 +168,7 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         agent: &config.agent.value,
         demo_data: demo,
         now: Utc::now(),
+        related: &[],
     };
     let ticket = Ticket::from_walk(&rb, &walk, &cx)?;
     // Also in the ticket (`conflicts`); said here so a script's log shows it without parsing.

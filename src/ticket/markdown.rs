@@ -16,8 +16,12 @@ const TIME: &str = "%Y-%m-%d %H:%M:%S UTC";
 pub fn to_markdown(t: &Ticket) -> String {
     let mut md = String::new();
     head(&mut md, t);
+    impact(&mut md, t);
     ask(&mut md, t);
     conflicts(&mut md, t);
+    failing_requests(&mut md, t);
+    addresses(&mut md, t);
+    related(&mut md, t);
     evidence(&mut md, t);
     path(&mut md, t);
     reply(&mut md, t);
@@ -37,7 +41,18 @@ fn head(md: &mut String, t: &Ticket) {
             "> **DEMO DATA**: evidence came from the built-in demo admin API.\n"
         );
     }
-    let _ = writeln!(md, "**{}**\n", md_text(&t.summary));
+    let _ = writeln!(md, "**{}**", md_text(&t.summary));
+    if let Some(scope) = t.scope.line(t.customer_id.as_deref()) {
+        let _ = writeln!(md, "\n{}", md_text(&scope));
+    }
+    let _ = writeln!(md);
+    if let Some(first) = &t.duplicate_of {
+        let _ = writeln!(
+            md,
+            "> **Duplicate** of {}: the same customer's case for the same cause is already filed.\n",
+            md_text(first)
+        );
+    }
 
     let (action, team) = match &o.resolution {
         Resolution::Resolve => ("resolve", "—".to_string()),
@@ -54,7 +69,26 @@ fn head(md: &mut String, t: &Ticket) {
                 .as_deref()
                 .map_or("—".into(), md_code_in_cell),
         ),
+        (
+            "Customer's ticket",
+            t.customer_ticket
+                .as_deref()
+                .map_or("—".into(), md_code_in_cell),
+        ),
         ("Key", key_cell(t)),
+        (
+            "Failures began",
+            t.failures_began.as_ref().map_or("unknown".into(), |b| {
+                let by = match b.source {
+                    "request_logs" => "oldest failing request in the logs",
+                    _ => "the customer, at intake",
+                };
+                format!("{} ({by})", b.at.format(TIME))
+            }),
+        ),
+        ("Case opened", t.started_at.format(TIME).to_string()),
+        ("Ticket written", t.created_at.format(TIME).to_string()),
+        ("Incident key", md_code_in_cell(&t.incident_key)),
         (
             "Runbook",
             format!(
@@ -65,8 +99,6 @@ fn head(md: &mut String, t: &Ticket) {
             ),
         ),
         ("Agent", md_text(&t.agent)),
-        ("Started", t.started_at.format(TIME).to_string()),
-        ("Created", t.created_at.format(TIME).to_string()),
     ];
     let _ = writeln!(md, "| | |\n|---|---|");
     for (k, v) in rows {
@@ -99,12 +131,113 @@ fn key_cell(t: &Ticket) -> String {
     }
 }
 
+/// How big it is: failing requests, this customer's rate against its baseline, customers.
+fn impact(md: &mut String, t: &Ticket) {
+    let i = &t.impact;
+    if i.is_empty() {
+        return;
+    }
+    section(md, "Impact");
+    if let Some(n) = i.failing_requests {
+        let _ = writeln!(
+            md,
+            "- Failing requests: {n} for this key in the last {} h",
+            crate::evidence::FAILURE_WINDOW_HOURS
+        );
+    }
+    match (i.failure_rate, i.baseline_rate) {
+        (Some(now), Some(base)) => {
+            let _ = writeln!(
+                md,
+                "- 401/403 rate: {} now against a baseline of {}",
+                percent(now),
+                percent(base)
+            );
+        }
+        (Some(now), None) => {
+            let _ = writeln!(md, "- 401/403 rate: {} now", percent(now));
+        }
+        _ => {}
+    }
+    if let Some(n) = i.customers_affected {
+        let _ = writeln!(md, "- Customers affected: {n}");
+    }
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+/// The newest failing requests, with the one the customer pasted marked.
+fn failing_requests(md: &mut String, t: &Ticket) {
+    if t.failing_requests.is_empty() {
+        return;
+    }
+    section(md, "Failing requests");
+    for r in &t.failing_requests {
+        let mark = if r.pasted {
+            " — **the request the customer pasted**"
+        } else {
+            ""
+        };
+        let _ = writeln!(md, "- {}{mark}", md_text(&r.line));
+    }
+}
+
+/// For a security review: every address seen, and the networks they fall in.
+fn addresses(md: &mut String, t: &Ticket) {
+    let Some(a) = &t.addresses else {
+        return;
+    };
+    section(md, "Addresses involved");
+    let list: Vec<String> = a
+        .addresses
+        .iter()
+        .map(|ip| md_code(&ip.to_string()))
+        .collect();
+    let _ = writeln!(md, "- Addresses: {}", list.join(", "));
+    let nets: Vec<String> = a
+        .networks
+        .iter()
+        .map(|n| format!("{} ({})", md_code(&n.network.to_string()), n.addresses))
+        .collect();
+    let _ = writeln!(md, "- Networks (addresses in each): {}", nets.join(", "));
+}
+
+/// Other saved tickets of the same incident key, a duplicate marked.
+fn related(md: &mut String, t: &Ticket) {
+    if t.related.is_empty() {
+        return;
+    }
+    section(md, "Related cases");
+    for r in &t.related {
+        let who = r
+            .customer_id
+            .as_deref()
+            .map_or("unknown customer".into(), md_code);
+        let dup = if r.duplicate {
+            " — **duplicate of this case**"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            md,
+            "- {} · {} · {who}{dup}",
+            md_text(&r.ticket_id),
+            md_code(&r.outcome_id)
+        );
+    }
+}
+
 /// Where the case's facts disagree. Before the evidence: a lead must see it at once.
 fn conflicts(md: &mut String, t: &Ticket) {
-    if t.conflicts.is_empty() {
+    if t.conflicts.is_empty() && t.contradictions.is_empty() {
         return;
     }
     section(md, "Conflicts");
+    for c in &t.contradictions {
+        let _ = writeln!(md, "- {} — **check before acting**", md_text(&c.describe()));
+    }
     for c in &t.conflicts {
         let open = if c.settled.is_some() {
             ""
@@ -125,7 +258,12 @@ fn evidence(md: &mut String, t: &Ticket) {
         );
     }
     for c in &t.evidence {
-        let _ = writeln!(md, "- {}", citation(c));
+        let deciding = if t.deciding_fact.as_deref() == Some(c.fact.as_str()) {
+            " — **deciding fact**"
+        } else {
+            ""
+        };
+        let _ = writeln!(md, "- {}{deciding}", citation(c));
     }
 
     if !t.criteria_matched.is_empty() {

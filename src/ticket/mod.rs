@@ -2,10 +2,16 @@
 //! to ask a follow-up question. Built from the walk alone; rendered as Markdown for people
 //! and JSON for machines (its schema is `assets/ticket.schema.json`).
 
+mod header;
+mod incident;
 mod markdown;
+mod requests;
 pub mod trackers;
 
+pub use header::{Began, Impact, Scope};
+pub use incident::{Addresses, Network, Related, WINDOW_HOURS, incident_key};
 pub use markdown::to_markdown;
+pub use requests::{Contradiction, FailingRequest};
 
 use crate::facts::{FactValue, Facts};
 use crate::runbook::{Ask, Resolution, Runbook, Severity, placeholders};
@@ -35,6 +41,33 @@ pub struct Ticket {
     pub outcome: TicketOutcome,
     /// One line a lead can read in the queue; the agent may have typed it.
     pub summary: Redacted,
+    /// The customer's own support ticket id, to quote back to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_ticket: Option<Redacted>,
+    /// What is broken and where: status, endpoint, plan, cell.
+    pub scope: Scope,
+    /// When the failures began (not when the case was opened: that is `started_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failures_began: Option<Began>,
+    pub impact: Impact,
+    /// Cell, outcome and time window: cases with the same key are one incident.
+    pub incident_key: String,
+    /// Saved tickets with the same incident key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// The same customer's ticket for the same cause, already filed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// The newest failing requests, the customer's pasted one marked.
+    pub failing_requests: Vec<FailingRequest>,
+    /// Where the evidence contradicts what the customer said.
+    pub contradictions: Vec<Contradiction>,
+    /// The addresses and networks involved, for a security escalation or an anomaly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Addresses>,
+    /// The fact whose value decided the outcome (the last check that applied a rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deciding_fact: Option<String>,
     /// The facts the outcome rests on, with where each came from.
     pub evidence: Vec<Citation>,
     pub criteria_matched: Vec<CriterionMatch>,
@@ -111,6 +144,8 @@ pub struct Context<'a> {
     pub agent: &'a str,
     pub demo_data: bool,
     pub now: DateTime<Utc>,
+    /// Saved tickets the edge found (any incident key: only matching ones are linked).
+    pub related: &'a [Related],
 }
 
 impl Ticket {
@@ -146,6 +181,27 @@ impl Ticket {
             })
             .collect();
         let id = ticket_id(walk, cx.now);
+        let customer_id = text("customer_id").or_else(|| text("key.customer_id"));
+        let began = header::began(&facts);
+        let cell = header::cell(&facts);
+        let incident_key = incident_key(
+            cell.as_deref(),
+            &node.id,
+            began.as_ref().map_or(walk.started_at, |b| b.at),
+        );
+        let related =
+            incident::related(&incident_key, &node.id, customer_id.as_deref(), cx.related);
+        let duplicate_of = related
+            .iter()
+            .find(|r| r.duplicate)
+            .map(|r| r.ticket_id.clone());
+        let failing_requests = requests::failing_requests(&facts);
+        let contradictions = requests::contradictions(&facts, &failing_requests);
+        let security = matches!(&outcome.resolution, Resolution::Escalate { team } if team == "security")
+            || facts.value("failures.anomaly") == Some(&FactValue::Bool(true));
+        let addresses = security
+            .then(|| incident::addresses(&facts))
+            .filter(|a| !a.addresses.is_empty());
         Ok(Ticket {
             schema_version: SCHEMA_VERSION,
             id,
@@ -153,7 +209,7 @@ impl Ticket {
             started_at: walk.started_at,
             agent: cx.agent.to_string(),
             demo_data: cx.demo_data,
-            customer_id: text("customer_id").or_else(|| text("key.customer_id")),
+            customer_id,
             key_id: text("key_id"),
             key,
             runbook: walk.runbook.clone(),
@@ -171,6 +227,17 @@ impl Ticket {
                 }),
             },
             summary: Redacted::new(&fill(&outcome.summary, &facts)),
+            customer_ticket: text("customer_ticket"),
+            scope: header::scope(&facts),
+            failures_began: began,
+            impact: header::impact(&facts),
+            incident_key,
+            related,
+            duplicate_of,
+            failing_requests,
+            contradictions,
+            addresses,
+            deciding_fact: deciding_fact(walk),
             evidence: outcome
                 .cite
                 .iter()
@@ -194,6 +261,19 @@ impl Ticket {
     pub fn to_markdown(&self) -> String {
         to_markdown(self)
     }
+}
+
+/// The first fact read by the last check that applied a rule: what settled the outcome.
+fn deciding_fact(walk: &Walk) -> Option<String> {
+    use crate::walk::Decision;
+    walk.steps().iter().rev().find_map(|s| match &s.decision {
+        Decision::Check {
+            rule: Some(_),
+            decided_by,
+            ..
+        } => decided_by.first().map(|c| c.fact.clone()),
+        _ => None,
+    })
 }
 
 /// `ESC-20261122-` and six hex digits that differ for any two walks or moments. A function

@@ -46,6 +46,7 @@ fn ticket_with(hostile: &str, agent: &str) -> Ticket {
         agent,
         demo_data: false,
         now: now(),
+        related: &[],
     };
     let t = Ticket::from_walk(&rb, &walk, &cx).unwrap();
     assert_eq!(t.outcome.id, "key-revoked");
