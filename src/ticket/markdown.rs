@@ -112,7 +112,12 @@ fn ask(md: &mut String, t: &Ticket) {
         return;
     };
     section(md, "Ask of engineering");
-    let _ = writeln!(md, "- **To**: {} ({})", md_text(&a.from), md_code(team));
+    let _ = writeln!(
+        md,
+        "- **To**: {} — team {}",
+        md_text(&a.from),
+        md_code(team)
+    );
     let _ = writeln!(md, "- **Needed**: {}", md_text(&a.need));
     let _ = writeln!(md, "- **Urgency**: {}", md_text(&a.urgency));
 }
@@ -288,8 +293,8 @@ fn evidence(md: &mut String, t: &Ticket) {
     }
 }
 
-/// Each step as a sentence. A fact the evidence section already quotes is not quoted again;
-/// the others are, with where they came from.
+/// Each step as a sentence. The facts it read follow with where they came from, unless the
+/// evidence section already says so.
 fn path(md: &mut String, t: &Ticket) {
     section(md, "Path taken");
     for (i, s) in t.path.iter().enumerate() {
@@ -303,7 +308,9 @@ fn path(md: &mut String, t: &Ticket) {
             md_text(&s.decided_by),
             s.at.format("%H:%M:%S")
         );
-        for c in s.facts.iter().filter(|c| !cited_as_evidence(t, &c.fact)) {
+        // The sentence gives each value; a line below adds where it came from, once.
+        let sourced = s.facts.iter().filter(|c| c.evidence.is_some());
+        for c in sourced.filter(|c| !cited_as_evidence(t, &c.fact)) {
             let _ = writeln!(md, "   - {}", citation(c));
         }
     }
@@ -313,9 +320,34 @@ fn cited_as_evidence(t: &Ticket, fact: &str) -> bool {
     t.evidence.iter().any(|c| c.fact == fact)
 }
 
-/// Whether the evidence section or a step of the path already quotes the fact.
+/// Facts the header, impact and request sections show in their own words.
+const SHOWN_ABOVE: &[&str] = &[
+    "customer_id",
+    "customer_ticket",
+    "key_id",
+    "status",
+    "method",
+    "endpoint",
+    "endpoint.route",
+    "customer.plan",
+    "customer.cell",
+    "request_id",
+    "started_at",
+    "failures.requests",
+    "failures.client_ips",
+    "failures.first_at",
+    "failures.total",
+    "incident.cell",
+    "incident.failure_rate",
+    "incident.baseline_rate",
+    "incident.customers_affected",
+];
+
+/// Whether the ticket already shows the fact above the table: in the header, the evidence or
+/// a step of the path.
 fn cited(t: &Ticket, fact: &str) -> bool {
-    cited_as_evidence(t, fact)
+    SHOWN_ABOVE.contains(&fact)
+        || cited_as_evidence(t, fact)
         || t.path
             .iter()
             .any(|s| s.facts.iter().any(|c| c.fact == fact))

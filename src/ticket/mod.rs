@@ -237,7 +237,7 @@ impl Ticket {
             failing_requests,
             contradictions,
             addresses,
-            deciding_fact: deciding_fact(walk),
+            deciding_fact: deciding_fact(rb, walk, &facts),
             evidence: outcome
                 .cite
                 .iter()
@@ -263,16 +263,20 @@ impl Ticket {
     }
 }
 
-/// The first fact read by the last check that applied a rule: what settled the outcome.
-fn deciding_fact(walk: &Walk) -> Option<String> {
+/// The fact that settled the outcome: of the facts the last rule that applied reads, the
+/// last one (an `all` holds once its last part does; an `any` stops at the part that held).
+fn deciding_fact(rb: &Runbook, walk: &Walk, facts: &Facts) -> Option<String> {
     use crate::walk::Decision;
-    walk.steps().iter().rev().find_map(|s| match &s.decision {
-        Decision::Check {
-            rule: Some(_),
-            decided_by,
-            ..
-        } => decided_by.first().map(|c| c.fact.clone()),
-        _ => None,
+    walk.steps().iter().rev().find_map(|s| {
+        let Decision::Check { rule: Some(i), .. } = &s.decision else {
+            return None;
+        };
+        let Some(crate::runbook::NodeKind::Check(check)) = rb.node(&s.node).map(|n| &n.kind) else {
+            return None;
+        };
+        let mut trace = crate::runbook::condition::Trace::default();
+        check.rules.get(*i)?.when.eval(facts, s.at, &mut trace);
+        trace.read.last().cloned()
     })
 }
 
@@ -452,9 +456,9 @@ fn checked_facts(rb: &Runbook, node: &str) -> Vec<String> {
     names
 }
 
-/// What a check looked at and what it found, in words: "Checked key.status: revoked; the rule
-/// `key.status = revoked` applied, so: Who revoked the key?". A check that fell through says
-/// which facts it read and that none of its rules applied.
+/// What a check looked at and what it found, in words: "Checked key.status: revoked. Applied
+/// the rule key.status = revoked, so: Who revoked the key?". A check that fell through says
+/// what it read, what it could not read, and that none of its rules applied.
 fn check_sentence(
     matched: bool,
     condition: &str,
@@ -464,30 +468,25 @@ fn check_sentence(
 ) -> String {
     let found: Vec<String> = read
         .iter()
-        .map(|c| format!("{} is {}", c.fact, c.value))
+        .map(|c| format!("{}: {}", c.fact, c.value))
         .collect();
     let absent: Vec<&str> = named
         .iter()
         .filter(|n| !read.iter().any(|c| &c.fact == *n))
         .map(String::as_str)
         .collect();
-    let mut s = if matched {
-        format!(
-            "Checked {}: the rule `{condition}` applied",
-            found.join(", ")
-        )
-    } else if found.is_empty() {
-        "No rule matched: none of the facts it checks is known".to_string()
+    let mut s = if found.is_empty() {
+        String::new()
     } else {
-        format!(
-            "No rule matched: checked {}; none applied",
-            found.join(", ")
-        )
+        format!("Checked {}. ", found.join("; "))
     };
-    if !matched && !absent.is_empty() && !found.is_empty() {
-        s.push_str(&format!(" ({} not known)", absent.join(", ")));
-    } else if !matched && found.is_empty() && !absent.is_empty() {
-        s.push_str(&format!(" ({})", absent.join(", ")));
+    if matched {
+        s.push_str(&format!("Applied the rule {condition}"));
+    } else {
+        s.push_str("No rule matched");
+        if !absent.is_empty() {
+            s.push_str(&format!(" (not known: {})", absent.join(", ")));
+        }
     }
     s.push_str(&format!(", so: {next}"));
     s
