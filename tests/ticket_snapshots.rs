@@ -3,6 +3,8 @@
 //! them and a fixed clock. Read a changed snapshot as the on-call engineer receiving it would:
 //! what is broken, for whom, since when, what is asked of me, which requests to trace.
 
+mod common;
+
 use authdesk::facts::{Fact, FactValue, Facts, lookup};
 use authdesk::runbook::{Catalog, Runbook};
 use authdesk::secret::Redacted;
@@ -88,6 +90,7 @@ fn case(extra: &[(&str, &str)]) -> Facts {
 }
 
 fn snapshot(name: &str, t: &Ticket) {
+    common::assert_valid_ticket(&serde_json::from_str(&t.to_json()).unwrap());
     insta::assert_snapshot!(format!("{name}_md"), t.to_markdown());
     insta::assert_snapshot!(format!("{name}_json"), t.to_json());
 }
