@@ -69,12 +69,6 @@ fn head(md: &mut String, t: &Ticket) {
                 .as_deref()
                 .map_or("—".into(), md_code_in_cell),
         ),
-        (
-            "Customer's ticket",
-            t.customer_ticket
-                .as_deref()
-                .map_or("—".into(), md_code_in_cell),
-        ),
         ("Key", key_cell(t)),
         (
             "Failures began",
@@ -103,6 +97,12 @@ fn head(md: &mut String, t: &Ticket) {
     let _ = writeln!(md, "| | |\n|---|---|");
     for (k, v) in rows {
         let _ = writeln!(md, "| {k} | {v} |");
+        if k == "Customer"
+            && let Some(theirs) = &t.customer_ticket
+        {
+            // Only when given: most cases arrive without one.
+            let _ = writeln!(md, "| Customer's ticket | {} |", md_code_in_cell(theirs));
+        }
     }
 }
 
