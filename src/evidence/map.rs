@@ -346,7 +346,7 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
         out.set(
             "failures.requests",
             FactValue::TextList(listed),
-            &c.from.to_string(),
+            c.from.to_string(),
         );
         let ips = d.addresses.iter().map(|ip| ip.to_string().into()).collect();
         out.set("failures.client_ips", FactValue::TextList(ips), &evidence);
