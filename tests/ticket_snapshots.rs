@@ -148,21 +148,21 @@ fn escalated_a_validation_outage_links_the_other_cases_of_the_incident() {
     let related = [
         Related {
             ticket_id: "ESC-20261122-a1b2c3".into(),
-            incident_key: "eu-1/escalate-validation-down/2026-11-22T08".into(),
+            incident_key: "eu-1/escalate-validation-down/2026-11-22-08h".into(),
             outcome_id: "escalate-validation-down".into(),
             customer_id: Some("cus_2040".into()),
             duplicate: false,
         },
         Related {
             ticket_id: "ESC-20261122-d4e5f6".into(),
-            incident_key: "eu-1/escalate-validation-down/2026-11-22T08".into(),
+            incident_key: "eu-1/escalate-validation-down/2026-11-22-08h".into(),
             outcome_id: "escalate-validation-down".into(),
             customer_id: Some("cus_1001".into()),
             duplicate: false,
         },
         Related {
             ticket_id: "ESC-20261121-000000".into(),
-            incident_key: "eu-1/escalate-validation-down/2026-11-21T08".into(),
+            incident_key: "eu-1/escalate-validation-down/2026-11-21-08h".into(),
             outcome_id: "escalate-validation-down".into(),
             customer_id: Some("cus_1001".into()),
             duplicate: false,
@@ -172,7 +172,7 @@ fn escalated_a_validation_outage_links_the_other_cases_of_the_incident() {
     assert_eq!(t.outcome.id, "escalate-validation-down");
     assert_eq!(
         t.incident_key,
-        "eu-1/escalate-validation-down/2026-11-22T08"
+        "eu-1/escalate-validation-down/2026-11-22-08h"
     );
     assert_eq!(t.related.len(), 2, "yesterday's incident is another one");
     assert_eq!(t.duplicate_of.as_deref(), Some("ESC-20261122-d4e5f6"));

@@ -14,17 +14,20 @@ use std::net::IpAddr;
 /// more likely two incidents than one.
 pub const WINDOW_HOURS: i64 = 2;
 
-/// `eu-1/escalate-validation-down/2026-11-22T08`: the cell ("any" when unknown), the
-/// outcome, and the start of the [`WINDOW_HOURS`] window the failures began in.
+/// `eu-1/escalate-validation-down/2026-11-22-08h`: the cell ("any" when unknown), the
+/// outcome, and the start of the [`WINDOW_HOURS`] window the failures began in. All lower
+/// case: a long run mixing cases and digits reads as a secret to [`crate::secret`], which
+/// would mask the key in a copied ticket.
 pub fn incident_key(cell: Option<&str>, outcome: &str, began: DateTime<Utc>) -> String {
     let window = Duration::hours(WINDOW_HOURS);
     // Rounding down to whole hours of the epoch cannot overflow for any real date.
     let start = began.duration_trunc(window).unwrap_or(began);
     format!(
         "{}/{outcome}/{}",
-        cell.map_or("any", str::trim),
-        start.format("%Y-%m-%dT%H")
+        cell.map_or_else(|| "any".to_string(), |c| c.trim().to_lowercase()),
+        start.format("%Y-%m-%d-%Hh")
     )
+    .to_lowercase()
 }
 
 /// A saved ticket as the edge hands it in, to link related cases.
@@ -124,7 +127,7 @@ mod tests {
             "escalate-validation-down",
             at("2026-11-22T09:55:00Z"),
         );
-        assert_eq!(a, "eu-1/escalate-validation-down/2026-11-22T08");
+        assert_eq!(a, "eu-1/escalate-validation-down/2026-11-22-08h");
         assert_eq!(a, b);
         let later = incident_key(
             Some("eu-1"),
@@ -139,6 +142,13 @@ mod tests {
         );
         assert_ne!(a, other_cell);
         assert!(incident_key(None, "x", at("2026-11-22T08:05:00Z")).starts_with("any/x/"));
+        let upper = incident_key(Some("EU-1"), "x", at("2026-11-22T08:05:00Z"));
+        assert_eq!(upper, "eu-1/x/2026-11-22-08h");
+        assert_eq!(
+            crate::secret::redact(&upper, &[]),
+            upper,
+            "must not read as a secret"
+        );
     }
 
     #[test]
