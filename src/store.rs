@@ -2,7 +2,7 @@
 //! by the owner only, and, for tickets, never over an existing file. Edge code: the core
 //! builds a ticket or a session, and the front ends save it through here.
 
-use crate::ticket::Ticket;
+use crate::ticket::{Related, Ticket};
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -101,9 +101,58 @@ pub fn save_ticket(ticket: &Ticket, dir: &Path) -> Result<Vec<PathBuf>, TicketWr
     ])
 }
 
+/// The saved tickets in `dir` as [`Related`] cases, for a new ticket to link those of its
+/// incident. A file that cannot be read, or a ticket from before incident keys, is left out:
+/// a missing link costs less than a refused ticket.
+pub fn saved_incidents(dir: &Path) -> Vec<Related> {
+    #[derive(serde::Deserialize)]
+    struct Saved {
+        id: String,
+        incident_key: String,
+        outcome: SavedOutcome,
+        customer_id: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct SavedOutcome {
+        id: String,
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Related> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter_map(|p| fs::read_to_string(p).ok())
+        .filter_map(|text| serde_json::from_str::<Saved>(&text).ok())
+        .map(|t| Related {
+            ticket_id: t.id,
+            incident_key: t.incident_key,
+            outcome_id: t.outcome.id,
+            customer_id: t.customer_id,
+            duplicate: false,
+        })
+        .collect();
+    found.sort_by(|a, b| a.ticket_id.cmp(&b.ticket_id));
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_tickets_come_back_as_incidents_to_link_and_junk_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = finished_ticket();
+        save_ticket(&t, dir.path()).unwrap();
+        fs::write(dir.path().join("junk.json"), "{not json").unwrap();
+        let found = saved_incidents(dir.path());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].ticket_id, t.id);
+        assert_eq!(found[0].incident_key, t.incident_key);
+        assert_eq!(found[0].customer_id, None);
+        assert!(saved_incidents(&dir.path().join("missing")).is_empty());
+    }
 
     #[test]
     fn write_new_never_replaces_and_leaves_no_temp_files() {
@@ -182,6 +231,7 @@ mod tests {
             agent: "alice",
             demo_data: false,
             now,
+            related: &[],
         };
         Ticket::from_walk(&rb, &walk, &cx).unwrap()
     }

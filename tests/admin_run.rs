@@ -490,3 +490,38 @@ fn a_key_owned_by_another_customer_is_listed_as_a_conflict() {
     );
     common::assert_valid_ticket(&ticket);
 }
+
+#[test]
+fn a_second_ticket_for_the_same_incident_links_the_first_as_a_duplicate() {
+    // key_stuffed: credential stuffing from many addresses, over the demo API on loopback.
+    let desk = Desk::new();
+    let args = [
+        "401",
+        "--demo",
+        "--input",
+        "key_id=key_stuffed",
+        "--input",
+        "customer_ticket=ZD-48213",
+    ];
+    let (code, first, all) = desk.run(&args, &[]);
+    assert_eq!(code, 10, "{all}");
+    assert_eq!(
+        first["outcome"]["id"], "escalate-credential-stuffing",
+        "{all}"
+    );
+    assert_eq!(first["customer_ticket"], "ZD-48213");
+    assert!(first["outcome"]["ask"]["need"].is_string(), "{first:#}");
+    let listed = first["failing_requests"].as_array().unwrap();
+    assert!(!listed.is_empty(), "{first:#}");
+    assert!(
+        first["addresses"]["addresses"].as_array().unwrap().len() > 1,
+        "a security escalation lists the addresses: {first:#}"
+    );
+    assert!(first.get("duplicate_of").is_none(), "{first:#}");
+
+    let (code, second, all) = desk.run(&args, &[]);
+    assert_eq!(code, 10, "{all}");
+    assert_eq!(second["incident_key"], first["incident_key"]);
+    assert_eq!(second["duplicate_of"], first["id"], "{second:#}");
+    common::assert_valid_ticket(&second);
+}

@@ -66,6 +66,7 @@ fn walk(rb: &str, extra: &[(&str, &str)], answers: &[&str]) -> Ticket {
         agent: "test-agent",
         demo_data: false,
         now: now(),
+        related: &[],
     };
     Ticket::from_walk(&rb, &walk, &cx).unwrap_or_else(|e| {
         panic!("{e}: stopped at {}", walk.current());

@@ -135,7 +135,7 @@ proptest! {
         let catalog = Catalog::builtin();
         let rb = &catalog.runbooks[tree];
         let walk = walk_randomly(rb, &initial, &moves);
-        let cx = Context { agent: "prop", demo_data: false, now: now() };
+        let cx = Context { agent: "prop", demo_data: false, now: now(), related: &[] };
         let ticket = Ticket::from_walk(rb, &walk, &cx).expect("a finished walk has a ticket");
         prop_assert!(rb.node(&ticket.outcome.id).is_some());
         prop_assert!(!ticket.summary.is_empty());

@@ -164,10 +164,13 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         walk.answer(&rb, &node, choice, Answerer::Script, Utc::now())?;
     }
 
+    // Saved tickets of the same incident are linked, and the same customer's is a duplicate.
+    let saved = crate::store::saved_incidents(&config.tickets_dir.value);
     let cx = Context {
         agent: &config.agent.value,
         demo_data: demo,
         now: Utc::now(),
+        related: &saved,
     };
     let ticket = Ticket::from_walk(&rb, &walk, &cx)?;
     // Also in the ticket (`conflicts`); said here so a script's log shows it without parsing.

@@ -3,6 +3,7 @@
 //! number of failures.
 
 use super::api::{Decider, ReasonCode, RequestLog};
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
@@ -13,6 +14,10 @@ use std::net::IpAddr;
 pub const ANOMALY_DISTINCT_IPS: usize = 10;
 /// ... provided there are at least this many of them in the window.
 pub const ANOMALY_MIN_FAILURES: u64 = 50;
+/// The newest failing requests a ticket lists, so the engineer can trace them.
+pub const LISTED_REQUESTS: usize = 5;
+/// Distinct client addresses kept for a ticket (a security review starts from them).
+pub const LISTED_ADDRESSES: usize = 20;
 
 /// What the failing requests of one key say.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -27,6 +32,12 @@ pub struct FailureDigest {
     credential_ips: BTreeSet<IpAddr>,
     /// Whether paging stopped at the cap before the window was exhausted.
     pub truncated: bool,
+    /// The newest failing requests, newest first, at most [`LISTED_REQUESTS`].
+    pub newest: Vec<RequestLog>,
+    /// The oldest failing request seen: when the failures began, as far as the window shows.
+    pub first_at: Option<DateTime<Utc>>,
+    /// Distinct addresses among all failing requests, at most [`LISTED_ADDRESSES`].
+    pub addresses: BTreeSet<IpAddr>,
 }
 
 impl FailureDigest {
@@ -36,6 +47,14 @@ impl FailureDigest {
             self.total += 1;
             if self.latest.is_none() {
                 self.latest = Some(log.clone());
+            }
+            if self.newest.len() < LISTED_REQUESTS {
+                self.newest.push(log.clone());
+            }
+            // Pages arrive newest first, so the last failure seen is the oldest.
+            self.first_at = Some(log.at);
+            if self.addresses.len() < LISTED_ADDRESSES {
+                self.addresses.insert(log.client_ip);
             }
             if log.decided_by == Decider::Upstream {
                 self.upstream_decided += 1;
@@ -106,6 +125,38 @@ mod tests {
             client_ip: ip.parse().unwrap(),
             decided_by,
         }
+    }
+
+    #[test]
+    fn keeps_the_newest_requests_the_oldest_time_and_the_addresses_for_the_ticket() {
+        let mut d = FailureDigest::default();
+        let mut page: Vec<RequestLog> = (0..8)
+            .map(|i| {
+                let mut l = log(
+                    Some(ReasonCode::InvalidKey),
+                    &format!("192.0.2.{i}"),
+                    Decider::Gateway,
+                );
+                l.at = format!("2026-11-22T10:0{}:00Z", 9 - i).parse().unwrap();
+                l
+            })
+            .collect();
+        page[7].status = 200;
+        d.add_page(&page);
+        let ids: Vec<&str> = d.newest.iter().map(|l| l.request_id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "req_192.0.2.0",
+                "req_192.0.2.1",
+                "req_192.0.2.2",
+                "req_192.0.2.3",
+                "req_192.0.2.4"
+            ]
+        );
+        // The success at 10:02 is not a failure: the oldest failure is the one at 10:03.
+        assert_eq!(d.first_at, Some("2026-11-22T10:03:00Z".parse().unwrap()));
+        assert_eq!(d.addresses.len(), 7);
     }
 
     #[test]

@@ -5,6 +5,11 @@ use crate::facts::name;
 
 /// The intake inputs whose value becomes a path segment of an admin-API call.
 pub const ID_INPUTS: &[&str] = &[name::KEY_ID, name::CUSTOMER_ID];
+/// Ids of other systems that a ticket quotes: short, one word, nothing that acts in Markdown
+/// or a terminal.
+pub const SHORT_ID_INPUTS: &[&str] = &[name::REQUEST_ID, name::CUSTOMER_TICKET];
+/// Longer than this is not an id but pasted text.
+pub const SHORT_ID_MAX: usize = 64;
 
 /// Why a value cannot be an id. The value is not repeated: it may hold a pasted secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,6 +23,8 @@ pub enum IdError {
         .0.escape_default()
     )]
     Forbidden(char),
+    #[error("is not a short id: use up to {SHORT_ID_MAX} letters, digits, `-`, `_`, `.` or `:`")]
+    NotShort,
 }
 
 /// Whether `id` can stand as one path segment unchanged in meaning: not empty, not `.` or
@@ -38,10 +45,26 @@ pub fn check_id(id: &str) -> Result<(), IdError> {
     }
 }
 
-/// [`check_id`] for the inputs in [`ID_INPUTS`]; any other input passes.
+/// Whether `id` is a short id of another system (a request id, a support ticket id).
+pub fn check_short_id(id: &str) -> Result<(), IdError> {
+    let id = id.trim();
+    let fits = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if id.is_empty() {
+        Err(IdError::Empty)
+    } else if id.len() > SHORT_ID_MAX || !id.chars().all(fits) {
+        Err(IdError::NotShort)
+    } else {
+        Ok(())
+    }
+}
+
+/// [`check_id`] for the inputs in [`ID_INPUTS`], [`check_short_id`] for those in
+/// [`SHORT_ID_INPUTS`]; any other input passes.
 pub fn check_input(name: &str, text: &str) -> Result<(), IdError> {
     if ID_INPUTS.contains(&name) {
         check_id(text.trim())
+    } else if SHORT_ID_INPUTS.contains(&name) {
+        check_short_id(text)
     } else {
         Ok(())
     }
@@ -62,6 +85,17 @@ mod tests {
         }
         for good in ["key_live_42", "cus_1", "k.v2", "...", "key-ü"] {
             assert_eq!(check_id(good), Ok(()), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn ticket_and_request_ids_must_be_short_ids() {
+        for good in ["ZD-48213", "req_8f2a", "case:2026.11", " 12345 "] {
+            assert_eq!(check_input("customer_ticket", good), Ok(()), "{good:?}");
+        }
+        let long = "x".repeat(SHORT_ID_MAX + 1);
+        for bad in ["", "two words", "<b>", "a\nb", "a|b", long.as_str()] {
+            assert!(check_input("request_id", bad).is_err(), "{bad:?} passed");
         }
     }
 

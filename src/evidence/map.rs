@@ -85,7 +85,7 @@ pub(super) fn facts(intake: &Intake, answers: &[Answer], now: DateTime<Utc>) -> 
             }
             // Not applicable (no such key) or a gap: see `Evidence::gaps`.
             Answer::Absent { .. } => {}
-            Answer::FailureSummary(c) => incident_facts(&mut out, c),
+            Answer::FailureSummary(c) => incident_facts(&mut out, c, &customer_of(intake, answers)),
         }
     }
     if let Some(c) = &no_logs {
@@ -117,8 +117,35 @@ fn endpoint_facts<'a>(
     Some((r, from))
 }
 
-fn incident_facts(out: &mut Sink, c: &Cited<api::FailureSummary>) {
+/// The case's customer: named at intake, or else the owner of the key, which the admin API
+/// gives (a case may start from a key id alone).
+fn customer_of(intake: &Intake, answers: &[Answer]) -> Option<String> {
+    intake.customer_id.clone().or_else(|| {
+        answers.iter().find_map(|a| match a {
+            Answer::Key(Cited {
+                answer: Some(k), ..
+            }) => Some(k.customer_id.clone()),
+            _ => None,
+        })
+    })
+}
+
+fn incident_facts(out: &mut Sink, c: &Cited<api::FailureSummary>, customer: &Option<String>) {
     let s = &c.answer;
+    if let Some(cell) = &s.cell {
+        out.text(name::INCIDENT_CELL, cell, c.from.to_string());
+    }
+    let this = customer
+        .as_deref()
+        .and_then(|id| s.customers.iter().find(|e| e.customer_id == id));
+    if let Some(e) = this {
+        let evidence = format!(
+            "{} among the customers above their baseline; {}",
+            e.customer_id, c.from
+        );
+        out.number(name::INCIDENT_FAILURE_RATE, e.failure_rate, &evidence);
+        out.number(name::INCIDENT_BASELINE_RATE, e.baseline_rate, &evidence);
+    }
     let who = s.customers.iter().map(|e| e.customer_id.as_str());
     let who: Vec<_> = who.collect();
     out.number(
@@ -204,6 +231,9 @@ fn customer_facts(out: &mut Sink, c: &Cited<Option<api::Customer>>) {
         let from = c.from.to_string();
         out.text(name::CUSTOMER_STATUS, cus.status.as_str(), &from);
         out.text(name::CUSTOMER_PLAN, &cus.plan, &from);
+        if let Some(cell) = &cus.cell {
+            out.text(name::CUSTOMER_CELL, cell, &from);
+        }
     }
 }
 
@@ -311,6 +341,27 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
         c.from
     );
     out.number(name::FAILURES_TOTAL, d.total as f64, &evidence);
+    if let Some(first) = d.first_at {
+        out.time(name::FAILURES_FIRST_AT, first, &evidence);
+    }
+    if !d.newest.is_empty() {
+        let listed = d
+            .newest
+            .iter()
+            .map(|l| describe_request(l).into())
+            .collect();
+        out.set(
+            name::FAILURES_REQUESTS,
+            FactValue::TextList(listed),
+            c.from.to_string(),
+        );
+        let ips = d.addresses.iter().map(|ip| ip.to_string().into()).collect();
+        out.set(
+            name::FAILURES_CLIENT_IPS,
+            FactValue::TextList(ips),
+            &evidence,
+        );
+    }
     out.text(name::FAILURES_TOP_REASON, d.top_reason(), &evidence);
     let codes = d.reasons().iter().map(|(r, _)| r.label().into()).collect();
     out.set(
@@ -347,6 +398,24 @@ fn failure_facts(out: &mut Sink, c: &Cited<FailureDigest>) {
             c.from
         ),
     );
+}
+
+/// One failing request on one line: "req_1 · 2026-11-22 09:58:02 UTC · GET /v1/orders/1 · from
+/// 203.0.113.7 · 401 invalid_key". The request id leads: the ticket finds it there.
+fn describe_request(l: &api::RequestLog) -> String {
+    let reason = l
+        .reason
+        .as_ref()
+        .map_or_else(|| "refused upstream".to_string(), |r| r.label());
+    format!(
+        "{} · {} · {} {} · from {} · {} {reason}",
+        l.request_id,
+        l.at.format("%Y-%m-%d %H:%M:%S UTC"),
+        l.method,
+        l.path,
+        l.client_ip,
+        l.status
+    )
 }
 
 fn usage_facts(out: &mut Sink, c: &Cited<api::Usage>) {

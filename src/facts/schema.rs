@@ -123,6 +123,18 @@ pub const SCHEMA: &[FactDef] = &[
     ),
     def("started_at", Time, Intake, "When the failures started"),
     def(
+        "request_id",
+        Text,
+        Intake,
+        "The request id the customer pasted from a failing response",
+    ),
+    def(
+        "customer_ticket",
+        Text,
+        Intake,
+        "The customer's own support ticket id, to quote back to them",
+    ),
+    def(
         "key.pasted_env",
         Text,
         Intake,
@@ -204,6 +216,12 @@ pub const SCHEMA: &[FactDef] = &[
     )
     .labelled("account"),
     def("customer.plan", Text, Api, "The customer's plan").labelled("plan"),
+    def(
+        "customer.cell",
+        Text,
+        Api,
+        "The cell (region) serving the customer's account",
+    ),
     // Computed from the key and the intake.
     def(
         "ip.allowed",
@@ -415,6 +433,24 @@ pub const SCHEMA: &[FactDef] = &[
         Api,
         "Whether the auth failures look anomalous (credential stuffing, sudden burst from new IPs)",
     ),
+    def(
+        "failures.first_at",
+        Time,
+        Api,
+        "The oldest failing request in the recent window: when the failures began",
+    ),
+    def(
+        "failures.requests",
+        TextList,
+        Api,
+        "The newest failing requests: id, time, method and path, client address, status and reason",
+    ),
+    def(
+        "failures.client_ips",
+        TextList,
+        Api,
+        "Distinct client addresses among the failing requests (the first 20)",
+    ),
     // Platform health.
     def(
         "health.status",
@@ -446,6 +482,24 @@ pub const SCHEMA: &[FactDef] = &[
         "Customers with elevated 401/403 rates right now",
     )
     .labelled("customers hit"),
+    def(
+        "incident.cell",
+        Text,
+        Api,
+        "The cell the failure summary describes, when scoped to the case",
+    ),
+    stat(
+        "incident.failure_rate",
+        Number,
+        Api,
+        "This customer's 401/403 rate now, 0 to 1 (when above its baseline)",
+    ),
+    stat(
+        "incident.baseline_rate",
+        Number,
+        Api,
+        "This customer's usual 401/403 rate, 0 to 1",
+    ),
     // Diagnostics: the customer's request.
     def(
         "request.credential_present",

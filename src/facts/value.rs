@@ -46,6 +46,8 @@ impl fmt::Display for FactType {
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum FactValue {
     Text(Redacted),
+    /// A count stays an integer in JSON (`420`, not `420.0`), so scripts can compare it.
+    #[serde(serialize_with = "whole_as_integer")]
     Number(f64),
     Bool(bool),
     Time(DateTime<Utc>),
@@ -137,6 +139,18 @@ impl FactValue {
     }
 }
 
+/// A whole number within the range JSON readers take exactly is written as an integer.
+fn whole_as_integer<S: serde::Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
+    // 2^53: beyond it an f64 no longer holds every integer, so a float says so honestly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if n.fract() == 0.0 && n.abs() <= EXACT {
+        // In range and whole, so the cast is exact.
+        s.serialize_i64(*n as i64)
+    } else {
+        s.serialize_f64(*n)
+    }
+}
+
 /// Accepts RFC 3339, or a date and time without zone (taken as UTC), or a bare date.
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
@@ -213,6 +227,16 @@ mod tests {
                 .to_string(),
             "203.0.113.0/24, 198.51.100.7/32"
         );
+    }
+
+    #[test]
+    fn whole_numbers_serialize_as_integers_and_read_back() {
+        let json = serde_json::to_string(&FactValue::Number(420.0)).unwrap();
+        assert_eq!(json, r#"{"type":"number","value":420}"#);
+        let back: FactValue = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, FactValue::Number(420.0));
+        let rate = serde_json::to_string(&FactValue::Number(0.25)).unwrap();
+        assert_eq!(rate, r#"{"type":"number","value":0.25}"#);
     }
 
     #[test]

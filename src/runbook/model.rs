@@ -226,6 +226,20 @@ pub struct Outcome {
     pub next_steps: Vec<String>,
     /// Facts the ticket quotes as the evidence for this outcome.
     pub cite: Vec<String>,
+    /// What an escalation asks of the team that receives it; only escalations have one.
+    pub ask: Option<Ask>,
+}
+
+/// The request an escalation makes of engineering, written to the receiver, with `{fact}`
+/// placeholders. The agent's own next steps stay in `next_steps`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ask {
+    /// What the receiver is asked to do or find out.
+    pub need: String,
+    /// How soon, and why that soon.
+    pub urgency: String,
+    /// Who should pick it up (a role or rota within the team).
+    pub from: String,
 }
 
 /// A named escalation criterion, such as "several customers at once".

@@ -70,6 +70,15 @@ pub struct RawNode {
     pub next_steps: Vec<String>,
     #[serde(default)]
     pub cite: Vec<Spanned<String>>,
+    pub ask: Option<Spanned<RawAsk>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAsk {
+    pub need: String,
+    pub urgency: String,
+    pub from: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -116,6 +116,9 @@ struct OutcomeJson {
 struct PathStepJson {
     node: String,
     answer: String,
+    /// A check's rule, or "no rule matched"; tickets before it was added carry it in `answer`.
+    #[serde(default)]
+    condition: Option<String>,
     decided_by: String,
     #[serde(default)]
     missing: Vec<String>,
@@ -137,11 +140,12 @@ pub fn from_ticket_json(text: &str) -> Result<Case, RecordError> {
             kind: if !s.missing.is_empty() || s.decided_by.starts_with("check (") {
                 StepKind::Undecided { missing: s.missing }
             } else if s.decided_by == "check" {
-                // The answer reads "CONDITION → NEXT"; node ids hold no arrows.
-                let condition = s.answer.rsplit_once(" → ").map_or(&*s.answer, |(c, _)| c);
-                StepKind::Decided {
-                    condition: condition.to_string(),
-                }
+                // Older tickets' answer reads "CONDITION → NEXT"; node ids hold no arrows.
+                let condition = s.condition.unwrap_or_else(|| {
+                    let a = &*s.answer;
+                    a.rsplit_once(" → ").map_or(a, |(c, _)| c).to_string()
+                });
+                StepKind::Decided { condition }
             } else {
                 StepKind::Answered { label: s.answer }
             },

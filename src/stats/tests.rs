@@ -49,6 +49,7 @@ fn ticket_case(answers: &[(&str, &str)], saved_at: i64) -> Case {
         agent: "alice",
         demo_data: false,
         now: at(saved_at),
+        related: &[],
     };
     let ticket = Ticket::from_walk(&rb, &walk, &cx).unwrap();
     from_ticket_json(&ticket.to_json()).unwrap()

@@ -16,7 +16,12 @@ const TIME: &str = "%Y-%m-%d %H:%M:%S UTC";
 pub fn to_markdown(t: &Ticket) -> String {
     let mut md = String::new();
     head(&mut md, t);
+    impact(&mut md, t);
+    ask(&mut md, t);
     conflicts(&mut md, t);
+    failing_requests(&mut md, t);
+    addresses(&mut md, t);
+    related(&mut md, t);
     evidence(&mut md, t);
     path(&mut md, t);
     reply(&mut md, t);
@@ -36,7 +41,18 @@ fn head(md: &mut String, t: &Ticket) {
             "> **DEMO DATA**: evidence came from the built-in demo admin API.\n"
         );
     }
-    let _ = writeln!(md, "**{}**\n", md_text(&t.summary));
+    let _ = writeln!(md, "**{}**", md_text(&t.summary));
+    if let Some(scope) = t.scope.line(t.customer_id.as_deref()) {
+        let _ = writeln!(md, "\n{}", md_text(&scope));
+    }
+    let _ = writeln!(md);
+    if let Some(first) = &t.duplicate_of {
+        let _ = writeln!(
+            md,
+            "> **Duplicate** of {}: the same customer's case for the same cause is already filed.\n",
+            md_text(first)
+        );
+    }
 
     let (action, team) = match &o.resolution {
         Resolution::Resolve => ("resolve", "—".to_string()),
@@ -55,6 +71,19 @@ fn head(md: &mut String, t: &Ticket) {
         ),
         ("Key", key_cell(t)),
         (
+            "Failures began",
+            t.failures_began.as_ref().map_or("unknown".into(), |b| {
+                let by = match b.source {
+                    "request_logs" => "oldest failing request in the logs",
+                    _ => "the customer, at intake",
+                };
+                format!("{} ({by})", b.at.format(TIME))
+            }),
+        ),
+        ("Case opened", t.started_at.format(TIME).to_string()),
+        ("Ticket written", t.created_at.format(TIME).to_string()),
+        ("Incident key", md_code_in_cell(&t.incident_key)),
+        (
             "Runbook",
             format!(
                 "{} v{} ({})",
@@ -64,13 +93,33 @@ fn head(md: &mut String, t: &Ticket) {
             ),
         ),
         ("Agent", md_text(&t.agent)),
-        ("Started", t.started_at.format(TIME).to_string()),
-        ("Created", t.created_at.format(TIME).to_string()),
     ];
     let _ = writeln!(md, "| | |\n|---|---|");
     for (k, v) in rows {
         let _ = writeln!(md, "| {k} | {v} |");
+        if k == "Customer"
+            && let Some(theirs) = &t.customer_ticket
+        {
+            // Only when given: most cases arrive without one.
+            let _ = writeln!(md, "| Customer's ticket | {} |", md_code_in_cell(theirs));
+        }
     }
+}
+
+/// What the receiving team is asked, addressed to them; the agent's steps come later.
+fn ask(md: &mut String, t: &Ticket) {
+    let (Some(a), Resolution::Escalate { team }) = (&t.outcome.ask, &t.outcome.resolution) else {
+        return;
+    };
+    section(md, "Ask of engineering");
+    let _ = writeln!(
+        md,
+        "- **To**: {} — team {}",
+        md_text(&a.from),
+        md_code(team)
+    );
+    let _ = writeln!(md, "- **Needed**: {}", md_text(&a.need));
+    let _ = writeln!(md, "- **Urgency**: {}", md_text(&a.urgency));
 }
 
 /// The key id and the masked key, whichever are known.
@@ -87,12 +136,113 @@ fn key_cell(t: &Ticket) -> String {
     }
 }
 
+/// How big it is: failing requests, this customer's rate against its baseline, customers.
+fn impact(md: &mut String, t: &Ticket) {
+    let i = &t.impact;
+    if i.is_empty() {
+        return;
+    }
+    section(md, "Impact");
+    if let Some(n) = i.failing_requests {
+        let _ = writeln!(
+            md,
+            "- Failing requests: {n} for this key in the last {} h",
+            crate::evidence::FAILURE_WINDOW_HOURS
+        );
+    }
+    match (i.failure_rate, i.baseline_rate) {
+        (Some(now), Some(base)) => {
+            let _ = writeln!(
+                md,
+                "- 401/403 rate: {} now against a baseline of {}",
+                percent(now),
+                percent(base)
+            );
+        }
+        (Some(now), None) => {
+            let _ = writeln!(md, "- 401/403 rate: {} now", percent(now));
+        }
+        _ => {}
+    }
+    if let Some(n) = i.customers_affected {
+        let _ = writeln!(md, "- Customers affected: {n}");
+    }
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.1}%", rate * 100.0)
+}
+
+/// The newest failing requests, with the one the customer pasted marked.
+fn failing_requests(md: &mut String, t: &Ticket) {
+    if t.failing_requests.is_empty() {
+        return;
+    }
+    section(md, "Failing requests");
+    for r in &t.failing_requests {
+        let mark = if r.pasted {
+            " — **the request the customer pasted**"
+        } else {
+            ""
+        };
+        let _ = writeln!(md, "- {}{mark}", md_text(&r.line));
+    }
+}
+
+/// For a security review: every address seen, and the networks they fall in.
+fn addresses(md: &mut String, t: &Ticket) {
+    let Some(a) = &t.addresses else {
+        return;
+    };
+    section(md, "Addresses involved");
+    let list: Vec<String> = a
+        .addresses
+        .iter()
+        .map(|ip| md_code(&ip.to_string()))
+        .collect();
+    let _ = writeln!(md, "- Addresses: {}", list.join(", "));
+    let nets: Vec<String> = a
+        .networks
+        .iter()
+        .map(|n| format!("{} ({})", md_code(&n.network.to_string()), n.addresses))
+        .collect();
+    let _ = writeln!(md, "- Networks (addresses in each): {}", nets.join(", "));
+}
+
+/// Other saved tickets of the same incident key, a duplicate marked.
+fn related(md: &mut String, t: &Ticket) {
+    if t.related.is_empty() {
+        return;
+    }
+    section(md, "Related cases");
+    for r in &t.related {
+        let who = r
+            .customer_id
+            .as_deref()
+            .map_or("unknown customer".into(), md_code);
+        let dup = if r.duplicate {
+            " — **duplicate of this case**"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            md,
+            "- {} · {} · {who}{dup}",
+            md_text(&r.ticket_id),
+            md_code(&r.outcome_id)
+        );
+    }
+}
+
 /// Where the case's facts disagree. Before the evidence: a lead must see it at once.
 fn conflicts(md: &mut String, t: &Ticket) {
-    if t.conflicts.is_empty() {
+    if t.conflicts.is_empty() && t.contradictions.is_empty() {
         return;
     }
     section(md, "Conflicts");
+    for c in &t.contradictions {
+        let _ = writeln!(md, "- {} — **check before acting**", md_text(&c.describe()));
+    }
     for c in &t.conflicts {
         let open = if c.settled.is_some() {
             ""
@@ -113,7 +263,12 @@ fn evidence(md: &mut String, t: &Ticket) {
         );
     }
     for c in &t.evidence {
-        let _ = writeln!(md, "- {}", citation(c));
+        let deciding = if t.deciding_fact.as_deref() == Some(c.fact.as_str()) {
+            " — **deciding fact**"
+        } else {
+            ""
+        };
+        let _ = writeln!(md, "- {}{deciding}", citation(c));
     }
 
     if !t.criteria_matched.is_empty() {
@@ -138,6 +293,8 @@ fn evidence(md: &mut String, t: &Ticket) {
     }
 }
 
+/// Each step as a sentence. The facts it read follow with where they came from, unless the
+/// evidence section already says so.
 fn path(md: &mut String, t: &Ticket) {
     section(md, "Path taken");
     for (i, s) in t.path.iter().enumerate() {
@@ -151,13 +308,49 @@ fn path(md: &mut String, t: &Ticket) {
             md_text(&s.decided_by),
             s.at.format("%H:%M:%S")
         );
-        for c in &s.facts {
+        // The sentence gives each value; a line below adds where it came from, once.
+        let sourced = s.facts.iter().filter(|c| c.evidence.is_some());
+        for c in sourced.filter(|c| !cited_as_evidence(t, &c.fact)) {
             let _ = writeln!(md, "   - {}", citation(c));
         }
-        if !s.missing.is_empty() {
-            let _ = writeln!(md, "   - missing: {}", md_text(&s.missing.join(", ")));
-        }
     }
+}
+
+fn cited_as_evidence(t: &Ticket, fact: &str) -> bool {
+    t.evidence.iter().any(|c| c.fact == fact)
+}
+
+/// Facts the header, impact and request sections show in their own words.
+const SHOWN_ABOVE: &[&str] = &[
+    "customer_id",
+    "customer_ticket",
+    "key_id",
+    "status",
+    "method",
+    "endpoint",
+    "endpoint.route",
+    "customer.plan",
+    "customer.cell",
+    "request_id",
+    "started_at",
+    "failures.requests",
+    "failures.client_ips",
+    "failures.first_at",
+    "failures.total",
+    "incident.cell",
+    "incident.failure_rate",
+    "incident.baseline_rate",
+    "incident.customers_affected",
+];
+
+/// Whether the ticket already shows the fact above the table: in the header, the evidence or
+/// a step of the path.
+fn cited(t: &Ticket, fact: &str) -> bool {
+    SHOWN_ABOVE.contains(&fact)
+        || cited_as_evidence(t, fact)
+        || t.path
+            .iter()
+            .any(|s| s.facts.iter().any(|c| c.fact == fact))
 }
 
 /// The reply and next steps carry facts (who revoked a key, the endpoint), so they are
@@ -172,7 +365,7 @@ fn reply(md: &mut String, t: &Ticket) {
         }
     }
 
-    section(md, "Next steps");
+    section(md, "Next steps for the agent");
     for step in &t.outcome.next_steps {
         let _ = writeln!(md, "- [ ] {}", md_text(step));
     }
@@ -202,15 +395,16 @@ fn notes(md: &mut String, t: &Ticket) {
     }
 }
 
-/// Every fact as a table row; values of several lines follow the table in fenced blocks.
+/// Every fact the sections above do not quote, as a table row; values of several lines follow
+/// the table in fenced blocks.
 fn all_facts(md: &mut String, t: &Ticket) {
-    section(md, "All facts");
+    section(md, "Other facts");
     let _ = writeln!(
         md,
         "| Fact | Value | Source | Evidence |\n|---|---|---|---|"
     );
     let mut long = Vec::new();
-    for c in &t.facts {
+    for c in t.facts.iter().filter(|c| !cited(t, &c.fact)) {
         let value = match multi_line(&c.value) {
             Some(text) => {
                 long.push((&c.fact, text));

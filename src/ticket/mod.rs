@@ -2,13 +2,21 @@
 //! to ask a follow-up question. Built from the walk alone; rendered as Markdown for people
 //! and JSON for machines (its schema is `assets/ticket.schema.json`).
 
+mod header;
+mod incident;
 mod markdown;
+mod path;
+mod requests;
 pub mod trackers;
 
+pub use header::{Began, Impact, Scope};
+pub use incident::{Addresses, Network, Related, WINDOW_HOURS, incident_key};
 pub use markdown::to_markdown;
+pub use path::PathStep;
+pub use requests::{Contradiction, FailingRequest};
 
 use crate::facts::{FactValue, Facts};
-use crate::runbook::{Resolution, Runbook, Severity, placeholders};
+use crate::runbook::{Ask, Resolution, Runbook, Severity, placeholders};
 use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Conflict, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
@@ -35,6 +43,33 @@ pub struct Ticket {
     pub outcome: TicketOutcome,
     /// One line a lead can read in the queue; the agent may have typed it.
     pub summary: Redacted,
+    /// The customer's own support ticket id, to quote back to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_ticket: Option<Redacted>,
+    /// What is broken and where: status, endpoint, plan, cell.
+    pub scope: Scope,
+    /// When the failures began (not when the case was opened: that is `started_at`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failures_began: Option<Began>,
+    pub impact: Impact,
+    /// Cell, outcome and time window: cases with the same key are one incident.
+    pub incident_key: String,
+    /// Saved tickets with the same incident key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// The same customer's ticket for the same cause, already filed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// The newest failing requests, the customer's pasted one marked.
+    pub failing_requests: Vec<FailingRequest>,
+    /// Where the evidence contradicts what the customer said.
+    pub contradictions: Vec<Contradiction>,
+    /// The addresses and networks involved, for a security escalation or an anomaly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Addresses>,
+    /// The fact whose value decided the outcome (the last check that applied a rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deciding_fact: Option<String>,
     /// The facts the outcome rests on, with where each came from.
     pub evidence: Vec<Citation>,
     pub criteria_matched: Vec<CriterionMatch>,
@@ -53,7 +88,11 @@ pub struct TicketOutcome {
     pub resolution: Resolution,
     pub severity: Severity,
     pub reply: String,
+    /// For the agent: what to do next. What the receiving team is asked is `ask`.
     pub next_steps: Vec<String>,
+    /// An escalation's request to the team that receives it, facts filled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ask: Option<Ask>,
 }
 
 impl TicketOutcome {
@@ -66,24 +105,6 @@ impl TicketOutcome {
 pub struct CriterionMatch {
     pub id: String,
     pub title: String,
-}
-
-/// One step of the path, as the ticket tells it.
-#[derive(Debug, Clone, Serialize)]
-pub struct PathStep {
-    pub node: String,
-    pub title: String,
-    pub prompt: String,
-    /// The answer given, or what the check concluded.
-    pub answer: String,
-    /// "agent alice", "script", "check", "check (facts missing)".
-    pub decided_by: String,
-    /// The facts a check read, or the facts an answer asserted.
-    pub facts: Vec<Citation>,
-    /// Facts a check needed but did not have.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
-    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +120,8 @@ pub struct Context<'a> {
     pub agent: &'a str,
     pub demo_data: bool,
     pub now: DateTime<Utc>,
+    /// Saved tickets the edge found (any incident key: only matching ones are linked).
+    pub related: &'a [Related],
 }
 
 impl Ticket {
@@ -134,6 +157,27 @@ impl Ticket {
             })
             .collect();
         let id = ticket_id(walk, cx.now);
+        let customer_id = text("customer_id").or_else(|| text("key.customer_id"));
+        let began = header::began(&facts);
+        let cell = header::cell(&facts);
+        let incident_key = incident_key(
+            cell.as_deref(),
+            &node.id,
+            began.as_ref().map_or(walk.started_at, |b| b.at),
+        );
+        let related =
+            incident::related(&incident_key, &node.id, customer_id.as_deref(), cx.related);
+        let duplicate_of = related
+            .iter()
+            .find(|r| r.duplicate)
+            .map(|r| r.ticket_id.clone());
+        let failing_requests = requests::failing_requests(&facts);
+        let contradictions = requests::contradictions(&facts, &failing_requests);
+        let security = matches!(&outcome.resolution, Resolution::Escalate { team } if team == "security")
+            || facts.value("failures.anomaly") == Some(&FactValue::Bool(true));
+        let addresses = security
+            .then(|| incident::addresses(&facts))
+            .filter(|a| !a.addresses.is_empty());
         Ok(Ticket {
             schema_version: SCHEMA_VERSION,
             id,
@@ -141,7 +185,7 @@ impl Ticket {
             started_at: walk.started_at,
             agent: cx.agent.to_string(),
             demo_data: cx.demo_data,
-            customer_id: text("customer_id").or_else(|| text("key.customer_id")),
+            customer_id,
             key_id: text("key_id"),
             key,
             runbook: walk.runbook.clone(),
@@ -152,8 +196,24 @@ impl Ticket {
                 severity: outcome.severity,
                 reply: reflow(&fill(&outcome.reply, &facts)),
                 next_steps: next_steps(&outcome.next_steps, &facts),
+                ask: outcome.ask.as_ref().map(|a| Ask {
+                    need: fill(&a.need, &facts),
+                    urgency: fill(&a.urgency, &facts),
+                    from: fill(&a.from, &facts),
+                }),
             },
             summary: Redacted::new(&fill(&outcome.summary, &facts)),
+            customer_ticket: text("customer_ticket"),
+            scope: header::scope(&facts),
+            failures_began: began,
+            impact: header::impact(&facts),
+            incident_key,
+            related,
+            duplicate_of,
+            failing_requests,
+            contradictions,
+            addresses,
+            deciding_fact: path::deciding_fact(rb, walk, &facts),
             evidence: outcome
                 .cite
                 .iter()
@@ -162,7 +222,7 @@ impl Ticket {
             criteria_matched,
             evidence_unavailable: walk.unavailable().to_vec(),
             conflicts: walk.conflicts(),
-            path: path(rb, walk),
+            path: path::steps(rb, walk),
             notes: walk.notes().to_vec(),
             facts: facts.iter().map(|(n, f)| Citation::of(n, f)).collect(),
         })
@@ -274,49 +334,6 @@ fn reflow(text: &str) -> String {
         out.push_str(p);
     }
     out
-}
-
-fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
-    use crate::walk::Decision;
-    walk.steps()
-        .iter()
-        .map(|step| {
-            let title = rb
-                .node(&step.node)
-                .map_or_else(|| step.node.clone(), |n| n.title.clone());
-            let (answer, facts, missing) = match &step.decision {
-                Decision::Answer { label, set, .. } => (
-                    label.clone(),
-                    set.iter().map(|(n, f)| Citation::of(n, f)).collect(),
-                    Vec::new(),
-                ),
-                Decision::Check {
-                    condition,
-                    decided_by,
-                    ..
-                } => (
-                    format!("{condition} → {}", step.next),
-                    decided_by.clone(),
-                    Vec::new(),
-                ),
-                Decision::Undecided { missing, known } => (
-                    format!("could not decide → asked {}", step.next),
-                    known.clone(),
-                    missing.clone(),
-                ),
-            };
-            PathStep {
-                node: step.node.clone(),
-                title,
-                prompt: step.prompt.clone(),
-                answer,
-                decided_by: step.decision.decider(),
-                facts,
-                missing,
-                at: step.at,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ fn cx() -> Context<'static> {
         agent: "alice",
         demo_data: false,
         now: now(),
+        related: &[],
     }
 }
 

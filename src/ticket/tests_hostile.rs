@@ -46,6 +46,7 @@ fn ticket_with(hostile: &str, agent: &str) -> Ticket {
         agent,
         demo_data: false,
         now: now(),
+        related: &[],
     };
     let t = Ticket::from_walk(&rb, &walk, &cx).unwrap();
     assert_eq!(t.outcome.id, "key-revoked");
@@ -54,14 +55,20 @@ fn ticket_with(hostile: &str, agent: &str) -> Ticket {
 
 /// The headings of the ticket's own sections; data may add none.
 const SECTIONS: &[&str] = &[
+    "Impact",
+    "Conflicts",
+    "Ask of engineering",
+    "Failing requests",
+    "Addresses involved",
+    "Related cases",
     "Evidence",
     "Escalation criteria matched",
     "Evidence unavailable",
     "Path taken",
     "Reply to the customer",
-    "Next steps",
+    "Next steps for the agent",
     "Notes",
-    "All facts",
+    "Other facts",
 ];
 
 /// Parses the Markdown as GitHub does and fails on any structure data could have added:

@@ -9,7 +9,9 @@ use crate::escape::line;
 use crate::runbook::Resolution;
 use serde_json::{Value, json};
 
-/// Labels every tracker gets: outcome, severity, team, and demo data when it is.
+/// Labels every tracker gets: outcome, severity, team, and demo data when it is. A ticket
+/// whose evidence contradicts the customer, or that duplicates a filed one, says so in a label,
+/// so a tracker's rules can route it to a person before the team acts on it.
 fn labels(t: &Ticket) -> Vec<String> {
     let mut labels = vec![
         format!("authdesk:{}", line(&t.outcome.id)),
@@ -20,6 +22,12 @@ fn labels(t: &Ticket) -> Vec<String> {
     }
     if t.demo_data {
         labels.push("demo-data".into());
+    }
+    if !t.contradictions.is_empty() {
+        labels.push("contradiction".into());
+    }
+    if t.duplicate_of.is_some() {
+        labels.push("duplicate".into());
     }
     labels
 }

@@ -52,6 +52,7 @@ fn ticket(sb: &Sandbox, runbook: &str, answers: &[(&str, &str, i64)], start: Dat
         agent: "alice",
         demo_data: false,
         now: at + Duration::minutes(1),
+        related: &[],
     };
     let ticket = Ticket::from_walk(rb, &walk, &cx).expect("the walk reached an outcome");
     authdesk::store::save_ticket(&ticket, &sb.tickets_dir()).expect("the ticket is saved");

@@ -163,7 +163,7 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
                 ),
             ),
             // Typed fields refuse the canary; the refusal must not echo it.
-            "client_ip" | "status" | "started_at" => {
+            "client_ip" | "status" | "started_at" | "request_id" | "customer_ticket" => {
                 type_text(&mut s, &format!("{KEY} Bearer {TOKEN}"));
                 rt.ctrl(&mut s, 's');
                 assert!(s.status.as_ref().is_some_and(|st| st.error), "{name}");
@@ -171,6 +171,8 @@ fn canaries_typed_into_every_text_field_never_leave_the_app() {
                 let valid = match name.as_str() {
                     "client_ip" => "203.0.113.7",
                     "status" => "401",
+                    "request_id" => "req_8f2a",
+                    "customer_ticket" => "ZD-48213",
                     _ => "2026-11-22 09:00",
                 };
                 type_text(&mut s, valid);

@@ -132,6 +132,7 @@ pub fn build_ticket(
         agent,
         demo_data: case.session.demo_data,
         now,
+        related: &[],
     };
     let mut ticket = Ticket::from_walk(&case.runbook, walk, &cx)?;
     if let Some(summary) = &case.session.summary {

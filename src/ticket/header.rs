@@ -1,0 +1,163 @@
+//! What the top of a ticket says before any detail: what is broken, for whom and where; when
+//! the failures began as against when the case was opened; and how big it is. Read from the
+//! walk's facts only.
+
+use crate::facts::{FactValue, Facts};
+use crate::secret::Redacted;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Who sees what, where: the ticket's second line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scope {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Redacted>,
+    /// The path the customer gave, or the route the admin API resolved it to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<Redacted>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<Redacted>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Redacted>,
+    /// The cell (region) serving the customer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Redacted>,
+}
+
+/// When the failures began, and who says so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Began {
+    pub at: DateTime<Utc>,
+    /// `request_logs` (the oldest failing request in the window) or `intake` (the customer).
+    pub source: &'static str,
+}
+
+/// How big the problem is, as far as the evidence shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Impact {
+    /// Failing requests of this key in the recent window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failing_requests: Option<u64>,
+    /// This customer's 401/403 rate now, 0 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_rate: Option<f64>,
+    /// Customers above their baseline (admin API), or failing in the logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customers_affected: Option<u64>,
+}
+
+impl Impact {
+    pub fn is_empty(&self) -> bool {
+        *self == Impact::default()
+    }
+}
+
+fn text(facts: &Facts, name: &str) -> Option<Redacted> {
+    facts
+        .value(name)
+        .and_then(FactValue::as_text)
+        .map(Redacted::from)
+}
+
+fn number(facts: &Facts, name: &str) -> Option<f64> {
+    match facts.value(name) {
+        Some(FactValue::Number(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+/// A count read from a fact; counts are whole and not negative, anything else is not one.
+fn count(facts: &Facts, name: &str) -> Option<u64> {
+    number(facts, name)
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+        .map(|n| n as u64)
+}
+
+fn time(facts: &Facts, name: &str) -> Option<DateTime<Utc>> {
+    match facts.value(name) {
+        Some(FactValue::Time(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+pub fn scope(facts: &Facts) -> Scope {
+    Scope {
+        status: count(facts, "status")
+            .or_else(|| count(facts, "response.status"))
+            .and_then(|n| u16::try_from(n).ok()),
+        method: text(facts, "method"),
+        endpoint: text(facts, "endpoint"),
+        route: text(facts, "endpoint.route"),
+        plan: text(facts, "customer.plan"),
+        cell: cell(facts),
+    }
+}
+
+/// The customer's cell, or else the one the failure summary was scoped to.
+pub fn cell(facts: &Facts) -> Option<Redacted> {
+    text(facts, "customer.cell").or_else(|| text(facts, "incident.cell"))
+}
+
+/// The first failure the logs show, else when the customer says it started.
+pub fn began(facts: &Facts) -> Option<Began> {
+    let logs = time(facts, "failures.first_at").map(|at| Began {
+        at,
+        source: "request_logs",
+    });
+    logs.or_else(|| {
+        time(facts, "started_at").map(|at| Began {
+            at,
+            source: "intake",
+        })
+    })
+}
+
+pub fn impact(facts: &Facts) -> Impact {
+    Impact {
+        failing_requests: count(facts, "failures.total"),
+        failure_rate: number(facts, "incident.failure_rate"),
+        baseline_rate: number(facts, "incident.baseline_rate"),
+        customers_affected: count(facts, "incident.customers_affected")
+            .or_else(|| count(facts, "logs.customers_failing")),
+    }
+}
+
+impl Scope {
+    /// "401 on GET /v1/orders/{order_id} · growth plan · cell eu-1", or none when nothing is known.
+    pub fn line(&self, customer: Option<&str>) -> Option<String> {
+        let mut what = String::new();
+        if let Some(s) = self.status {
+            what.push_str(&s.to_string());
+        }
+        let path = self.route.as_ref().or(self.endpoint.as_ref());
+        if self.method.is_some() || path.is_some() {
+            if !what.is_empty() {
+                what.push_str(" on ");
+            }
+            let method = self
+                .method
+                .as_ref()
+                .map(|m| format!("{m} "))
+                .unwrap_or_default();
+            what.push_str(&format!("{method}{}", path.map_or("", |p| p.as_str())));
+        }
+        let mut parts: Vec<String> = Vec::new();
+        if !what.trim().is_empty() {
+            parts.push(what.trim().to_string());
+        }
+        match (customer, &self.plan) {
+            (Some(c), Some(p)) => parts.push(format!("for {c} ({p} plan)")),
+            (Some(c), None) => parts.push(format!("for {c}")),
+            (None, Some(p)) => parts.push(format!("{p} plan")),
+            (None, None) => {}
+        }
+        if let Some(cell) = &self.cell {
+            parts.push(format!("in cell {cell}"));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
