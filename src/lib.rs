@@ -23,6 +23,8 @@ pub mod intake;
 pub mod runbook;
 // Secrets as masks and fingerprints.
 pub mod secret;
+// Sending tickets to trackers and on-call: requests built, answers read.
+pub mod send;
 // Figures across saved cases: outcomes, paths, questions, time per node.
 pub mod stats;
 // Tickets from a finished walk, as Markdown and JSON.

@@ -63,6 +63,12 @@ pub const SCHEMA: &[FactDef] = &[
     // Intake: what the agent learns from the customer.
     def("customer_id", Text, Intake, "The customer's account id"),
     def(
+        "support_ticket",
+        Text,
+        Intake,
+        "The customer's own ticket in the help desk (Zendesk), which a send adds a note to",
+    ),
+    def(
         "key_id",
         Text,
         Intake,

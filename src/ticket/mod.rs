@@ -12,12 +12,13 @@ use crate::runbook::{Resolution, Runbook, Severity, placeholders};
 use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Conflict, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bumped when the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+/// Deserialize: `authdesk send` reads saved tickets back (their free text is redacted again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ticket {
     pub schema_version: u32,
     /// `ESC-YYYYMMDD-` and a short unique suffix.
@@ -46,7 +47,7 @@ pub struct Ticket {
     pub facts: Vec<Citation>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TicketOutcome {
     pub id: String,
     pub title: String,
@@ -62,14 +63,14 @@ impl TicketOutcome {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CriterionMatch {
     pub id: String,
     pub title: String,
 }
 
 /// One step of the path, as the ticket tells it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PathStep {
     pub node: String,
     pub title: String,
@@ -81,7 +82,7 @@ pub struct PathStep {
     /// The facts a check read, or the facts an answer asserted.
     pub facts: Vec<Citation>,
     /// Facts a check needed but did not have.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     pub at: DateTime<Utc>,
 }
@@ -322,4 +323,4 @@ fn path(rb: &Runbook, walk: &Walk) -> Vec<PathStep> {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_hostile;
+pub(crate) mod tests_hostile;
