@@ -42,6 +42,8 @@ pub mod admin;
 pub mod cli;
 // Configuration from `authdesk.toml` and the environment.
 pub mod config;
+// Sending tickets: credentials, HTTP and send records.
+pub mod outbox;
 // A case in progress, saved to disk after every step.
 pub mod session;
 // Atomic, owner-only writes of case files, tickets among them.
