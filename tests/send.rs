@@ -326,7 +326,7 @@ fn dry_run_shows_the_request_with_the_credential_masked_and_sends_nothing() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("Authorization: Bearer canary-cre"),
+        out.stdout.contains("Authorization: Bearer cana…5e6f"),
         "{}",
         out.stdout
     );
@@ -480,5 +480,5 @@ fn a_bad_tracker_table_is_refused_at_load_naming_its_path() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("authdesk.toml:5:"), "{}", out.stderr);
+    assert!(out.stderr.contains("authdesk.toml:6:"), "{}", out.stderr);
 }

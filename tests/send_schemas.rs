@@ -192,7 +192,7 @@ fn pagerduty_events_fit_events_v2_with_the_routing_key_in_place() {
             assert_valid(&schema, &b, "trigger");
             paged += 1;
         }
-        let mut r = resolve(&pd, &remote()).unwrap().body;
+        let mut r = resolve(&t, &pd).unwrap().body;
         r["routing_key"] = "R0UT1NGKEY".into();
         assert_valid(&schema, &r, "resolve");
     }

@@ -84,7 +84,7 @@ impl Courier<'_> {
         let before = record.remote.clone();
         let request = match (resolve, &record.state, &before) {
             (_, State::Resolved, Some(r)) => return Ok(Sent::AlreadyFiled(r.clone())),
-            (true, _, Some(r)) => match crate::send::resolve(target, r) {
+            (true, _, Some(_)) => match crate::send::resolve(ticket, target) {
                 Some(req) => req,
                 None => return Ok(Sent::Skipped("only PagerDuty pages are resolved".into())),
             },

@@ -173,8 +173,8 @@ pub fn plan(ticket: &Ticket, target: &Target, before: Option<&Remote>) -> Plan {
 }
 
 /// The PagerDuty event that resolves the page an earlier send opened for this ticket's case.
-pub fn resolve(target: &Target, before: &Remote) -> Option<Request> {
-    matches!(target.kind, Kind::Pagerduty { .. }).then(|| pagerduty::resolve(target, before))
+pub fn resolve(ticket: &Ticket, target: &Target) -> Option<Request> {
+    matches!(target.kind, Kind::Pagerduty { .. }).then(|| pagerduty::resolve(ticket, target))
 }
 
 /// The body of the request that would file `ticket` at `target` for the first time, or

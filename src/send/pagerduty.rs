@@ -76,14 +76,14 @@ pub fn plan(t: &Ticket, target: &Target, min: Severity, before: Option<&Remote>)
     })
 }
 
-/// The `resolve` event for the page `before` opened.
-pub fn resolve(target: &Target, before: &Remote) -> Request {
+/// The `resolve` event for the page a trigger for this ticket's case opened.
+pub fn resolve(t: &Ticket, target: &Target) -> Request {
     Request {
         method: Method::Post,
         url: enqueue(target),
         headers: Vec::new(),
         auth: Auth::RoutingKey,
-        body: json!({ "event_action": "resolve", "dedup_key": before.id }),
+        body: json!({ "event_action": "resolve", "dedup_key": dedup_key(t) }),
         purpose: Purpose::Resolve,
     }
 }

@@ -48,6 +48,7 @@ pub struct Record {
     /// What the target filed, once it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote: Option<Remote>,
+    #[serde(flatten)]
     pub state: State,
     /// Every attempt, oldest first: when, and what came of it.
     pub log: Vec<(DateTime<Utc>, String)>,

@@ -292,14 +292,9 @@ fn pagerduty_pages_only_at_its_severity_and_resolves_by_dedup_key() {
     assert!(
         matches!(plan(&resolved, &pd(Severity::Low), None), Plan::Skip(m) if m.contains("not an escalation"))
     );
-    let before = Remote {
-        id: format!("authdesk-{}", t.id),
-        url: None,
-        at: now(),
-    };
-    let r = resolve(&pd(Severity::High), &before).unwrap();
+    let r = resolve(&t, &pd(Severity::High)).unwrap();
     assert_eq!(r.body["event_action"], "resolve");
-    assert_eq!(r.body["dedup_key"], before.id);
+    assert_eq!(r.body["dedup_key"], format!("authdesk-{}", t.id));
 }
 
 #[test]
