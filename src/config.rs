@@ -3,9 +3,11 @@
 
 mod admin_url;
 mod gateway;
+mod tracker;
 
 pub use admin_url::{AdminUrl, UrlError, is_safe as is_safe_url};
 pub use gateway::GatewayConfig;
+pub use tracker::{CredentialSource, KINDS as TRACKER_KINDS, Tracker};
 
 use crate::runbook::SourceFile;
 use serde::Deserialize;
@@ -65,6 +67,8 @@ pub struct Config {
     pub tui: TuiConfig,
     /// What the gateway expects of requests and keys (`[gateway]`, `[[key_format]]`).
     pub gateway: Setting<GatewayConfig>,
+    /// Where `authdesk send` files tickets (`[[tracker]]`).
+    pub trackers: Setting<Vec<Tracker>>,
 }
 
 /// The terminal app's looks and keys. `keys` and `colors` are kept as written and checked
@@ -143,6 +147,8 @@ struct RawConfig {
     gateway: gateway::RawGateway,
     #[serde(default)]
     key_format: Vec<crate::diagnose::KeyFormat>,
+    #[serde(default)]
+    tracker: Vec<toml::Spanned<tracker::RawTracker>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -218,6 +224,7 @@ impl Config {
                 colors: Default::default(),
             },
             gateway: Setting::default(GatewayConfig::default()),
+            trackers: Setting::default(Vec::new()),
         }
     }
 
@@ -282,6 +289,22 @@ impl Config {
             .value
             .apply(raw.gateway, raw.key_format)
             .map_err(|message| ConfigError::Invalid(src.diagnostic(0..0, message)))?;
+        if !raw.tracker.is_empty() {
+            let mut trackers: Vec<Tracker> = Vec::new();
+            for (i, spanned) in raw.tracker.into_iter().enumerate() {
+                let span = spanned.span();
+                let t = tracker::check(i, spanned.into_inner(), base)
+                    .map_err(|m| ConfigError::Invalid(src.diagnostic(span.clone(), m)))?;
+                if trackers.iter().any(|o| o.target.name == t.target.name) {
+                    return Err(ConfigError::Invalid(src.diagnostic(
+                        span,
+                        format!("tracker[{i}].name: `{}` names two trackers", t.target.name),
+                    )));
+                }
+                trackers.push(t);
+            }
+            self.trackers.set(trackers, from.clone());
+        }
         self.tui.keys = raw.tui.keys;
         self.tui.colors = raw.tui.colors.unwrap_or_default();
         self.file = Some(path.to_path_buf());
@@ -412,6 +435,20 @@ impl Config {
                 &a.request_timeout_ms.origin,
             ),
             ("key_format", g.value.describe_formats(), &g.origin),
+            (
+                "tracker",
+                if self.trackers.value.is_empty() {
+                    "(none)".into()
+                } else {
+                    self.trackers
+                        .value
+                        .iter()
+                        .map(|t| format!("{} ({})", t.target.name, t.target.kind.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                &self.trackers.origin,
+            ),
             ("gateway", g.value.describe_expectations(), &g.origin),
             (
                 "tui.theme",

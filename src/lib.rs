@@ -23,6 +23,8 @@ pub mod intake;
 pub mod runbook;
 // Secrets as masks and fingerprints.
 pub mod secret;
+// Sending tickets to trackers and on-call: requests built, answers read.
+pub mod send;
 // Figures across saved cases: outcomes, paths, questions, time per node.
 pub mod stats;
 // Training: scenarios, their checks, scoring an attempt, a class's report.
@@ -44,6 +46,8 @@ pub mod cli;
 pub mod config;
 // Every saved case read back (tickets and sessions), for the figures.
 pub mod saved;
+// Sending tickets: credentials, HTTP and send records.
+pub mod outbox;
 // A case in progress, saved to disk after every step.
 pub mod session;
 // Atomic, owner-only writes of case files, tickets among them.

@@ -11,6 +11,7 @@ mod inspect;
 mod lint;
 mod logs;
 mod run;
+mod send;
 mod stats;
 mod train;
 mod tui;
@@ -31,6 +32,8 @@ pub enum Exit {
     Usage = 2,
     /// `run` needs an answer it was not given.
     NeedsAnswer = 3,
+    /// `send` did not get the ticket through; it is pending (`send --pending` retries).
+    NotSent = 4,
     /// `run` ended in an escalation and wrote its ticket.
     Escalated = 10,
     /// The terminal app left on SIGHUP (128 + 1, as shells report it).
@@ -77,6 +80,8 @@ pub enum Command {
     Walk(tui::WalkArgs),
     /// Bring back an unfinished case in the terminal app (the latest when no id is given).
     Resume(tui::ResumeArgs),
+    /// Send a saved ticket to a tracker, help desk or on-call (`[[tracker]]` in authdesk.toml).
+    Send(send::SendArgs),
     /// Figures over saved tickets and open cases: outcomes, paths, undecided checks, times.
     Stats(stats::StatsArgs),
     /// Training: take scenarios, check them, report on a class.
@@ -165,6 +170,7 @@ fn with_config(command: Option<Command>, config: &Config) -> anyhow::Result<Exit
         Some(Command::Resume(args)) => tui::resume(args, config),
         Some(Command::Stats(args)) => stats::run(args, config),
         Some(Command::Train(cmd)) => train::run(cmd, config),
+        Some(Command::Send(args)) => send::run(args, config),
         None => tui::home(config),
         // Invariant: `main` runs these before any configuration is loaded.
         Some(

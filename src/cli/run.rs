@@ -25,7 +25,8 @@ pub enum TicketFormat {
     Json,
     /// The body of a GitHub "create an issue" request.
     Github,
-    /// The body of a Jira "create issue" request (project from --jira-project).
+    /// The body of a Jira Cloud "create issue" request, its description an Atlassian
+    /// Document Format document (project from --jira-project).
     Jira,
 }
 

@@ -5,10 +5,10 @@
 use crate::facts::{FactValue, Facts};
 use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Who sees what, where: the ticket's second line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scope {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -27,15 +27,24 @@ pub struct Scope {
 }
 
 /// When the failures began, and who says so.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Began {
     pub at: DateTime<Utc>,
-    /// `request_logs` (the oldest failing request in the window) or `intake` (the customer).
-    pub source: &'static str,
+    pub source: BeganFrom,
+}
+
+/// Who says when the failures began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeganFrom {
+    /// The oldest failing request in the logs' window.
+    RequestLogs,
+    /// The customer, at intake.
+    Intake,
 }
 
 /// How big the problem is, as far as the evidence shows.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
     /// Failing requests of this key in the recent window.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -106,12 +115,12 @@ pub fn cell(facts: &Facts) -> Option<Redacted> {
 pub fn began(facts: &Facts) -> Option<Began> {
     let logs = time(facts, "failures.first_at").map(|at| Began {
         at,
-        source: "request_logs",
+        source: BeganFrom::RequestLogs,
     });
     logs.or_else(|| {
         time(facts, "started_at").map(|at| Began {
             at,
-            source: "intake",
+            source: BeganFrom::Intake,
         })
     })
 }

@@ -65,13 +65,13 @@ pub fn related(
 
 /// The addresses a case involves and the networks they fall in (/24 for IPv4, /48 for IPv6),
 /// with how many of the addresses each network holds: a security review blocks networks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Addresses {
     pub addresses: Vec<IpAddr>,
     pub networks: Vec<Network>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Network {
     pub network: IpNet,
     pub addresses: usize,

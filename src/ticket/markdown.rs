@@ -5,6 +5,7 @@
 //! terminal escapes). The reply and next steps carry facts, so they are escaped too.
 
 use super::Ticket;
+use super::header::BeganFrom;
 use crate::escape::{lines, md_code, md_code_in_cell, md_fence, md_text};
 use crate::facts::FactValue;
 use crate::runbook::Resolution;
@@ -74,8 +75,8 @@ fn head(md: &mut String, t: &Ticket) {
             "Failures began",
             t.failures_began.as_ref().map_or("unknown".into(), |b| {
                 let by = match b.source {
-                    "request_logs" => "oldest failing request in the logs",
-                    _ => "the customer, at intake",
+                    BeganFrom::RequestLogs => "oldest failing request in the logs",
+                    BeganFrom::Intake => "the customer, at intake",
                 };
                 format!("{} ({by})", b.at.format(TIME))
             }),

@@ -20,12 +20,13 @@ use crate::runbook::{Ask, Resolution, Runbook, Severity, placeholders};
 use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Conflict, Note, Position, RunbookRef, Unavailable, Walk};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bumped when the JSON shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+/// Deserialize: `authdesk send` reads saved tickets back (their free text is redacted again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ticket {
     pub schema_version: u32,
     /// `ESC-YYYYMMDD-` and a short unique suffix.
@@ -47,22 +48,27 @@ pub struct Ticket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_ticket: Option<Redacted>,
     /// What is broken and where: status, endpoint, plan, cell.
+    #[serde(default)]
     pub scope: Scope,
     /// When the failures began (not when the case was opened: that is `started_at`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failures_began: Option<Began>,
+    #[serde(default)]
     pub impact: Impact,
     /// Cell, outcome and time window: cases with the same key are one incident.
+    #[serde(default)]
     pub incident_key: String,
     /// Saved tickets with the same incident key.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
     /// The same customer's ticket for the same cause, already filed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
     /// The newest failing requests, the customer's pasted one marked.
+    #[serde(default)]
     pub failing_requests: Vec<FailingRequest>,
     /// Where the evidence contradicts what the customer said.
+    #[serde(default)]
     pub contradictions: Vec<Contradiction>,
     /// The addresses and networks involved, for a security escalation or an anomaly.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,7 +87,7 @@ pub struct Ticket {
     pub facts: Vec<Citation>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TicketOutcome {
     pub id: String,
     pub title: String,
@@ -101,7 +107,7 @@ impl TicketOutcome {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CriterionMatch {
     pub id: String,
     pub title: String,
@@ -339,4 +345,4 @@ fn reflow(text: &str) -> String {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_hostile;
+pub(crate) mod tests_hostile;

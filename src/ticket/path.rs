@@ -5,10 +5,10 @@ use crate::facts::Facts;
 use crate::runbook::Runbook;
 use crate::walk::{Citation, Walk};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One step of the path, as the ticket tells it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PathStep {
     pub node: String,
     pub title: String,

@@ -4,11 +4,11 @@
 
 use crate::facts::{FactValue, Facts};
 use crate::secret::Redacted;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One failing request, as the admin API's request logs describe it (see
 /// `failures.requests`): "id · time · METHOD path · from address · status reason".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailingRequest {
     pub request_id: Redacted,
     pub line: Redacted,
@@ -18,7 +18,7 @@ pub struct FailingRequest {
 
 /// Something the evidence says against what the customer said; it routes the ticket (a
 /// `contradiction` label on tracker payloads) until someone looks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contradiction {
     /// `status` or `request_id`.
     pub fact: String,

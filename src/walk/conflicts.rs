@@ -13,7 +13,7 @@ const CUSTOMER: &str = "customer_id";
 const KEY_OWNER: &str = "key.customer_id";
 
 /// One contradiction, as the ticket lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The fact a person gave.
     pub fact: String,
@@ -26,10 +26,10 @@ pub struct Conflict {
     pub evidence: FactValue,
     pub source: FactSource,
     /// The answer's step (0-based) the evidence contradicts, to answer again.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<usize>,
     /// The value the agent said is right, once they chose.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled: Option<FactValue>,
 }
 
