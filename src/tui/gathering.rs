@@ -3,6 +3,7 @@
 //! gathering task per round of queries, and every finished query forwarded as a message.
 
 use super::msg::Msg;
+use crate::admin::demo::DemoData;
 use crate::admin::{Connection, GatherMsg, spawn_gather};
 use crate::config::AdminConfig;
 use crate::evidence::{Evidence, Intake};
@@ -20,6 +21,9 @@ struct Opened {
 /// The app's way to the admin API, opened on first use.
 pub struct Link {
     config: AdminConfig,
+    /// A training scenario's data set, served by a demo API of its own instead of the
+    /// configured one; or why the data set could not be built.
+    scenario: Option<Result<DemoData, String>>,
     opened: Arc<OnceCell<Result<Opened, String>>>,
 }
 
@@ -27,15 +31,25 @@ impl Link {
     pub fn new(config: AdminConfig) -> Self {
         Link {
             config,
+            scenario: None,
             opened: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// A link to a demo API serving a training scenario's data (started on first use).
+    pub fn serving(config: AdminConfig, data: Result<DemoData, String>) -> Self {
+        Link {
+            scenario: Some(data),
+            ..Link::new(config)
         }
     }
 
     /// Runs the queries for `intake` as round `generation`, reporting to `tx`.
     pub fn fetch(&self, generation: u64, intake: Facts, tx: UnboundedSender<Msg>) {
         let (opened, config) = (self.opened.clone(), self.config.clone());
+        let scenario = self.scenario.clone();
         tokio::spawn(async move {
-            let opened = match opened.get_or_init(|| open_off_loop(config)).await {
+            let opened = match opened.get_or_init(|| open_off_loop(config, scenario)).await {
                 Ok(opened) => opened,
                 Err(reason) => {
                     let reason = format!("admin API unreachable: {reason}");
@@ -96,15 +110,25 @@ fn message(generation: u64, answer: GatherMsg) -> Msg {
 /// Opens the link on a blocking thread: `Connection::open` borrows the environment reader,
 /// so its future cannot move between the runtime's threads. The demo server it may start
 /// still runs on the app's runtime, whose handle `block_on` uses.
-async fn open_off_loop(config: AdminConfig) -> Result<Opened, String> {
+async fn open_off_loop(
+    config: AdminConfig,
+    scenario: Option<Result<DemoData, String>>,
+) -> Result<Opened, String> {
     let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || runtime.block_on(open(config)))
+    tokio::task::spawn_blocking(move || runtime.block_on(open(config, scenario)))
         .await
         .unwrap_or_else(|e| Err(format!("opening the admin API crashed: {e}")))
 }
 
-async fn open(config: AdminConfig) -> Result<Opened, String> {
-    let connection = Connection::open(&config).await.map_err(|e| e.to_string())?;
+async fn open(
+    config: AdminConfig,
+    scenario: Option<Result<DemoData, String>>,
+) -> Result<Opened, String> {
+    let connection = match scenario {
+        None => Connection::open(&config).await,
+        Some(data) => Connection::serving(&config, data?).await,
+    }
+    .map_err(|e| e.to_string())?;
     Ok(Opened {
         demo: connection.is_demo(),
         connection,
