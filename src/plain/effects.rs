@@ -77,6 +77,11 @@ impl Runner {
             | Effect::ArchiveSession(_)
             | Effect::ReadTicket(_)
             | Effect::OpenPager(_)
+            // Training has no plain form (`authdesk train` refuses --plain).
+            | Effect::ServeScenario { .. }
+            | Effect::RememberTrainee(_)
+            | Effect::SaveResult { .. }
+            | Effect::LoadReport(_)
             | Effect::Quit => {}
         }
         None

@@ -22,6 +22,8 @@ pub enum Context {
     Outcome,
     Form,
     Confirm,
+    /// Training mode's own screens: the scenario picker, the score card, the report.
+    Training,
 }
 
 impl Context {
@@ -34,6 +36,7 @@ impl Context {
             Context::Outcome => "Outcome",
             Context::Form => "Text fields",
             Context::Confirm => "Questions",
+            Context::Training => "Training",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod msg;
 pub mod state;
 pub mod terminal;
 pub mod theme;
+pub mod training;
 pub mod update;
 pub mod view;
 

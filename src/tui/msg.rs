@@ -71,6 +71,14 @@ pub enum Action {
     No,
     /// Archive the selected unfinished case (asks by a second press).
     Discard,
+    /// Training: show the current question's next hint (it costs points).
+    Hint,
+    /// Training: the class report over the results folder.
+    Report,
+    /// Training: take the next scenario of the set.
+    NextScenario,
+    /// Training: take the same scenario again.
+    Retry,
 }
 
 /// Something that happened: a terminal event, a finished query, a finished save.
@@ -144,6 +152,10 @@ pub enum Msg {
         case: String,
         facts: Result<Facts, String>,
     },
+    /// A training result was saved (its file), or could not be.
+    ResultSaved(Result<PathBuf, String>),
+    /// The results folder was read for the class report, or could not be.
+    ReportLoaded(Result<crate::tui::training::ReportData, String>),
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
@@ -214,6 +226,21 @@ pub enum Effect {
     ReadTicket(PathBuf),
     /// Suspend the screen and show this file in $PAGER.
     OpenPager(PathBuf),
+    /// Serve a training scenario's data from a demo API of its own for the cases to come:
+    /// `overlay` laid over the built-in data set (`builtin`) or over an empty one.
+    ServeScenario {
+        builtin: bool,
+        overlay: serde_json::Value,
+    },
+    /// Remember the trainee's name in the data folder for next time.
+    RememberTrainee(String),
+    /// Save a training result as JSON in `dir`.
+    SaveResult {
+        result: Box<crate::training::TrainingResult>,
+        dir: PathBuf,
+    },
+    /// Read every result in `dir` for the class report.
+    LoadReport(PathBuf),
     /// Restore the terminal and leave.
     Quit,
 }
@@ -249,6 +276,10 @@ impl Action {
             Action::Yes => "yes",
             Action::No => "no",
             Action::Discard => "archive",
+            Action::Hint => "hint",
+            Action::Report => "report",
+            Action::NextScenario => "next",
+            Action::Retry => "retry",
         }
     }
 
@@ -284,6 +315,10 @@ impl Action {
             Action::Discard => {
                 "Archive the selected unfinished case (press twice; kept in sessions/archive)"
             }
+            Action::Hint => "Training: show the question's next hint (costs points)",
+            Action::Report => "Training: the class report over the results folder",
+            Action::NextScenario => "Training: take the next scenario of the set",
+            Action::Retry => "Training: take the same scenario again",
         }
     }
 }

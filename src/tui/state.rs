@@ -64,6 +64,8 @@ pub struct State {
     /// What the gateway expects (`[gateway]`, `[[key_format]]`): pastes are judged by it, as
     /// `run` and `inspect` judge them.
     pub gateway: crate::config::GatewayConfig,
+    /// Set in training mode: the trainee, the scenarios, the attempt under way.
+    pub training: Option<super::training::Training>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +112,8 @@ pub enum Screen {
     Walk(WalkScreen),
     /// Boxed: the ticket it holds is large, and screens change rarely.
     Outcome(Box<OutcomeScreen>),
+    /// Training's own screens (`authdesk train`): name, picker, score card, report.
+    Training(super::training::TrainingScreen),
 }
 
 /// Popups over the screen; they take the keys while open.
@@ -314,6 +318,7 @@ impl State {
             quit: false,
             signal: None,
             gateway: crate::config::GatewayConfig::default(),
+            training: None,
         }
     }
 }

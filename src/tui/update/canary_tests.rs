@@ -73,7 +73,11 @@ impl Runtime {
                 | Effect::HoldCase(_)
                 | Effect::ArchiveSession(_)
                 | Effect::ReadTicket(_)
-                | Effect::OpenPager(_) => None,
+                | Effect::OpenPager(_)
+                | Effect::ServeScenario { .. }
+                | Effect::RememberTrainee(_)
+                | Effect::SaveResult { .. }
+                | Effect::LoadReport(_) => None,
             };
             if let Some(msg) = follow {
                 let more = update(s, msg);

@@ -9,6 +9,7 @@ mod intake;
 mod mouse;
 mod outcome;
 mod overlay;
+mod training;
 mod walk;
 
 pub use case::{open_session, start_case};
@@ -16,6 +17,7 @@ pub use case::{open_session, start_case};
 pub use intake::{move_focus, prefill, submit};
 pub use outcome::shown_text;
 pub use overlay::add_note;
+pub use training::begin as begin_training;
 pub use walk::{answer, undo};
 
 use super::keymap::Context;
@@ -27,6 +29,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let screen_before = std::mem::discriminant(&state.screen);
     let status_before = state.status.clone();
     let effects = dispatch(state, msg);
+    let effects = training::after(state, effects);
     // A message from the screen left behind would read as news about the new one.
     if std::mem::discriminant(&state.screen) != screen_before && state.status == status_before {
         state.status = None;
@@ -103,6 +106,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::ResultSaved(saved) => training::result_saved(state, saved),
+        Msg::ReportLoaded(data) => training::report_loaded(state, data),
         Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
         Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
         Msg::Terminate { signal } => {
@@ -126,16 +131,23 @@ fn contexts(screen: &Screen) -> [Context; 3] {
         Screen::Intake(_) => Context::Form,
         Screen::Walk(_) => Context::Walk,
         Screen::Outcome(_) => Context::Outcome,
+        Screen::Training(_) => Context::Training,
     };
     [own, Context::Navigate, Context::Global]
 }
 
 fn key_pressed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if training::close_popup(state) {
+        return Vec::new();
+    }
     if let Some(overlay) = state.overlay.take() {
         return overlay::key(state, overlay, key);
     }
     if let Screen::Intake(_) = state.screen {
         return intake::key(state, key);
+    }
+    if let Screen::Training(_) = state.screen {
+        return training::key(state, key);
     }
     if let Screen::Home(home) = &state.screen
         && home.filtering
@@ -161,13 +173,16 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
+        Action::Quit if training::quits_screen(state) => training::to_picker(state),
         Action::Quit => quit(state),
+        Action::Hint => training::hint(state),
         Action::ForceQuit => leave(state),
         _ => match state.screen {
             Screen::Home(_) => home::act(state, action),
             Screen::Intake(_) => intake::act(state, action),
             Screen::Walk(_) => walk::act(state, action),
             Screen::Outcome(_) => outcome::act(state, action),
+            Screen::Training(_) => training::act(state, action),
         },
     }
 }
