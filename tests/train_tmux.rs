@@ -43,7 +43,10 @@ fn a_trainee_takes_a_scenario_to_its_score_card_and_the_result_is_saved() {
     pane.wait_for("the customer wrote");
     pane.keys(&["x"]);
     let intake = pane.wait_for("evidence ready");
-    assert!(intake.contains("key_healthy"), "intake pre-filled:\n{intake}");
+    assert!(
+        intake.contains("key_healthy"),
+        "intake pre-filled:\n{intake}"
+    );
     assert!(intake.contains("TRAINING 00:"), "the clock runs:\n{intake}");
     pane.keys(&["C-s"]);
     pane.wait_for("Same key?");
@@ -65,7 +68,10 @@ fn a_trainee_takes_a_scenario_to_its_score_card_and_the_result_is_saved() {
     assert_eq!(r["passed"], true);
     assert_eq!(r["score"], 90);
     assert_eq!(r["hints_used"][0]["node"], "ask-key-match");
-    assert_eq!(r["answers"].as_array().unwrap().last().unwrap()["source"], "trainee");
+    assert_eq!(
+        r["answers"].as_array().unwrap().last().unwrap()["source"],
+        "trainee"
+    );
 
     // No session or ticket of the agent's is touched by a training case.
     assert!(!pane.sb.data_dir().join("sessions").exists());

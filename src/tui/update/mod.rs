@@ -216,3 +216,5 @@ mod tests_hands;
 mod tests_hostile;
 #[cfg(test)]
 mod tests_states;
+#[cfg(test)]
+mod tests_training;

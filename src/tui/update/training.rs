@@ -190,6 +190,7 @@ pub fn quits_screen(state: &State) -> bool {
 }
 
 pub fn to_picker(state: &mut State) -> Vec<Effect> {
+    state.status = None;
     state.screen = Screen::Training(TrainingScreen::Picker);
     Vec::new()
 }
@@ -457,6 +458,7 @@ fn open_report(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let dir = t.results_dir.clone();
+    state.status = None;
     state.screen = Screen::Training(TrainingScreen::Report(ReportScreen {
         data: Load::Loading { since: state.now() },
         scroll: 0,

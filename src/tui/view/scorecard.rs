@@ -121,6 +121,14 @@ pub fn lines<'a>(card: &Card, width: usize, theme: &Theme) -> Vec<Line<'a>> {
         theme,
     ));
     out.push(figure("Evidence", evidence(r, theme), width, theme));
+    let path = match &r.first_divergence {
+        Some(node) => Span::styled(
+            format!("left the expected path at {} (▶ below)", line(node)),
+            theme.error,
+        ),
+        None => Span::styled("the expected path", theme.ok),
+    };
+    out.push(figure("Path", vec![path], width, theme));
     out.push(figure(
         "Time",
         vec![Span::styled(
