@@ -296,3 +296,86 @@ fn report_over_two_trainees_prints_both_in_markdown_and_json() {
         "escalate-unexplained"
     );
 }
+
+/// A finished case saved as the terminal app saves it: key_healthy from the demo data, the
+/// customer's id and address given at intake, and a canary key pasted into the error body.
+fn finished_case(sb: &Sandbox) -> String {
+    use authdesk::intake::Given;
+    let now = chrono::Utc::now();
+    let rb = authdesk::runbook::Catalog::builtin()
+        .find("401")
+        .unwrap()
+        .clone();
+    let inputs: Vec<(String, Given)> = [
+        ("key_id", "key_healthy".to_string()),
+        ("client_ip", "198.51.100.77".to_string()),
+        (
+            "error_body",
+            format!("401 for ops@fjord.example with {CANARY}"),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), Given::Text(v)))
+    .collect();
+    let mut facts = authdesk::intake::facts(&rb, &inputs, now).unwrap();
+    let config = authdesk::config::Config::defaults(&|_| None);
+    let data = authdesk::admin::demo::DemoData::built_in(now).unwrap();
+    let gathered = authdesk::admin::gather_demo_blocking(&config.admin, data, &facts, now);
+    facts.extend(&gathered.facts);
+    let answers = [("ask-key-match".to_string(), "differs".to_string())].into();
+    let by = authdesk::walk::Answerer::Agent {
+        name: "alice".into(),
+    };
+    let played = authdesk::training::play(&rb, facts, &answers, &by, now).unwrap();
+    assert_eq!(played.outcome(), Some("key-never-valid"));
+    let id = authdesk::session::new_id(now);
+    let mut session = authdesk::session::Session::new(
+        id.clone(),
+        authdesk::walk::RunbookRef::of(&rb),
+        "alice",
+        now,
+    );
+    session.intake = authdesk::intake::kept(&inputs);
+    session.walk = Some(played.walk);
+    session.save(&sb.data_dir()).unwrap();
+    id
+}
+
+#[test]
+fn from_session_drafts_a_scenario_that_checks_clean_with_pseudonyms_and_no_secrets() {
+    let sb = Sandbox::new();
+    let id = finished_case(&sb);
+    let dir = sb.path().join("drafts");
+    std::fs::create_dir(&dir).unwrap();
+    let file = dir.join(format!("case-{id}.toml"));
+    let out = sb.run(&[
+        "train",
+        "from-session",
+        &id,
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(&file).unwrap();
+    for real in [
+        "key_healthy",
+        "198.51.100.77",
+        "ops@fjord.example",
+        "cus_10",
+        CANARY,
+    ] {
+        assert!(!text.contains(real), "`{real}` left in the draft:\n{text}");
+    }
+    assert!(text.contains("key_id = \"key_train_1\""), "{text}");
+    assert!(text.contains("203.0.113.1"), "{text}");
+    assert!(
+        text.contains("with [secret removed]") && !text.contains('…'),
+        "not even a mask is left: {text}"
+    );
+    assert!(text.contains("outcome = \"key-never-valid\""), "{text}");
+    assert!(text.contains("ask-key-match = \"differs\""), "{text}");
+
+    // The frozen evidence alone takes the expected answers to the expected outcome.
+    let check = sb.run(&["train", "check", "--no-coverage", dir.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}{}\n{text}", check.stdout, check.stderr);
+}

@@ -5,7 +5,7 @@
 use super::{Exit, catalog, run};
 use crate::admin::demo::DemoData;
 use crate::config::Config;
-use crate::facts::{FactSource, Facts};
+use crate::facts::Facts;
 use crate::intake::{Given, Pastes};
 use crate::runbook::{Diagnostic, Runbook, SourceFile};
 use crate::training::{self, Attempt, Base, Scenario};
@@ -52,6 +52,17 @@ pub enum TrainCommand {
     Check(CheckArgs),
     /// A class's results per trainee and per scenario.
     Report(ReportArgs),
+    /// Turn a finished case into a scenario draft (pseudonyms, no secrets, frozen evidence).
+    FromSession(FromSessionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FromSessionArgs {
+    /// The case's session id (as `authdesk resume` takes it).
+    pub id: String,
+    /// Write the draft here (it must not exist) instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -106,6 +117,7 @@ pub fn run(args: TrainArgs, config: &Config) -> Result<Exit> {
         Some(TrainCommand::Take(args)) => take(args, config),
         Some(TrainCommand::Check(args)) => check(args, config),
         Some(TrainCommand::Report(args)) => report(args),
+        Some(TrainCommand::FromSession(args)) => from_session(args, config),
         None => app(args.app, config),
     }
 }
@@ -197,9 +209,16 @@ fn case_facts(
         .map(|(name, text)| (name, Given::Text(text)))
         .collect();
     let mut facts = crate::intake::facts(rb, &inputs, now)?;
-    let data = DemoData::with_overlay(s.base == Base::Builtin, &s.data_overlay, now)
-        .with_context(|| format!("scenario {}: its [data]", s.path.display()))?;
-    let gathered = crate::admin::gather_demo_blocking(&config.admin, data, &facts, now);
+    let gathered = if s.facts.is_empty() {
+        let data = DemoData::with_overlay(s.base == Base::Builtin, &s.data_overlay, now)
+            .with_context(|| format!("scenario {}: its [data]", s.path.display()))?;
+        crate::admin::gather_demo_blocking(&config.admin, data, &facts, now)
+    } else {
+        crate::admin::Gathered {
+            facts: crate::tui::training::frozen_facts(s, now).map_err(anyhow::Error::msg)?,
+            ..Default::default()
+        }
+    };
     facts.extend(&gathered.facts);
     let label = |what: &str| format!("scenario {what}");
     let logs = match &s.pastes.log {
@@ -231,6 +250,37 @@ fn case_facts(
     Ok((facts, gathered.unavailable))
 }
 
+/// Writes a scenario draft from a finished case: pseudonyms, no secrets, frozen evidence.
+fn from_session(args: FromSessionArgs, config: &Config) -> Result<Exit> {
+    let session = crate::session::Session::load(&config.data_dir.value, Some(&args.id))?;
+    let Some(walk) = &session.walk else {
+        bail!("case {} has no walk yet: finish it first", args.id);
+    };
+    let rb = catalog::runbook(&session.runbook.id, config)?;
+    walk.verify(&rb)?;
+    let Some(text) = training::draft(
+        &session.id,
+        &session.runbook.id,
+        &session.intake,
+        walk,
+        walk.is_finished(&rb),
+    ) else {
+        bail!(
+            "case {} has not reached an outcome: finish it first",
+            args.id
+        );
+    };
+    match &args.out {
+        Some(path) => {
+            crate::store::write_new(path, text.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("scenario draft written: {}", path.display());
+        }
+        None => super::emit(text.as_bytes())?,
+    }
+    Ok(Exit::Ok)
+}
+
 fn take(args: TakeArgs, config: &Config) -> Result<Exit> {
     let (_, s) = load_scenario(&args.scenario)?;
     let rb = catalog::runbook(&s.runbook, config)?;
@@ -250,12 +300,15 @@ fn take(args: TakeArgs, config: &Config) -> Result<Exit> {
     let by = Answerer::Agent {
         name: trainee.clone(),
     };
-    let mut played = training::play(&rb, facts.clone(), &answers, &by, started)?;
+    // The trainee would see these on the evidence panel; a grader sees them here.
     for (what, reason) in &unavailable {
-        played
-            .walk
-            .record_unavailable(FactSource::AdminApi, what, reason, started);
+        eprintln!(
+            "evidence unavailable: {}: {}",
+            crate::escape::line(what),
+            crate::escape::line(reason)
+        );
     }
+    let played = training::play(&rb, facts.clone(), &answers, &by, started)?;
     if let Some(node) = &played.needs {
         print_needs_answer(&rb, node, args.format);
         return Ok(Exit::NeedsAnswer);

@@ -78,7 +78,7 @@ impl Runner {
             | Effect::ReadTicket(_)
             | Effect::OpenPager(_)
             // Training has no plain form (`authdesk train` refuses --plain).
-            | Effect::ServeScenario { .. }
+            | Effect::ServeScenario(_)
             | Effect::RememberTrainee(_)
             | Effect::SaveResult { .. }
             | Effect::LoadReport(_)

@@ -15,12 +15,14 @@
 
 mod card;
 mod check;
+mod draft;
 mod engine;
 mod report;
 mod scenario;
 mod score;
 
 pub use check::uncovered;
+pub use draft::{Pseudonyms, draft};
 pub use engine::{Played, play};
 pub use report::{ClassReport, ScenarioLine, TraineeLine, report};
 pub use score::{

@@ -27,6 +27,9 @@ pub struct Scenario {
     pub base: Base,
     /// The data set's entries in the demo data set's JSON shape, laid over `base`.
     pub data_overlay: serde_json::Value,
+    /// Facts frozen from a real case (`train from-session`), fact name → value as text (times
+    /// may be `now-2d3h`). When present they are the evidence, and no data set is served.
+    pub facts: BTreeMap<String, String>,
     pub expect: Expect,
     pub hints: Vec<Hint>,
     pub critical: Vec<Critical>,
@@ -138,6 +141,7 @@ struct RawScenario {
     pastes: Pastes,
     #[serde(default)]
     data: Option<Spanned<toml::Table>>,
+    facts: Option<Spanned<BTreeMap<String, String>>>,
     expect: RawExpect,
     #[serde(default)]
     hint: Vec<Spanned<RawHint>>,
@@ -207,6 +211,22 @@ impl Scenario {
                 })
             }
         };
+        let facts = raw.facts.map(|f| {
+            let span = f.span();
+            let facts = f.into_inner();
+            for name in facts.keys() {
+                if crate::facts::lookup(name).is_none() {
+                    diags.push(src.diagnostic(
+                        span.clone(),
+                        format!("facts: `{name}` is not a fact of the schema"),
+                    ));
+                }
+            }
+            facts
+        });
+        if facts.is_some() && data_overlay.as_object().is_some_and(|o| !o.is_empty()) {
+            diags.push(src.diagnostic(0..0, "a scenario has [data] or [facts], not both"));
+        }
         let mut critical = Vec::new();
         let mut critical_spans = Vec::new();
         for c in raw.critical {
@@ -247,6 +267,7 @@ impl Scenario {
             pastes: raw.pastes,
             base,
             data_overlay,
+            facts: facts.unwrap_or_default(),
             expect: Expect {
                 outcome: raw.expect.outcome.into_inner(),
                 answers: raw

@@ -6,6 +6,7 @@ use super::gathering::Link;
 use super::msg::{Effect, HomeData, Msg, TicketFile};
 use super::state::SavedTicket;
 use super::terminal;
+use super::training::ScenarioData;
 use super::training::files as training;
 use crate::config::AdminConfig;
 use crate::secret::Redacted;
@@ -136,15 +137,18 @@ impl Runner {
                 let result = session::archive(&self.data_dir, &id).map_err(|e| e.to_string());
                 let _ = self.tx.send(Msg::SessionArchived { id, result });
             }
-            Effect::ServeScenario { builtin, overlay } => {
+            // The last scenario's demo API stops once its queries are done with it.
+            Effect::ServeScenario(ScenarioData::Overlay { builtin, overlay }) => {
                 let data = crate::admin::demo::DemoData::with_overlay(
                     builtin,
                     &overlay,
                     chrono::Utc::now(),
                 )
                 .map_err(|e| format!("the scenario's data: {e}"));
-                // The last scenario's demo API stops once its queries are done with it.
                 self.link = Link::serving(self.admin.clone(), data);
+            }
+            Effect::ServeScenario(ScenarioData::Frozen(facts)) => {
+                self.link = Link::frozen(self.admin.clone(), facts);
             }
             Effect::RememberTrainee(name) => {
                 if let Err(e) = training::remember_trainee(&self.data_dir, &name) {

@@ -6,7 +6,7 @@ use super::msg::Msg;
 use crate::admin::demo::DemoData;
 use crate::admin::{Connection, GatherMsg, spawn_gather};
 use crate::config::AdminConfig;
-use crate::evidence::{Evidence, Intake};
+use crate::evidence::{Evidence, Intake, QueryKind};
 use crate::facts::Facts;
 use chrono::Utc;
 use std::sync::Arc;
@@ -21,17 +21,25 @@ struct Opened {
 /// The app's way to the admin API, opened on first use.
 pub struct Link {
     config: AdminConfig,
-    /// A training scenario's data set, served by a demo API of its own instead of the
-    /// configured one; or why the data set could not be built.
-    scenario: Option<Result<DemoData, String>>,
+    source: Source,
     opened: Arc<OnceCell<Result<Opened, String>>>,
+}
+
+/// Where the answers come from; the training ones carry why their data could not be built.
+enum Source {
+    /// The configured admin API, or the built-in demo API when none is configured.
+    Configured,
+    /// A training scenario's data set, served by a demo API of its own.
+    Scenario(Result<DemoData, String>),
+    /// A training scenario's facts frozen from a real case: no API to ask.
+    Frozen(Result<Facts, String>),
 }
 
 impl Link {
     pub fn new(config: AdminConfig) -> Self {
         Link {
             config,
-            scenario: None,
+            source: Source::Configured,
             opened: Arc::new(OnceCell::new()),
         }
     }
@@ -39,15 +47,27 @@ impl Link {
     /// A link to a demo API serving a training scenario's data (started on first use).
     pub fn serving(config: AdminConfig, data: Result<DemoData, String>) -> Self {
         Link {
-            scenario: Some(data),
+            source: Source::Scenario(data),
+            ..Link::new(config)
+        }
+    }
+
+    /// A link that answers every round with a training scenario's frozen facts.
+    pub fn frozen(config: AdminConfig, facts: Result<Facts, String>) -> Self {
+        Link {
+            source: Source::Frozen(facts),
             ..Link::new(config)
         }
     }
 
     /// Runs the queries for `intake` as round `generation`, reporting to `tx`.
     pub fn fetch(&self, generation: u64, intake: Facts, tx: UnboundedSender<Msg>) {
+        let scenario = match &self.source {
+            Source::Frozen(facts) => return answer_frozen(generation, facts, &tx),
+            Source::Scenario(data) => Some(data.clone()),
+            Source::Configured => None,
+        };
         let (opened, config) = (self.opened.clone(), self.config.clone());
-        let scenario = self.scenario.clone();
         tokio::spawn(async move {
             let opened = match opened.get_or_init(|| open_off_loop(config, scenario)).await {
                 Ok(opened) => opened,
@@ -79,6 +99,34 @@ impl Link {
             }
         });
     }
+}
+
+/// Frozen facts arrive as one answered query, the way a demo API's would.
+fn answer_frozen(generation: u64, facts: &Result<Facts, String>, tx: &UnboundedSender<Msg>) {
+    let facts = match facts {
+        Ok(facts) => facts.clone(),
+        Err(reason) => {
+            let reason = reason.clone();
+            let _ = tx.send(Msg::EvidenceOffline { generation, reason });
+            return;
+        }
+    };
+    let _ = tx.send(Msg::EvidenceStarted {
+        generation,
+        queries: vec![QueryKind::Key],
+        demo: true,
+    });
+    let _ = tx.send(Msg::EvidenceLoaded {
+        generation,
+        query: QueryKind::Key,
+        facts,
+        elapsed: std::time::Duration::ZERO,
+        key_absent: false,
+    });
+    let _ = tx.send(Msg::EvidenceFinished {
+        generation,
+        gaps: Vec::new(),
+    });
 }
 
 fn message(generation: u64, answer: GatherMsg) -> Msg {

@@ -226,12 +226,8 @@ pub enum Effect {
     ReadTicket(PathBuf),
     /// Suspend the screen and show this file in $PAGER.
     OpenPager(PathBuf),
-    /// Serve a training scenario's data from a demo API of its own for the cases to come:
-    /// `overlay` laid over the built-in data set (`builtin`) or over an empty one.
-    ServeScenario {
-        builtin: bool,
-        overlay: serde_json::Value,
-    },
+    /// Take a training scenario's evidence from its own data for the cases to come.
+    ServeScenario(crate::tui::training::ScenarioData),
     /// Remember the trainee's name in the data folder for next time.
     RememberTrainee(String),
     /// Save a training result as JSON in `dir`.

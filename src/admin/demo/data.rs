@@ -253,7 +253,7 @@ fn resolve_times(value: &mut serde_json::Value, now: DateTime<Utc>) -> Result<()
 }
 
 /// `now`, `now-3d`, `now+1d2h30m`, `now-45s`.
-fn relative_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, DataError> {
+pub fn relative_time(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, DataError> {
     let bad = || DataError::Time(text.to_string());
     let rest = &text[3..];
     if rest.is_empty() {

@@ -13,7 +13,7 @@ pub mod overlay;
 mod record;
 mod routes;
 
-pub use data::{DataError, DemoData, DemoKey};
+pub use data::{DataError, DemoData, DemoKey, relative_time};
 pub use faults::{Fault, FaultKind, RETRY_AFTER_S, SLOW_ANSWER};
 pub use record::Received;
 

@@ -6,6 +6,7 @@
 pub mod files;
 
 use super::state::Load;
+use crate::facts::{FactSource, Facts};
 use crate::runbook::Runbook;
 use crate::training::{ClassReport, Scenario, TrainingResult};
 use chrono::{DateTime, Utc};
@@ -91,6 +92,36 @@ impl Training {
             .as_ref()
             .map(|a| (now - a.started_at).num_seconds().max(0))
     }
+}
+
+/// Where a scenario's evidence comes from: its data set served by a demo API of its own, or
+/// facts frozen from a real case (`train from-session`), handed over as if the admin API
+/// had answered them.
+#[derive(Debug, Clone)]
+pub enum ScenarioData {
+    Overlay {
+        builtin: bool,
+        overlay: serde_json::Value,
+    },
+    Frozen(Result<Facts, String>),
+}
+
+/// A scenario's `[facts]` as admin-API facts; `now±…` times are anchored at `now`.
+pub fn frozen_facts(s: &Scenario, now: DateTime<Utc>) -> Result<Facts, String> {
+    let mut facts = Facts::new();
+    for (name, text) in &s.facts {
+        let text = if text.starts_with("now") {
+            crate::admin::demo::relative_time(text, now)
+                .map_err(|e| e.to_string())?
+                .to_rfc3339()
+        } else {
+            text.clone()
+        };
+        facts
+            .insert_text(name, &text, FactSource::AdminApi, now)
+            .map_err(|e| format!("scenario {}: [facts]: {e}", s.path.display()))?;
+    }
+    Ok(facts)
 }
 
 /// `mm:ss` (or `h:mm:ss` past the hour).

@@ -74,7 +74,7 @@ impl Runtime {
                 | Effect::ArchiveSession(_)
                 | Effect::ReadTicket(_)
                 | Effect::OpenPager(_)
-                | Effect::ServeScenario { .. }
+                | Effect::ServeScenario(_)
                 | Effect::RememberTrainee(_)
                 | Effect::SaveResult { .. }
                 | Effect::LoadReport(_) => None,

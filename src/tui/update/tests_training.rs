@@ -8,7 +8,7 @@ use crate::runbook::{Catalog, SourceFile};
 use crate::testing::now;
 use crate::training::Scenario;
 use crate::tui::state::{Clock, WalkPane};
-use crate::tui::training::{Lesson, TrainingScreen, TrainingSetup};
+use crate::tui::training::{Lesson, ScenarioData, TrainingScreen, TrainingSetup};
 
 /// The first question decides: validation is down. No evidence is needed.
 const OUTAGE: &str = r#"
@@ -126,7 +126,7 @@ fn a_training_case_serves_its_data_and_is_never_saved_or_locked() {
     let (s, effects) = walking();
     assert!(matches!(
         effects[0],
-        Effect::ServeScenario { builtin: true, .. }
+        Effect::ServeScenario(ScenarioData::Overlay { builtin: true, .. })
     ));
     assert!(
         effects
@@ -213,7 +213,7 @@ fn retry_next_and_back_from_the_card() {
     let (mut s, _) = walking();
     press(&mut s, KeyCode::Char('1'));
     let effects = press(&mut s, KeyCode::Char('r'));
-    assert!(matches!(effects[0], Effect::ServeScenario { .. }));
+    assert!(matches!(effects[0], Effect::ServeScenario(_)));
     let t = s.training.as_ref().unwrap();
     assert_eq!(
         t.lessons[t.attempt.as_ref().unwrap().lesson].scenario.id,
@@ -299,4 +299,37 @@ fn the_report_is_read_off_the_loop() {
     ));
     press(&mut s, KeyCode::Esc);
     assert!(matches!(s.screen, Screen::Training(TrainingScreen::Picker)));
+}
+
+#[test]
+fn a_scenario_with_frozen_facts_hands_them_over_instead_of_serving_data() {
+    let text = OUTAGE.replace(
+        "[intake]",
+        "[facts]\n\"key.status\" = \"active\"\n\"key.last_used_at\" = \"now-3m\"\n\n[intake]",
+    );
+    let scenario = Scenario::load(&SourceFile::new("training/outage.toml", text)).unwrap();
+    let runbook = Catalog::builtin().find("401").unwrap().clone();
+    let mut s = app();
+    let setup = TrainingSetup {
+        trainee: Some("ana".into()),
+        trainee_given: true,
+        lessons: vec![Lesson { scenario, runbook }],
+        problems: Vec::new(),
+        results_dir: "/results".into(),
+    };
+    begin_training(&mut s, setup);
+    let effects = press(&mut s, KeyCode::Enter);
+    let Effect::ServeScenario(ScenarioData::Frozen(Ok(facts))) = &effects[0] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(facts.value("key.status").unwrap().to_string(), "active");
+    let three_minutes_ago = now() - chrono::Duration::minutes(3);
+    let last_used = facts.get("key.last_used_at").unwrap().value.to_string();
+    assert_eq!(
+        last_used,
+        three_minutes_ago
+            .format("%Y-%m-%d %H:%M:%S UTC")
+            .to_string(),
+        "anchored at now"
+    );
 }

@@ -9,7 +9,8 @@ use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{Load, Screen, State, WalkPane};
 use crate::tui::training::{
-    Attempt, Card, Popup, ReportData, ReportScreen, Training, TrainingScreen, TrainingSetup,
+    Attempt, Card, Popup, ReportData, ReportScreen, ScenarioData, Training, TrainingScreen,
+    TrainingSetup,
 };
 use crate::walk::Answerer;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -250,10 +251,15 @@ pub fn take(state: &mut State, index: usize) -> Vec<Effect> {
         return Vec::new();
     };
     let s = &lesson.scenario;
-    let mut effects = vec![Effect::ServeScenario {
-        builtin: s.base == crate::training::Base::Builtin,
-        overlay: s.data_overlay.clone(),
-    }];
+    let data = if s.facts.is_empty() {
+        ScenarioData::Overlay {
+            builtin: s.base == crate::training::Base::Builtin,
+            overlay: s.data_overlay.clone(),
+        }
+    } else {
+        ScenarioData::Frozen(crate::tui::training::frozen_facts(s, now))
+    };
+    let mut effects = vec![Effect::ServeScenario(data)];
     let mut inputs = s.inputs();
     // The form has one paste field: the request, else the token, else the response.
     let pasted = [&s.pastes.request, &s.pastes.jwt, &s.pastes.response];
