@@ -152,7 +152,11 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
         Screen::Intake(_) => vec![
             key(Context::Form, NextField),
             key(Context::Form, Submit).map(|(k, _)| (k, "start walk")),
-            key(Context::Form, Back).map(|(k, _)| (k, "home")),
+            // In training, leaving the intake goes back to the scenarios.
+            key(Context::Form, Back).map(|(k, _)| match state.training {
+                Some(_) => (k, "scenarios"),
+                None => (k, "home"),
+            }),
             key(Context::Form, Help),
         ],
         Screen::Walk(ws) => vec![
