@@ -233,6 +233,8 @@ pub struct Card {
     pub lesson: usize,
     /// Where the result was saved, once the runtime says.
     pub saved: Option<Result<PathBuf, String>>,
+    /// The ticket the case would have written (Markdown), to read; training never saves it.
+    pub ticket: Option<String>,
     pub scroll: u16,
 }
 

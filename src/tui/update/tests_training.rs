@@ -237,6 +237,18 @@ fn retry_next_and_back_from_the_card() {
 }
 
 #[test]
+fn the_card_shows_the_ticket_the_case_would_have_written() {
+    let (mut s, _) = walking();
+    let effects = press(&mut s, KeyCode::Char('1'));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::SaveTicket(_))));
+    press(&mut s, KeyCode::Enter);
+    let Some(crate::tui::state::Overlay::Ticket { text, .. }) = &s.overlay else {
+        panic!("no ticket shown")
+    };
+    assert!(text.contains("escalate-validation-down"), "{text}");
+}
+
+#[test]
 fn q_on_the_card_goes_to_the_picker_and_on_the_picker_leaves() {
     let (mut s, _) = walking();
     press(&mut s, KeyCode::Char('1'));

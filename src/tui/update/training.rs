@@ -7,7 +7,7 @@ use crate::facts::FactSource;
 use crate::tui::form::PASTE;
 use crate::tui::keymap::Context;
 use crate::tui::msg::{Action, Effect};
-use crate::tui::state::{Load, Screen, State, WalkPane};
+use crate::tui::state::{Load, Overlay, Screen, State, WalkPane};
 use crate::tui::training::{
     Attempt, Card, Popup, ReportData, ReportScreen, ScenarioData, Training, TrainingScreen,
     TrainingSetup,
@@ -165,7 +165,17 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 let lesson = card.lesson;
                 next(state, lesson)
             }
-            Action::Back | Action::Select => to_picker(state),
+            Action::Select => {
+                if let Some(text) = card.ticket.clone() {
+                    state.overlay = Some(Overlay::Ticket {
+                        path: "ticket (training: not saved)".into(),
+                        text,
+                        scroll: 0,
+                    });
+                }
+                Vec::new()
+            }
+            Action::Back => to_picker(state),
             Action::Report => open_report(state),
             _ => {
                 card.scroll = scrolled(card.scroll, action, end);
@@ -390,6 +400,10 @@ pub fn after(state: &mut State, mut effects: Vec<Effect>) -> Vec<Effect> {
 fn finish(state: &mut State) -> Vec<Effect> {
     let now = state.now();
     let case = state.case.take();
+    let ticket = case
+        .as_ref()
+        .and_then(|c| super::case::build_ticket(c, &state.agent, now, None).ok())
+        .map(|t| t.to_markdown());
     let Some(t) = &mut state.training else {
         return Vec::new();
     };
@@ -444,6 +458,7 @@ fn finish(state: &mut State) -> Vec<Effect> {
         lesson: attempt.lesson,
         saved: None,
         scroll: 0,
+        ticket,
     })));
     vec![effect]
 }

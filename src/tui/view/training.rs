@@ -337,6 +337,7 @@ pub fn hints(state: &State, screen: &TrainingScreen) -> Vec<(String, &'static st
         TrainingScreen::Card(_) => vec![
             key(tr, NextScenario),
             key(tr, Retry),
+            key(nav, Select).map(|(k, _)| (k, "ticket")),
             key(nav, Down).map(|(k, _)| (k, "scroll")),
             key(tr, Report),
             key(nav, Back).map(|(k, _)| (k, "scenarios")),
