@@ -2,6 +2,7 @@
 //! core walk and returns the I/O to do; it never waits, draws or touches a file, so tests
 //! drive the whole app headless.
 
+mod attempt;
 mod case;
 mod evidence;
 mod home;
@@ -29,7 +30,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let screen_before = std::mem::discriminant(&state.screen);
     let status_before = state.status.clone();
     let effects = dispatch(state, msg);
-    let effects = training::after(state, effects);
+    let effects = attempt::after(state, effects);
     // A message from the screen left behind would read as news about the new one.
     if std::mem::discriminant(&state.screen) != screen_before && state.status == status_before {
         state.status = None;
@@ -106,7 +107,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::ResultSaved(saved) => training::result_saved(state, saved),
+        Msg::ResultSaved(saved) => attempt::result_saved(state, saved),
         Msg::ReportLoaded(data) => training::report_loaded(state, data),
         Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
         Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
@@ -175,7 +176,7 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Quit if training::quits_screen(state) => training::to_picker(state),
         Action::Quit => quit(state),
-        Action::Hint => training::hint(state),
+        Action::Hint => attempt::hint(state),
         Action::ForceQuit => leave(state),
         _ => match state.screen {
             Screen::Home(_) => home::act(state, action),
