@@ -565,6 +565,19 @@ mod training {
         snap("training_card", &s);
     }
 
+    /// NO_COLOR: the verdict and the critical error still read, by their words and marks.
+    #[test]
+    fn training_score_card_without_colour() {
+        let s = card();
+        let theme = Theme::load("dark", &Default::default(), true).unwrap();
+        let terminal = draw(&s, &theme, 80, 24);
+        for cell in terminal.backend().buffer().content() {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+        }
+        let text = terminal.backend().to_string();
+        assert!(text.contains("FAIL") && text.contains("✗ outcome:expected-401"));
+    }
+
     #[test]
     fn training_report_with_bars() {
         let mut s = card();
