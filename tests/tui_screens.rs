@@ -566,3 +566,158 @@ fn stats_with_no_saved_cases_say_so() {
     let terminal = draw(&s, &Theme::dark(), 80, 24);
     insta::assert_snapshot!("stats_empty_80x24", terminal.backend());
 }
+// Training mode (`authdesk train`): the picker, a case under the TRAINING banner with its
+// clock, the customer's text, the score card of a wrong answer, the class report.
+
+mod training {
+    use super::*;
+    use authdesk::runbook::SourceFile;
+    use authdesk::training::Scenario;
+    use authdesk::tui::training::{Lesson, TrainingScreen, TrainingSetup};
+    use chrono::Duration;
+
+    fn lesson(path: &str) -> Lesson {
+        let src = SourceFile::new(path, std::fs::read_to_string(path).unwrap());
+        let scenario = Scenario::load(&src).unwrap();
+        let runbook = Catalog::builtin().find(&scenario.runbook).unwrap().clone();
+        Lesson { scenario, runbook }
+    }
+
+    fn picker() -> State {
+        let mut s = app();
+        let setup = TrainingSetup {
+            trainee: Some("ana".into()),
+            trainee_given: true,
+            lessons: vec![
+                lesson("tests/fixtures/training/good/own-data-suspended.toml"),
+                lesson("tests/fixtures/training/tui/tiny-key-mismatch.toml"),
+            ],
+            problems: vec!["training/broken.toml:3:1: unknown field `titel`".into()],
+            results_dir: "/srv/class-7/results".into(),
+        };
+        authdesk::tui::update::begin_training(&mut s, setup);
+        s
+    }
+
+    /// The tiny scenario taken, its customer's text still open, 83 s in.
+    fn taken() -> State {
+        let mut s = picker();
+        key(&mut s, KeyCode::Enter);
+        s.case.as_mut().unwrap().session.id = "20261122-100000-0001".into();
+        let t = s.training.as_mut().unwrap();
+        t.attempt.as_mut().unwrap().started_at = now() - Duration::seconds(83);
+        s
+    }
+
+    #[test]
+    fn training_picker() {
+        snap("training_picker", &picker());
+    }
+
+    #[test]
+    fn training_customer_text_first() {
+        snap("training_customer_wrote", &taken());
+    }
+
+    #[test]
+    fn training_walk_with_banner_and_clock() {
+        let mut s = taken();
+        key(&mut s, KeyCode::Char('x'));
+        ctrl(&mut s, 's');
+        assert!(matches!(s.screen, Screen::Walk(_)));
+        snap("training_walk", &s);
+    }
+
+    /// The scenario's own data gathered over loopback, as the app does, then the wrong
+    /// answer at the question (after a hint): a critical error and a divergence.
+    fn card() -> State {
+        let mut s = taken();
+        key(&mut s, KeyCode::Char('x'));
+        ctrl(&mut s, 's');
+        let case = s.case.as_ref().unwrap();
+        let g = case.evidence.generation;
+        let intake = case.session.walk.as_ref().unwrap().facts();
+        let l = lesson("tests/fixtures/training/tui/tiny-key-mismatch.toml");
+        let data =
+            authdesk::admin::demo::DemoData::with_overlay(true, &l.scenario.data_overlay, now())
+                .unwrap();
+        let config = authdesk::config::Config::defaults(&|_| None);
+        let gathered = authdesk::admin::gather_demo_blocking(&config.admin, data, &intake, now());
+        update(
+            &mut s,
+            Msg::EvidenceStarted {
+                generation: g,
+                queries: vec![QueryKind::Key],
+                demo: true,
+            },
+        );
+        loaded(&mut s, g, QueryKind::Key, gathered.facts);
+        update(
+            &mut s,
+            Msg::EvidenceFinished {
+                generation: g,
+                gaps: Vec::new(),
+            },
+        );
+        // Past the pause that keeps a key meant for the last question off this one.
+        s.clock = Clock::Fixed(now() + Duration::seconds(2));
+        key(&mut s, KeyCode::Char('H'));
+        key(&mut s, KeyCode::Char('x'));
+        key(&mut s, KeyCode::Char('2'));
+        update(
+            &mut s,
+            Msg::ResultSaved(Ok("/srv/class-7/results/ana-tiny-key-mismatch.json".into())),
+        );
+        s
+    }
+
+    #[test]
+    fn training_score_card_of_a_wrong_answer() {
+        let s = card();
+        let Screen::Training(TrainingScreen::Card(c)) = &s.screen else {
+            panic!("not at the score card")
+        };
+        assert!(!c.result.passed);
+        assert_eq!(c.result.first_divergence.as_deref(), Some("ask-key-match"));
+        snap("training_card", &s);
+    }
+
+    /// NO_COLOR: the verdict and the critical error still read, by their words and marks.
+    #[test]
+    fn training_score_card_without_colour() {
+        let s = card();
+        let theme = Theme::load("dark", &Default::default(), true).unwrap();
+        let terminal = draw(&s, &theme, 80, 24);
+        for cell in terminal.backend().buffer().content() {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+        }
+        let text = terminal.backend().to_string();
+        assert!(text.contains("FAIL") && text.contains("✗ outcome:expected-401"));
+    }
+
+    #[test]
+    fn training_report_with_bars() {
+        let mut s = card();
+        let Screen::Training(TrainingScreen::Card(c)) = &s.screen else {
+            panic!("not at the score card")
+        };
+        let failed = c.result.clone();
+        let mut passed = failed.clone();
+        passed.trainee = "bo".into();
+        passed.passed = true;
+        passed.critical_errors.clear();
+        passed.outcome_reached = passed.expected_outcome.clone();
+        passed.first_divergence = None;
+        let report = authdesk::training::report(&[failed, passed]);
+        key(&mut s, KeyCode::Char('R'));
+        update(
+            &mut s,
+            Msg::ReportLoaded(Ok(authdesk::tui::training::ReportData {
+                report,
+                files: 3,
+                skipped: vec!["/srv/class-7/results/notes.json: expected value at line 1".into()],
+            })),
+        );
+        snap("training_report", &s);
+    }
+}

@@ -140,6 +140,18 @@ impl Connection {
         })
     }
 
+    /// Starts a demo API serving `data` (a training scenario's data set) on loopback, with
+    /// `config`'s timeouts and limits, and a client for it.
+    pub async fn serving(config: &AdminConfig, data: DemoData) -> Result<Self, AdminError> {
+        let connect = Duration::from_millis(config.connect_timeout_ms.value);
+        let request = Duration::from_millis(config.request_timeout_ms.value);
+        let limits = Limits {
+            max_body_bytes: config.max_body_bytes.value,
+            allow_insecure_http: config.allow_insecure_http.value,
+        };
+        Self::open_demo(data, Duration::ZERO, connect, request, limits).await
+    }
+
     /// A connection to an admin API already running (a test's or the benchmark's demo server).
     pub fn to(client: AdminClient) -> Self {
         Self {
@@ -244,14 +256,8 @@ pub fn gather_demo_blocking(
         Ok(rt) => rt,
         Err(e) => return unavailable(config, format!("cannot start the async runtime: {e}")),
     };
-    let connect = Duration::from_millis(config.connect_timeout_ms.value);
-    let request = Duration::from_millis(config.request_timeout_ms.value);
-    let limits = Limits {
-        max_body_bytes: config.max_body_bytes.value,
-        allow_insecure_http: config.allow_insecure_http.value,
-    };
     runtime.block_on(async {
-        match Connection::open_demo(data, Duration::ZERO, connect, request, limits).await {
+        match Connection::serving(config, data).await {
             Ok(conn) => conn.gather_all(intake, now).await,
             Err(e) => Gathered {
                 unavailable: vec![("admin API".into(), e.to_string())],

@@ -84,9 +84,9 @@ pub enum Command {
     Send(send::SendArgs),
     /// Figures over saved tickets and open cases: outcomes, paths, undecided checks, times.
     Stats(stats::StatsArgs),
-    /// Training: take scenarios, check them, report on a class.
-    #[command(subcommand)]
-    Train(train::TrainCommand),
+    /// Training: the terminal app in training mode (no subcommand), or take scenarios,
+    /// check them, report on a class.
+    Train(train::TrainArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write every page into a folder with --dir).
@@ -169,7 +169,7 @@ fn with_config(command: Option<Command>, config: &Config) -> anyhow::Result<Exit
         Some(Command::Walk(args)) => tui::walk(args, config),
         Some(Command::Resume(args)) => tui::resume(args, config),
         Some(Command::Stats(args)) => stats::run(args, config),
-        Some(Command::Train(cmd)) => train::run(cmd, config),
+        Some(Command::Train(args)) => train::run(args, config),
         Some(Command::Send(args)) => send::run(args, config),
         None => tui::home(config),
         // Invariant: `main` runs these before any configuration is loaded.

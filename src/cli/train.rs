@@ -5,10 +5,11 @@
 use super::{Exit, catalog, run};
 use crate::admin::demo::DemoData;
 use crate::config::Config;
-use crate::facts::{FactSource, Facts};
+use crate::facts::Facts;
 use crate::intake::{Given, Pastes};
 use crate::runbook::{Diagnostic, Runbook, SourceFile};
-use crate::training::{self, Attempt, Base, Scenario, TrainingResult};
+use crate::training::{self, Attempt, Base, Scenario};
+use crate::tui::training::{Lesson, TrainingSetup, files};
 use crate::walk::{Answerer, Walk};
 use anyhow::{Context as _, Result, bail};
 use chrono::{DateTime, Utc};
@@ -17,6 +18,30 @@ use std::path::{Path, PathBuf};
 
 /// Where scenarios are looked for when no folder is named.
 const SCENARIO_DIR: &str = "training";
+
+/// `authdesk train`: the terminal app in training mode, or one of the commands.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    pub command: Option<TrainCommand>,
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// The terminal app's options (`authdesk train` with no subcommand).
+#[derive(Debug, clap::Args)]
+pub struct AppArgs {
+    /// Who is training; asked for (and remembered) when not given.
+    #[arg(long)]
+    pub trainee: Option<String>,
+    /// The scenario folder; ./training when it exists, else the data folder's training.
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
+    /// Save results here instead of the data folder's training/results.
+    #[arg(long, value_name = "DIR")]
+    pub results: Option<PathBuf>,
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum TrainCommand {
@@ -87,13 +112,61 @@ pub struct ReportArgs {
     pub format: Format,
 }
 
-pub fn run(cmd: TrainCommand, config: &Config) -> Result<Exit> {
-    match cmd {
-        TrainCommand::Take(args) => take(args, config),
-        TrainCommand::Check(args) => check(args, config),
-        TrainCommand::Report(args) => report(args),
-        TrainCommand::FromSession(args) => from_session(args, config),
+pub fn run(args: TrainArgs, config: &Config) -> Result<Exit> {
+    match args.command {
+        Some(TrainCommand::Take(args)) => take(args, config),
+        Some(TrainCommand::Check(args)) => check(args, config),
+        Some(TrainCommand::Report(args)) => report(args),
+        Some(TrainCommand::FromSession(args)) => from_session(args, config),
+        None => app(args.app, config),
     }
+}
+
+/// The terminal app: the scenarios that load and name a runbook that does, the rest listed
+/// as problems on the picker (ripgrep's habit: report a bad file, go on with the others).
+fn app(args: AppArgs, config: &Config) -> Result<Exit> {
+    let data = &config.data_dir.value;
+    let dir = args.scenarios.clone().unwrap_or_else(|| {
+        let here = PathBuf::from(SCENARIO_DIR);
+        if here.is_dir() {
+            here
+        } else {
+            data.join(SCENARIO_DIR)
+        }
+    });
+    let mut lessons = Vec::new();
+    let mut problems = Vec::new();
+    for path in toml_files(&dir)? {
+        match lesson(&path, config) {
+            Ok(l) => lessons.push(l),
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    let given = args.trainee.is_some();
+    let setup = TrainingSetup {
+        trainee: args.trainee.or_else(|| files::remembered_trainee(data)),
+        trainee_given: given,
+        lessons,
+        problems,
+        results_dir: args
+            .results
+            .unwrap_or_else(|| data.join("training").join("results")),
+    };
+    super::tui::train(setup, config)
+}
+
+fn lesson(path: &Path, config: &Config) -> Result<Lesson> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read scenario {}", path.display()))?;
+    let src = SourceFile::new(path, text);
+    let scenario = Scenario::load(&src).map_err(|d| anyhow::anyhow!("{}", joined(&d)))?;
+    let runbook = catalog::runbook(&scenario.runbook, config)
+        .with_context(|| format!("{}: runbook `{}`", path.display(), scenario.runbook))?;
+    let problems = scenario.check(&src, &runbook);
+    if !problems.is_empty() {
+        bail!("{}", joined(&problems));
+    }
+    Ok(Lesson { scenario, runbook })
 }
 
 fn load_scenario(name: &str) -> Result<(SourceFile, Scenario)> {
@@ -142,7 +215,7 @@ fn case_facts(
         crate::admin::gather_demo_blocking(&config.admin, data, &facts, now)
     } else {
         crate::admin::Gathered {
-            facts: frozen_facts(s, now)?,
+            facts: crate::tui::training::frozen_facts(s, now).map_err(anyhow::Error::msg)?,
             ..Default::default()
         }
     };
@@ -175,23 +248,6 @@ fn case_facts(
     )?;
     facts.extend(&diagnosed);
     Ok((facts, gathered.unavailable))
-}
-
-/// A scenario's `[facts]`, as if the admin API had answered them; `now±…` times are anchored
-/// at `now`.
-fn frozen_facts(s: &Scenario, now: DateTime<Utc>) -> Result<Facts> {
-    let mut facts = Facts::new();
-    for (name, text) in &s.facts {
-        let text = if text.starts_with("now") {
-            crate::admin::demo::relative_time(text, now)?.to_rfc3339()
-        } else {
-            text.clone()
-        };
-        facts
-            .insert_text(name, &text, FactSource::AdminApi, now)
-            .with_context(|| format!("scenario {}: [facts]", s.path.display()))?;
-    }
-    Ok(facts)
 }
 
 /// Writes a scenario draft from a finished case: pseudonyms, no secrets, frozen evidence.
@@ -271,7 +327,7 @@ fn take(args: TakeArgs, config: &Config) -> Result<Exit> {
         .results
         .clone()
         .unwrap_or_else(|| config.data_dir.value.join("training").join("results"));
-    let saved = save(&result, &dir)?;
+    let saved = files::save_result(&result, &dir)?;
     let text = match args.format {
         Format::Markdown => result.to_markdown(),
         Format::Json => crate::escape::json(&result)?,
@@ -302,33 +358,6 @@ fn print_needs_answer(rb: &Runbook, node: &str, format: Format) {
             choices.join(", ")
         ),
     }
-}
-
-/// Saves a result as `<trainee>-<scenario>-<time>.json`, owner-only, never over another.
-fn save(result: &TrainingResult, dir: &Path) -> Result<PathBuf> {
-    crate::store::private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let safe = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    let name = format!(
-        "{}-{}-{}.json",
-        safe(&result.trainee),
-        safe(&result.scenario.id),
-        result.finished_at.format("%Y%m%dT%H%M%S%.3fZ")
-    );
-    let path = dir.join(name);
-    let json = serde_json::to_string_pretty(result)?;
-    crate::store::write_new(&path, json.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
 }
 
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -430,22 +459,10 @@ fn questions(walk: &Walk) -> u32 {
 }
 
 fn report(args: ReportArgs) -> Result<Exit> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&args.dir)
-        .with_context(|| format!("cannot read results folder {}", args.dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
-    let mut results = Vec::new();
-    for path in &paths {
-        // One bad file is reported and the rest still count.
-        let read = std::fs::read_to_string(path)
-            .map_err(anyhow::Error::from)
-            .and_then(|t| Ok(serde_json::from_str::<TrainingResult>(&t)?));
-        match read {
-            Ok(r) => results.push(r),
-            Err(e) => eprintln!("authdesk: skipped {}: {e}", path.display()),
-        }
+    let (results, skipped) = files::read_results(&args.dir)?;
+    // One bad file is reported and the rest still count.
+    for why in &skipped {
+        eprintln!("authdesk: skipped {why}");
     }
     let report = training::report(&results);
     let text = match args.format {

@@ -11,6 +11,7 @@ use crate::tui::app::{self, Setup, Start};
 use crate::tui::keymap::Keymap;
 use crate::tui::msg::Signal;
 use crate::tui::theme::Theme;
+use crate::tui::training::TrainingSetup;
 use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
 
@@ -63,6 +64,13 @@ pub fn resume(args: ResumeArgs, config: &Config) -> Result<Exit> {
     })
 }
 
+/// The terminal app in training mode, on scenarios and a trainee gathered by `train`.
+pub fn train(setup: TrainingSetup, config: &Config) -> Result<Exit> {
+    launch(config, false, |_| {
+        Ok((Start::Training(Box::new(setup)), None))
+    })
+}
+
 /// What to show first, and the lock of the case it opens.
 type Opening = (Start, Option<CaseLock>);
 
@@ -75,6 +83,12 @@ fn launch(
     let (start, case_lock) = start(config)?;
     let plain =
         plain || config.tui.plain.value || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if plain && matches!(start, Start::Training(_)) {
+        bail!(
+            "training has no plain mode; take a scenario with `authdesk train take SCENARIO \
+             --answer NODE=CHOICE`"
+        );
+    }
     if plain && matches!(start, Start::Home) {
         // Home is a screen of lists to browse: it has no plain form, and a dumb terminal
         // would show it as garbage.

@@ -80,6 +80,11 @@ impl Runner {
             | Effect::ArchiveDamaged(_)
             | Effect::ReadTicket(_)
             | Effect::OpenPager(_)
+            // Training has no plain form (`authdesk train` refuses --plain).
+            | Effect::ServeScenario(_)
+            | Effect::RememberTrainee(_)
+            | Effect::SaveResult { .. }
+            | Effect::LoadReport(_)
             | Effect::Quit => {}
         }
         None

@@ -200,7 +200,7 @@ impl<W: Write> Plain<W> {
             Screen::Walk(_) | Screen::Outcome(_) if waiting => Shown::Waiting,
             Screen::Walk(_) => Shown::Question(self.current_node()),
             Screen::Outcome(_) => Shown::Outcome,
-            Screen::Home(_) | Screen::Stats(_) => Shown::Nothing,
+            Screen::Home(_) | Screen::Stats(_) | Screen::Training(_) => Shown::Nothing,
         };
         if want == self.shown || self.noting || !self.pending.is_empty() {
             return;
@@ -311,7 +311,7 @@ impl<W: Write> Plain<W> {
                 update::add_note(&mut self.state, text.trim())
             }
             Screen::Walk(_) | Screen::Outcome(_) => self.walk_command(command(text)),
-            Screen::Home(_) | Screen::Stats(_) => Vec::new(),
+            Screen::Home(_) | Screen::Stats(_) | Screen::Training(_) => Vec::new(),
         };
         self.report(&before);
         effects

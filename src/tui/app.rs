@@ -29,6 +29,8 @@ pub enum Start {
         inputs: Vec<(String, String)>,
     },
     Resume(Box<Session>),
+    /// Training mode (`authdesk train`): the trainee's name, then the scenario picker.
+    Training(Box<super::training::TrainingSetup>),
 }
 
 /// Everything the app needs, gathered by the command line before the terminal is taken.
@@ -157,6 +159,7 @@ pub fn start(state: &mut State, start: Start) -> Result<Vec<Effect>, AppError> {
             effects.extend(more);
             Ok(effects)
         }
+        Start::Training(setup) => Ok(update::begin_training(state, *setup)),
         Start::Resume(session) => {
             let id = session.id.clone();
             let effects = update::open_session(state, *session);
@@ -179,5 +182,7 @@ fn animating(state: &State) -> bool {
     let evidence = state.case.as_ref().is_some_and(|c| {
         c.evidence.in_flight() || c.evidence.connection == super::evidence::Connection::Asking
     });
-    reading || evidence
+    // Training's clock runs in the title bar.
+    let clock = state.training.as_ref().is_some_and(|t| t.attempt.is_some());
+    reading || evidence || clock
 }

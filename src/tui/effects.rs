@@ -6,6 +6,8 @@ use super::gathering::Link;
 use super::msg::{DamagedFile, Effect, HomeData, Msg, TicketFile};
 use super::state::SavedTicket;
 use super::terminal;
+use super::training::ScenarioData;
+use super::training::files as training;
 use crate::config::AdminConfig;
 use crate::secret::Redacted;
 use crate::session;
@@ -25,6 +27,8 @@ pub struct Runner {
     pub data_dir: PathBuf,
     pub tickets_dir: PathBuf,
     link: Link,
+    /// Kept to open a new link when a training scenario brings its own data.
+    admin: AdminConfig,
     /// The lock of the case on screen, so no other authdesk walks it at the same time.
     case_lock: Option<session::CaseLock>,
     /// Set while the editor owns the terminal, so the input thread keeps off it.
@@ -44,7 +48,8 @@ impl Runner {
             tx,
             data_dir,
             tickets_dir,
-            link: Link::new(admin),
+            link: Link::new(admin.clone()),
+            admin,
             case_lock,
             input_paused,
         }
@@ -147,6 +152,37 @@ impl Runner {
                 let result =
                     session::archive_damaged(&self.data_dir, &file).map_err(|e| e.to_string());
                 let _ = self.tx.send(Msg::DamagedArchived { file, result });
+            }
+            // The last scenario's demo API stops once its queries are done with it.
+            Effect::ServeScenario(ScenarioData::Overlay { builtin, overlay }) => {
+                let data = crate::admin::demo::DemoData::with_overlay(
+                    builtin,
+                    &overlay,
+                    chrono::Utc::now(),
+                )
+                .map_err(|e| format!("the scenario's data: {e}"));
+                self.link = Link::serving(self.admin.clone(), data);
+            }
+            Effect::ServeScenario(ScenarioData::Frozen(facts)) => {
+                self.link = Link::frozen(self.admin.clone(), facts);
+            }
+            Effect::RememberTrainee(name) => {
+                if let Err(e) = training::remember_trainee(&self.data_dir, &name) {
+                    tracing::warn!("{e}");
+                }
+            }
+            Effect::SaveResult { result, dir } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let saved = training::save_result(&result, &dir).map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::ResultSaved(saved));
+                });
+            }
+            Effect::LoadReport(dir) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::ReportLoaded(training::report_data(&dir)));
+                });
             }
             Effect::Quit => {}
         }

@@ -23,6 +23,8 @@ pub enum Context {
     Stats,
     Form,
     Confirm,
+    /// Training mode's own screens: the scenario picker, the score card, the report.
+    Training,
 }
 
 impl Context {
@@ -36,6 +38,7 @@ impl Context {
             Context::Stats => "Stats",
             Context::Form => "Text fields",
             Context::Confirm => "Questions",
+            Context::Training => "Training",
         }
     }
 }

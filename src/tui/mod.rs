@@ -15,6 +15,7 @@ pub mod state;
 pub mod stats;
 pub mod terminal;
 pub mod theme;
+pub mod training;
 pub mod update;
 pub mod view;
 

@@ -78,6 +78,14 @@ pub enum Action {
     FilterRunbook,
     /// Count only cases of the last 24h, 7d, 30d, or all.
     FilterSince,
+    /// Training: show the current question's next hint (it costs points).
+    Hint,
+    /// Training: the class report over the results folder.
+    Report,
+    /// Training: take the next scenario of the set.
+    NextScenario,
+    /// Training: take the same scenario again.
+    Retry,
 }
 
 /// Something that happened: a terminal event, a finished query, a finished save.
@@ -158,6 +166,10 @@ pub enum Msg {
     },
     /// The saved cases were read for the stats screen, or the folders could not be.
     StatsLoaded(Result<crate::saved::SavedCases, String>),
+    /// A training result was saved (its file), or could not be.
+    ResultSaved(Result<PathBuf, String>),
+    /// The results folder was read for the class report, or could not be.
+    ReportLoaded(Result<crate::tui::training::ReportData, String>),
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
     /// SIGTERM or SIGHUP arrived: save and leave.
@@ -242,6 +254,17 @@ pub enum Effect {
     ReadTicket(PathBuf),
     /// Suspend the screen and show this file in $PAGER.
     OpenPager(PathBuf),
+    /// Take a training scenario's evidence from its own data for the cases to come.
+    ServeScenario(crate::tui::training::ScenarioData),
+    /// Remember the trainee's name in the data folder for next time.
+    RememberTrainee(String),
+    /// Save a training result as JSON in `dir`.
+    SaveResult {
+        result: Box<crate::training::TrainingResult>,
+        dir: PathBuf,
+    },
+    /// Read every result in `dir` for the class report.
+    LoadReport(PathBuf),
     /// Restore the terminal and leave.
     Quit,
 }
@@ -280,6 +303,10 @@ impl Action {
             Action::Stats => "stats",
             Action::FilterRunbook => "runbook",
             Action::FilterSince => "since",
+            Action::Hint => "hint",
+            Action::Report => "report",
+            Action::NextScenario => "next",
+            Action::Retry => "retry",
         }
     }
 
@@ -317,6 +344,10 @@ impl Action {
             Action::Stats => "Figures over saved cases: outcomes, questions, times",
             Action::FilterRunbook => "Count one runbook's cases, the next one, or all",
             Action::FilterSince => "Count cases of the last 24h, 7d, 30d, or all",
+            Action::Hint => "Training: show the question's next hint (costs points)",
+            Action::Report => "Training: the class report over the results folder",
+            Action::NextScenario => "Training: take the next scenario of the set",
+            Action::Retry => "Training: take the same scenario again",
         }
     }
 }

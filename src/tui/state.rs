@@ -64,6 +64,8 @@ pub struct State {
     /// What the gateway expects (`[gateway]`, `[[key_format]]`): pastes are judged by it, as
     /// `run` and `inspect` judge them.
     pub gateway: crate::config::GatewayConfig,
+    /// Set in training mode: the trainee, the scenarios, the attempt under way.
+    pub training: Option<super::training::Training>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,8 @@ pub enum Screen {
     Outcome(Box<OutcomeScreen>),
     /// Figures over saved cases, over the home screen it returns to.
     Stats(Box<super::stats::StatsScreen>),
+    /// Training's own screens (`authdesk train`): name, picker, score card, report.
+    Training(super::training::TrainingScreen),
 }
 
 /// Popups over the screen; they take the keys while open.
@@ -345,6 +349,7 @@ impl State {
             quit: false,
             signal: None,
             gateway: crate::config::GatewayConfig::default(),
+            training: None,
         }
     }
 }

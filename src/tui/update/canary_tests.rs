@@ -77,7 +77,11 @@ impl Runtime {
                 | Effect::ArchiveSession(_)
                 | Effect::ArchiveDamaged(_)
                 | Effect::ReadTicket(_)
-                | Effect::OpenPager(_) => None,
+                | Effect::OpenPager(_)
+                | Effect::ServeScenario(_)
+                | Effect::RememberTrainee(_)
+                | Effect::SaveResult { .. }
+                | Effect::LoadReport(_) => None,
             };
             if let Some(msg) = follow {
                 let more = update(s, msg);

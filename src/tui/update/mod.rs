@@ -2,6 +2,7 @@
 //! core walk and returns the I/O to do; it never waits, draws or touches a file, so tests
 //! drive the whole app headless.
 
+mod attempt;
 mod case;
 mod evidence;
 mod home;
@@ -10,6 +11,7 @@ mod mouse;
 mod outcome;
 mod overlay;
 mod stats;
+mod training;
 mod walk;
 
 pub use case::{open_session, start_case};
@@ -17,6 +19,7 @@ pub use case::{open_session, start_case};
 pub use intake::{move_focus, prefill, submit};
 pub use outcome::shown_text;
 pub use overlay::add_note;
+pub use training::begin as begin_training;
 pub use walk::{answer, undo};
 
 use super::keymap::Context;
@@ -28,6 +31,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let screen_before = std::mem::discriminant(&state.screen);
     let status_before = state.status.clone();
     let effects = dispatch(state, msg);
+    let effects = attempt::after(state, effects);
     // A message from the screen left behind would read as news about the new one.
     if std::mem::discriminant(&state.screen) != screen_before && state.status == status_before {
         state.status = None;
@@ -106,6 +110,8 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::StatsLoaded(read) => stats::loaded(state, read),
+        Msg::ResultSaved(saved) => attempt::result_saved(state, saved),
+        Msg::ReportLoaded(data) => training::report_loaded(state, data),
         Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
         Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
         Msg::Terminate { signal } => {
@@ -130,16 +136,23 @@ fn contexts(screen: &Screen) -> [Context; 3] {
         Screen::Walk(_) => Context::Walk,
         Screen::Outcome(_) => Context::Outcome,
         Screen::Stats(_) => Context::Stats,
+        Screen::Training(_) => Context::Training,
     };
     [own, Context::Navigate, Context::Global]
 }
 
 fn key_pressed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    if training::close_popup(state) {
+        return Vec::new();
+    }
     if let Some(overlay) = state.overlay.take() {
         return overlay::key(state, overlay, key);
     }
     if let Screen::Intake(_) = state.screen {
         return intake::key(state, key);
+    }
+    if let Screen::Training(_) = state.screen {
+        return training::key(state, key);
     }
     if let Screen::Home(home) = &state.screen
         && home.filtering
@@ -165,7 +178,9 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
+        Action::Quit if training::quits_screen(state) => training::to_picker(state),
         Action::Quit => quit(state),
+        Action::Hint => attempt::hint(state),
         Action::ForceQuit => leave(state),
         _ => match state.screen {
             Screen::Home(_) => home::act(state, action),
@@ -173,6 +188,7 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Walk(_) => walk::act(state, action),
             Screen::Outcome(_) => outcome::act(state, action),
             Screen::Stats(_) => stats::act(state, action),
+            Screen::Training(_) => training::act(state, action),
         },
     }
 }
@@ -210,3 +226,5 @@ mod tests_hostile;
 mod tests_states;
 #[cfg(test)]
 mod tests_stats;
+#[cfg(test)]
+mod tests_training;

@@ -49,7 +49,9 @@ pub fn handle(state: &mut State, m: MouseEvent) -> Vec<Effect> {
         }
         Screen::Intake(_) => Vec::new(),
         Screen::Walk(_) => walk(state, body, at, wheel),
-        Screen::Outcome(_) | Screen::Stats(_) => wheel.map_or_else(Vec::new, |a| act(state, a)),
+        Screen::Outcome(_) | Screen::Stats(_) | Screen::Training(_) => {
+            wheel.map_or_else(Vec::new, |a| act(state, a))
+        }
     }
 }
 

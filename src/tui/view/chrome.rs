@@ -18,6 +18,7 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
         Screen::Walk(_) => "Walk",
         Screen::Outcome(_) => "Outcome",
         Screen::Stats(_) => "Stats",
+        Screen::Training(_) => "Training",
     };
     let mut left = vec![
         Span::styled(" authdesk ", theme.title),
@@ -69,6 +70,13 @@ pub fn title_bar(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
 /// every screen while it is in use so no one mistakes it for a customer's account.
 fn banners(state: &State) -> Vec<String> {
     let mut out = Vec::new();
+    // Training says so first, with its clock while a scenario is being taken.
+    if let Some(t) = &state.training {
+        out.push(match t.elapsed(state.now()) {
+            Some(seconds) => format!("TRAINING {}", crate::tui::training::clock(seconds)),
+            None => "TRAINING".to_string(),
+        });
+    }
     let case = state.case.as_ref();
     let evidence = case.map(|c| &c.evidence);
     let key_status = case.and_then(|c| {
@@ -153,11 +161,16 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
         Screen::Intake(_) => vec![
             key(Context::Form, NextField),
             key(Context::Form, Submit).map(|(k, _)| (k, "start walk")),
-            key(Context::Form, Back).map(|(k, _)| (k, "home")),
+            // In training, leaving the intake goes back to the scenarios.
+            key(Context::Form, Back).map(|(k, _)| match state.training {
+                Some(_) => (k, "scenarios"),
+                None => (k, "home"),
+            }),
             key(Context::Form, Help),
         ],
         Screen::Walk(ws) => vec![
             Some(("1-9".to_string(), "answer")),
+            key(Context::Walk, Hint).filter(|_| state.training.is_some()),
             // Named only when the question's help runs past its box.
             key(nav, PageDown)
                 .filter(|_| ws.pane == WalkPane::Choices && super::help_max_scroll(state, size) > 0)
@@ -170,6 +183,10 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             key(g, Help),
             key(g, Quit),
         ],
+        Screen::Training(ts) => super::training::hints(state, ts)
+            .into_iter()
+            .map(Some)
+            .collect(),
         Screen::Outcome(_) if !state.case_unsaved() => vec![
             key(nav, Select).map(|(k, _)| (k, "home")),
             key(nav, NextPane).map(|(k, _)| (k, "path/evidence")),

@@ -66,6 +66,7 @@ pub fn help_lines<'a>(state: &State, theme: &Theme) -> Vec<Line<'a>> {
         Screen::Walk(_) => &[Context::Walk, Context::Navigate, Context::Global],
         Screen::Outcome(_) => &[Context::Outcome, Context::Navigate, Context::Global],
         Screen::Stats(_) => &[Context::Stats, Context::Navigate, Context::Global],
+        Screen::Training(_) => &[Context::Training, Context::Navigate, Context::Global],
     };
     let mut lines = Vec::new();
     for context in contexts {

@@ -12,7 +12,9 @@ pub mod layout;
 
 pub use intake::heights as intake_heights;
 mod outcome;
+mod scorecard;
 mod stats;
+mod training;
 mod walk;
 
 use super::state::{Screen, State};
@@ -43,10 +45,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme) {
         Screen::Walk(ws) => walk::draw(frame, c.body, state, ws, theme),
         Screen::Outcome(screen) => outcome::draw(frame, c.body, state, screen, theme),
         Screen::Stats(screen) => stats::draw(frame, c.body, state, screen, theme),
+        Screen::Training(screen) => training::draw(frame, c.body, state, screen, theme),
     }
     chrome::status_line(frame, c.status, state, theme);
     chrome::hint_bar(frame, c.hints, (area.width, area.height), state, theme);
     help::overlay(frame, c.body, state, theme);
+    training::popup(frame, c.body, state, theme);
 }
 
 /// How far the walk screen's evidence pane can scroll at the terminal's size, so the update
@@ -73,6 +77,7 @@ pub fn help_max_scroll(state: &State, size: (u16, u16)) -> u16 {
 pub fn stats_max_scroll(state: &State) -> u16 {
     stats::max_scroll(state)
 }
+pub use training::max_scroll as training_max_scroll;
 
 /// How far the ticket viewer can scroll `text` at the terminal's size.
 pub fn ticket_max_scroll(state: &State, text: &str) -> u16 {
