@@ -21,14 +21,15 @@ pub struct PathStep {
     /// For a check: the rule that applied, or "no rule matched".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// The node the step led to.
+    /// The node the step led to (absent from tickets written before it was recorded).
+    #[serde(default)]
     pub next: String,
     /// "agent alice", "script", "check", "check (facts missing)".
     pub decided_by: String,
     /// The facts a check read, or the facts an answer asserted.
     pub facts: Vec<Citation>,
     /// Facts a check needed but did not have.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     pub at: DateTime<Utc>,
 }
