@@ -51,6 +51,7 @@ pub struct TrainingResult {
     pub hints_used: Vec<HintUsed>,
     pub outcome_reached: String,
     pub expected_outcome: String,
+    /// Out of 100, for a pass; a fail scores 0 (the gate and critical errors decide it).
     pub score: u32,
     pub grade: String,
     pub passed: bool,
@@ -194,8 +195,14 @@ pub fn score(
         });
     }
     let lost: u32 = deductions.iter().map(|d| d.points).sum();
-    let score = 100u32.saturating_sub(lost);
     let passed = reached == scenario.expect.outcome && critical_errors.is_empty();
+    // A checkride: efficiency grades a pass only. A failed ride has no score to weigh against
+    // a pass, so a wrong outcome can never read as 100.
+    let score = if passed {
+        100u32.saturating_sub(lost)
+    } else {
+        0
+    };
 
     TrainingResult {
         trainee: attempt.trainee.clone(),
