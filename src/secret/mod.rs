@@ -92,8 +92,10 @@ fn known_prefix_len(secret: &str) -> Option<usize> {
     let mut parts = secret.splitn(3, '_');
     let (kind, env) = (parts.next()?, parts.next()?);
     parts.next()?;
-    let is_word =
-        |s: &str| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric());
+    // Conventional prefixes are lower-case words (`sk`, `live`); a mixed-case or digit-bearing
+    // run before an underscore is part of the random secret, and showing it would both reveal
+    // most of a short key and make a mask that no longer reads as one.
+    let is_word = |s: &str| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase());
     (is_word(kind) && is_word(env)).then(|| kind.len() + env.len() + 2)
 }
 

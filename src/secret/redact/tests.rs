@@ -236,3 +236,18 @@ fn a_word_after_token_or_secret_is_prose_not_a_credential() {
         assert!(!redact(text, &[]).contains(secret), "{text}");
     }
 }
+
+/// Found by `redaction_is_idempotent`: a Bearer token whose first two `_`-separated runs
+/// looked like a `sk_live_` prefix was shown 12 of 16 characters, a mask that itself read as
+/// a secret and was masked again.
+#[test]
+fn a_random_run_before_an_underscore_is_not_a_key_prefix() {
+    let t = "Authorization: Bearer aA0AA_0aaaaaAa_a";
+    let once = redact(t, &[]);
+    assert_eq!(once, "Authorization: Bearer aA0A…Aa_a");
+    assert_eq!(redact(&once, &[]), once);
+    assert_eq!(
+        MaskedSecret::new("sk_live_4eC39HqLyjWDarjtT1zdp7dc").mask(),
+        "sk_live_4eC3…p7dc"
+    );
+}
