@@ -332,8 +332,9 @@ fn a_damaged_session_is_listed_with_why_and_d_then_y_moves_it_to_the_archive() {
     p.keys(&["d"]);
     p.wait_for("Archive 20261122-080000-0001.json?");
     p.keys(&["y"]);
-    let screen = p.wait_for("Archived 20261122-080000-0001.json");
-    assert!(screen.contains("No unfinished cases."), "{screen}");
+    p.wait_for("Archived 20261122-080000-0001.json");
+    // The list is read again after the move, a moment after the message.
+    p.wait_for("No unfinished cases.");
     assert!(!sessions.join("20261122-080000-0001.json").exists());
     let kept = std::fs::read_to_string(sessions.join("archive/20261122-080000-0001.json")).unwrap();
     assert_eq!(
