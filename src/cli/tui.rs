@@ -141,6 +141,7 @@ fn launch(
         tickets_dir: config.tickets_dir.value.clone(),
         admin: config.admin.clone(),
         gateway: config.gateway.value.clone(),
+        trackers: config.trackers.value.clone(),
         start,
         case_lock,
     };

@@ -85,6 +85,7 @@ impl Runner {
             | Effect::RememberTrainee(_)
             | Effect::SaveResult { .. }
             | Effect::LoadReport(_)
+            | Effect::Send { .. }
             | Effect::Quit => {}
         }
         None

@@ -44,6 +44,8 @@ pub struct Setup {
     pub tickets_dir: PathBuf,
     pub admin: AdminConfig,
     pub gateway: crate::config::GatewayConfig,
+    /// Where `send` on the outcome screen can file the ticket.
+    pub trackers: Vec<crate::config::Tracker>,
     pub start: Start,
     /// The lock of the case `start` resumes, taken before the terminal was.
     pub case_lock: Option<crate::session::CaseLock>,
@@ -82,6 +84,11 @@ async fn event_loop(setup: Setup) -> Result<Left, AppError> {
         None => "demo API".to_string(),
     };
     state.demo = setup.admin.url.value.is_none();
+    state.trackers = setup
+        .trackers
+        .iter()
+        .map(|t| t.target.name.clone())
+        .collect();
     let mut effects = start(&mut state, setup.start)?;
 
     let mut terminal = terminal::enter()?;
@@ -97,6 +104,7 @@ async fn event_loop(setup: Setup) -> Result<Left, AppError> {
         setup.admin,
         paused,
         setup.case_lock,
+        setup.trackers,
     );
     let theme = setup.theme;
     let mut ticks = tokio::time::interval(TICK);
@@ -177,6 +185,7 @@ fn animating(state: &State) -> bool {
     let reading = match &state.screen {
         Screen::Home(h) => matches!(h.data, Load::Loading { .. }),
         Screen::Stats(s) => matches!(s.data, Load::Loading { .. }),
+        Screen::Outcome(o) => matches!(o.delivery, Some(super::state::Delivery::Sending { .. })),
         _ => false,
     };
     let evidence = state.case.as_ref().is_some_and(|c| {

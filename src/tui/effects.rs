@@ -1,14 +1,15 @@
-//! Carrying out the update's effects: file I/O, evidence queries, the clipboard and the
-//! editor. Anything slow runs off the loop and reports back as a message, so a frame never
+//! Carrying out the update's effects: file I/O, evidence queries, sends to trackers, the
+//! clipboard and the editor. Anything slow runs off the loop and reports back as a message, so a frame never
 //! waits on a disk or a network.
 
 use super::gathering::Link;
 use super::msg::{DamagedFile, Effect, HomeData, Msg, TicketFile};
-use super::state::SavedTicket;
+use super::state::{Delivery, SavedTicket};
 use super::terminal;
 use super::training::ScenarioData;
 use super::training::files as training;
-use crate::config::AdminConfig;
+use crate::config::{AdminConfig, Tracker};
+use crate::outbox::{Courier, Records, Sent};
 use crate::secret::Redacted;
 use crate::session;
 use base64::Engine;
@@ -33,6 +34,8 @@ pub struct Runner {
     case_lock: Option<session::CaseLock>,
     /// Set while the editor owns the terminal, so the input thread keeps off it.
     pub input_paused: Arc<AtomicBool>,
+    /// The configured `[[tracker]]`s, which `Effect::Send` names.
+    trackers: Vec<Tracker>,
 }
 
 impl Runner {
@@ -43,6 +46,7 @@ impl Runner {
         admin: AdminConfig,
         input_paused: Arc<AtomicBool>,
         case_lock: Option<session::CaseLock>,
+        trackers: Vec<Tracker>,
     ) -> Self {
         Runner {
             tx,
@@ -52,6 +56,7 @@ impl Runner {
             admin,
             case_lock,
             input_paused,
+            trackers,
         }
     }
 
@@ -184,6 +189,24 @@ impl Runner {
                     let _ = tx.send(Msg::ReportLoaded(training::report_data(&dir)));
                 });
             }
+            Effect::Send { files, target } => {
+                let tracker = self
+                    .trackers
+                    .iter()
+                    .find(|t| t.target.name == target)
+                    .cloned();
+                let (tx, data) = (self.tx.clone(), self.data_dir.clone());
+                tokio::spawn(async move {
+                    let delivery = match tracker {
+                        Some(tracker) => send_saved(&files, &tracker, &data).await,
+                        None => Delivery::NotSent {
+                            why: format!("no tracker `{target}` is configured"),
+                            pending: false,
+                        },
+                    };
+                    let _ = tx.send(Msg::SendFinished(delivery));
+                });
+            }
             Effect::Quit => {}
         }
     }
@@ -270,6 +293,57 @@ impl Runner {
         let _ = std::fs::remove_file(&path);
         resumed.map_err(|e| e.to_string())?;
         result
+    }
+}
+
+/// Sends the ticket saved as `files` to `tracker` the way `authdesk send` does: the same
+/// credential lookup, the same courier, the same send records.
+async fn send_saved(files: &[PathBuf], tracker: &Tracker, data_dir: &Path) -> Delivery {
+    let not_sent = |why: String| Delivery::NotSent {
+        why,
+        pending: false,
+    };
+    let ticket: crate::ticket::Ticket = match read_saved(files)
+        .and_then(|saved| serde_json::from_str(&saved.json).map_err(|e| e.to_string()))
+    {
+        Ok(t) => t,
+        Err(why) => return not_sent(format!("the saved ticket: {why}")),
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let credential = match crate::outbox::credential::load(
+        tracker,
+        &env,
+        &crate::outbox::credential::os_keyring,
+    ) {
+        Ok(c) => c,
+        Err(e) => return not_sent(e.to_string()),
+    };
+    let client = match crate::outbox::wire::client() {
+        Ok(c) => c,
+        Err(e) => return not_sent(e.to_string()),
+    };
+    let records = Records::new(data_dir);
+    let now = chrono::Utc::now;
+    let courier = Courier {
+        client: &client,
+        records: &records,
+        now: &now,
+    };
+    match courier.send(&ticket, tracker, &credential, false).await {
+        Ok(Sent::Done {
+            remote: Some(r), ..
+        }) => Delivery::Sent(r.show().to_string()),
+        Ok(Sent::Done { what, remote: None }) => {
+            Delivery::Sent(format!("{what} at {}", tracker.target.name))
+        }
+        Ok(Sent::AlreadyFiled(r)) => Delivery::AlreadyFiled(r.show().to_string()),
+        Ok(Sent::Skipped(why)) => not_sent(why),
+        // The record waits as pending either way; `retry` only says whether unchanged may help.
+        Ok(Sent::NotSent { error, .. }) => Delivery::NotSent {
+            why: error,
+            pending: true,
+        },
+        Err(e) => not_sent(e.to_string()),
     }
 }
 

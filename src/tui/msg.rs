@@ -53,6 +53,8 @@ pub enum Action {
     Save,
     /// Copy the ticket to the clipboard (OSC 52, works over SSH).
     Copy,
+    /// Send the saved ticket to a configured `[[tracker]]` (a picker when there are several).
+    Send,
     /// Edit the ticket's summary.
     EditSummary,
     /// Edit summary and a note in $EDITOR.
@@ -172,6 +174,8 @@ pub enum Msg {
     ReportLoaded(Result<crate::tui::training::ReportData, String>),
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
+    /// A send of the saved ticket finished: filed, already filed, or not sent.
+    SendFinished(crate::tui::state::Delivery),
     /// SIGTERM or SIGHUP arrived: save and leave.
     Terminate { signal: Signal },
 }
@@ -265,6 +269,9 @@ pub enum Effect {
     },
     /// Read every result in `dir` for the class report.
     LoadReport(PathBuf),
+    /// Send the ticket saved as `files` to the `[[tracker]]` named `target`, as
+    /// `authdesk send` does.
+    Send { files: Vec<PathBuf>, target: String },
     /// Restore the terminal and leave.
     Quit,
 }
@@ -291,6 +298,7 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Save => "save",
             Action::Copy => "copy",
+            Action::Send => "send",
             Action::EditSummary => "summary",
             Action::ExternalEditor => "$EDITOR",
             Action::ToggleFormat => "md/json",
@@ -331,6 +339,7 @@ impl Action {
             Action::Refresh => "Fetch again (evidence, or the lists at home)",
             Action::Save => "Save the ticket as Markdown and JSON",
             Action::Copy => "Copy the ticket to the clipboard (OSC 52, works over SSH)",
+            Action::Send => "Send the saved ticket to a [[tracker]] (picks when several)",
             Action::EditSummary => "Edit the ticket's summary",
             Action::ExternalEditor => "Edit summary and a note in $EDITOR",
             Action::ToggleFormat => "Show the ticket as Markdown or JSON",

@@ -66,6 +66,8 @@ pub struct State {
     pub gateway: crate::config::GatewayConfig,
     /// Set in training mode: the trainee, the scenarios, the attempt under way.
     pub training: Option<super::training::Training>,
+    /// The names of the configured `[[tracker]]`s the outcome screen can send to.
+    pub trackers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +140,10 @@ pub enum Overlay {
     /// "Which customer is right?", before a ticket goes out while the key's owner is not the
     /// customer named at intake.
     ChooseCustomer(Box<Conflict>),
+    /// "Send to which tracker?", when several are configured: the one selected.
+    PickTracker {
+        selected: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,6 +326,26 @@ pub struct OutcomeScreen {
     /// For a case resumed after its ticket was saved: the files as they are on disk, which
     /// the preview shows and `copy` copies (a ticket built again would differ in its times).
     pub saved: Option<Load<SavedTicket>>,
+    /// The last send of the saved ticket from this screen, under way or finished.
+    pub delivery: Option<Delivery>,
+}
+
+/// Where a send from the outcome screen stands; the texts come from outside and are
+/// escaped where they are drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sending {
+        target: String,
+    },
+    /// Filed or commented now: the remote URL (or id, or what was done where).
+    Sent(String),
+    /// Filed before; nothing new was sent.
+    AlreadyFiled(String),
+    /// Not sent: why, and whether it waits as pending for `authdesk send --pending`.
+    NotSent {
+        why: String,
+        pending: bool,
+    },
 }
 
 /// A saved ticket's files, read back.
@@ -350,6 +376,7 @@ impl State {
             signal: None,
             gateway: crate::config::GatewayConfig::default(),
             training: None,
+            trackers: Vec::new(),
         }
     }
 }

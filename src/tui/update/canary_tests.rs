@@ -81,7 +81,8 @@ impl Runtime {
                 | Effect::ServeScenario(_)
                 | Effect::RememberTrainee(_)
                 | Effect::SaveResult { .. }
-                | Effect::LoadReport(_) => None,
+                | Effect::LoadReport(_)
+                | Effect::Send { .. } => None,
             };
             if let Some(msg) = follow {
                 let more = update(s, msg);

@@ -107,6 +107,7 @@ pub fn show_position(state: &mut State) {
                 scroll: 0,
                 pane: OutcomePane::Ticket,
                 saved,
+                delivery: None,
             }));
         }
         Err(e) => {

@@ -1,12 +1,12 @@
 //! The outcome screen: the ticket as the lead will read it; edit its summary, add notes (here
-//! or in $EDITOR), save it as Markdown and JSON, copy it.
+//! or in $EDITOR), save it as Markdown and JSON, copy it, send it to a `[[tracker]]`.
 
 use super::{case, overlay};
 use crate::secret::Redacted;
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{
-    Load, OutcomePane, OutcomeScreen, Overlay, SavedTicket, Screen, State, TicketFormat,
+    Delivery, Load, OutcomePane, OutcomeScreen, Overlay, SavedTicket, Screen, State, TicketFormat,
 };
 use std::path::PathBuf;
 
@@ -46,6 +46,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             ));
             return vec![Effect::Copy(Redacted::new(&text))];
         }
+        Action::Send => return send(state),
         Action::Save if finished => state.info("The ticket is already saved"),
         Action::Save => {
             let owner = state.case.as_ref().and_then(|c| {
@@ -98,6 +99,59 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.info("The ticket is saved; start a new case to change it");
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+/// Sends the saved ticket: to the one tracker configured, or asks which of several.
+fn send(state: &mut State) -> Vec<Effect> {
+    let Screen::Outcome(screen) = &state.screen else {
+        return Vec::new();
+    };
+    if matches!(screen.delivery, Some(Delivery::Sending { .. })) {
+        state.info("A send is under way; wait for it to finish");
+        return Vec::new();
+    }
+    match state.trackers.as_slice() {
+        [] => {
+            state.error("No [[tracker]] in authdesk.toml to send to: add one (see docs/sending.md)")
+        }
+        _ if state.case_unsaved() => {
+            let save = state
+                .keys
+                .first_key(crate::tui::keymap::Context::Outcome, Action::Save)
+                .map_or_else(|| "save".into(), |c| c.to_string());
+            state.info(format!("Save the ticket first ({save}), then send it"));
+        }
+        [one] => {
+            let target = one.clone();
+            return send_to(state, target);
+        }
+        _ => state.overlay = Some(Overlay::PickTracker { selected: 0 }),
+    }
+    Vec::new()
+}
+
+/// Starts sending the saved ticket's files to `target`; the answer comes back as
+/// `Msg::SendFinished`.
+pub fn send_to(state: &mut State, target: String) -> Vec<Effect> {
+    let files = state
+        .case
+        .as_ref()
+        .map(|c| c.session.ticket_files.clone())
+        .unwrap_or_default();
+    let Screen::Outcome(screen) = &mut state.screen else {
+        return Vec::new();
+    };
+    screen.delivery = Some(Delivery::Sending {
+        target: target.clone(),
+    });
+    vec![Effect::Send { files, target }]
+}
+
+pub fn send_finished(state: &mut State, delivery: Delivery) -> Vec<Effect> {
+    if let Screen::Outcome(screen) = &mut state.screen {
+        screen.delivery = Some(delivery);
     }
     Vec::new()
 }

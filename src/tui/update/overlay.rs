@@ -81,7 +81,36 @@ pub fn key(state: &mut State, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Overlay::ChooseCustomer(conflict) => choose_key(state, conflict, key),
+        Overlay::PickTracker { selected } => pick_tracker_key(state, selected, key),
     }
+}
+
+/// j/k move through the configured trackers, Enter sends to the one selected, Esc sends none.
+fn pick_tracker_key(state: &mut State, selected: usize, key: KeyEvent) -> Vec<Effect> {
+    let last = state.trackers.len().saturating_sub(1);
+    let selected = match state
+        .keys
+        .action(&[Context::Navigate, Context::Global], &key)
+    {
+        Some(Action::ForceQuit) => return leave(state),
+        Some(Action::Back) => {
+            state.info("Not sent");
+            return Vec::new();
+        }
+        Some(Action::Select) => {
+            let Some(target) = state.trackers.get(selected).cloned() else {
+                return Vec::new();
+            };
+            return outcome::send_to(state, target);
+        }
+        Some(Action::Up) => selected.saturating_sub(1),
+        Some(Action::Down) => (selected + 1).min(last),
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => last,
+        _ => selected,
+    };
+    state.overlay = Some(Overlay::PickTracker { selected });
+    Vec::new()
 }
 
 /// `1` keeps the customer given at intake, `2` takes the key's owner; then the ticket is saved.

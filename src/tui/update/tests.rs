@@ -306,7 +306,7 @@ fn sigterm_saves_and_leaves_without_asking() {
 }
 
 /// Walks the 401 tree to its revoked-key outcome by keys alone.
-fn to_outcome(s: &mut State) {
+pub(super) fn to_outcome(s: &mut State) {
     walk_401(s);
     for n in ['5', '2'] {
         press(s, KeyCode::Char(n));

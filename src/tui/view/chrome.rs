@@ -189,6 +189,7 @@ fn hints(state: &State, size: (u16, u16)) -> Vec<(String, &'static str)> {
             .collect(),
         Screen::Outcome(_) if !state.case_unsaved() => vec![
             key(nav, Select).map(|(k, _)| (k, "home")),
+            key(Context::Outcome, Send),
             key(nav, NextPane).map(|(k, _)| (k, "path/evidence")),
             key(Context::Outcome, Copy),
             key(Context::Outcome, ToggleFormat),

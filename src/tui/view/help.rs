@@ -1,5 +1,6 @@
 //! Popups: the help (generated from the keymap, so it lists the keys that really work), the
-//! "leave without a ticket?" and "archive this damaged file?" questions, "which customer?", and the note and summary editors.
+//! "leave without a ticket?" and "archive this damaged file?" questions, "which customer?",
+//! "send to which tracker?", and the note and summary editors.
 
 use super::layout;
 use crate::escape::line;
@@ -27,6 +28,9 @@ pub fn overlay(frame: &mut Frame, body: Rect, state: &State, theme: &Theme) {
             ticket(frame, body, &name, text, *scroll, theme);
         }
         Some(Overlay::ChooseCustomer(conflict)) => choose(frame, body, state, conflict, theme),
+        Some(Overlay::PickTracker { selected }) => {
+            pick_tracker(frame, body, state, *selected, theme)
+        }
         Some(Overlay::Edit(edit)) => {
             let (title, height) = match edit.purpose {
                 EditPurpose::Note => (" Note on this step ", 10),
@@ -302,6 +306,40 @@ fn choose(frame: &mut Frame, body: Rect, state: &State, c: &Conflict, theme: &Th
         Paragraph::new(lines).wrap(Wrap { trim: true }).block(
             Block::bordered()
                 .title(Span::styled(" Which customer? ", theme.title))
+                .border_style(theme.border_focus),
+        ),
+        area,
+    );
+}
+
+/// The configured trackers, the selected one marked, to send the saved ticket to.
+fn pick_tracker(frame: &mut Frame, body: Rect, state: &State, selected: usize, theme: &Theme) {
+    let select = key(state, Context::Navigate, Action::Select);
+    let back = key(state, Context::Navigate, Action::Back);
+    let lines: Vec<Line> = state
+        .trackers
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let name = line(name).into_owned();
+            if i == selected {
+                Line::styled(format!("▶ {name}"), theme.selected)
+            } else {
+                Line::styled(format!("  {name}"), theme.text)
+            }
+        })
+        .collect();
+    let height = (lines.len() as u16).saturating_add(2).min(body.height);
+    let area = layout::popup(body, 50, height);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(Span::styled(" Send to which tracker? ", theme.title))
+                .title_bottom(
+                    Line::styled(format!(" {select} send · {back} cancel "), theme.dim)
+                        .right_aligned(),
+                )
                 .border_style(theme.border_focus),
         ),
         area,

@@ -5,7 +5,7 @@ use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
 use crate::tui::state::{
-    Load, OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen,
+    Delivery, Load, OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen,
 };
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -28,7 +28,9 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
     let width = header.width.saturating_sub(2) as usize;
     // One row each, cut rather than wrapped, so the saved state can never be pushed out of
     // the box by a long title or summary.
-    let saved_line = if saved.is_empty() {
+    let saved_line = if let Some(delivery) = &screen.delivery {
+        delivery_line(delivery, state.tick, width, theme)
+    } else if saved.is_empty() {
         Line::styled("✗ Not saved yet", theme.warn)
     } else {
         let names: Vec<String> = saved.iter().map(|p| p.display().to_string()).collect();
@@ -105,6 +107,27 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             ),
         preview,
     );
+}
+
+/// Where a send stands, in the row of the saved state (a send needs the ticket saved).
+fn delivery_line(d: &Delivery, tick: u64, width: usize, theme: &Theme) -> Line<'static> {
+    let (text, style) = match d {
+        Delivery::Sending { target } => (
+            format!("{} sending to {}", super::spinner(tick), line(target)),
+            theme.warn,
+        ),
+        Delivery::Sent(url) => (format!("✓ sent: {}", line(url)), theme.ok),
+        Delivery::AlreadyFiled(url) => (format!("✓ already filed: {}", line(url)), theme.ok),
+        Delivery::NotSent { why, pending } => (
+            format!(
+                "✗ not sent{}: {}",
+                if *pending { " (pending)" } else { "" },
+                line(why)
+            ),
+            theme.error,
+        ),
+    };
+    Line::styled(fit::message(&text, width), style)
 }
 
 /// Headings stand out in the Markdown preview; the rest reads as plain text.
