@@ -215,24 +215,8 @@ impl Connection {
 /// API when none is configured. Blocks until every query has answered or failed; never fails
 /// as a whole: what could not be had is listed in `unavailable`.
 pub fn gather_blocking(config: &AdminConfig, intake: &Facts, now: DateTime<Utc>) -> Gathered {
-    let asks = Intake::from_facts(intake);
-    if asks.key_id.is_none() && asks.customer_id.is_none() {
-        return Gathered::default();
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build();
-    let runtime = match runtime {
-        Ok(rt) => rt,
-        Err(e) => return unavailable(config, format!("cannot start the async runtime: {e}")),
-    };
-    runtime.block_on(async {
-        match Connection::open(config).await {
-            Ok(conn) => conn.gather_all(intake, now).await,
-            Err(e) => unavailable(config, e.to_string()),
-        }
-    })
+    let demo = config.url.value.is_none();
+    block_on_gather(intake, demo, now, Connection::open(config))
 }
 
 /// Gathers the evidence for a case from a demo API serving `data` (a training scenario's data
@@ -244,6 +228,17 @@ pub fn gather_demo_blocking(
     intake: &Facts,
     now: DateTime<Utc>,
 ) -> Gathered {
+    block_on_gather(intake, true, now, Connection::serving(config, data))
+}
+
+/// Runs `open` and then every query on a runtime of its own, for callers without one; `demo`
+/// says whose data a failure to connect stands for.
+fn block_on_gather<E: std::fmt::Display>(
+    intake: &Facts,
+    demo: bool,
+    now: DateTime<Utc>,
+    open: impl std::future::Future<Output = Result<Connection, E>>,
+) -> Gathered {
     let asks = Intake::from_facts(intake);
     if asks.key_id.is_none() && asks.customer_id.is_none() {
         return Gathered::default();
@@ -254,24 +249,20 @@ pub fn gather_demo_blocking(
         .build();
     let runtime = match runtime {
         Ok(rt) => rt,
-        Err(e) => return unavailable(config, format!("cannot start the async runtime: {e}")),
+        Err(e) => return unavailable(demo, format!("cannot start the async runtime: {e}")),
     };
     runtime.block_on(async {
-        match Connection::serving(config, data).await {
+        match open.await {
             Ok(conn) => conn.gather_all(intake, now).await,
-            Err(e) => Gathered {
-                unavailable: vec![("admin API".into(), e.to_string())],
-                demo: true,
-                ..Gathered::default()
-            },
+            Err(e) => unavailable(demo, e.to_string()),
         }
     })
 }
 
-fn unavailable(config: &AdminConfig, reason: String) -> Gathered {
+fn unavailable(demo: bool, reason: String) -> Gathered {
     Gathered {
         unavailable: vec![("admin API".into(), reason)],
-        demo: config.url.value.is_none(),
+        demo,
         ..Gathered::default()
     }
 }
