@@ -174,9 +174,11 @@ impl Pane {
         pid
     }
 
-    /// Answers questions by their text until `until` shows.
+    /// Answers questions by their text until `until` shows. Bounded by time, not by rounds:
+    /// under load the evidence can take seconds to decide the checks between two questions.
     pub fn answer_until(&self, answers: &[(&str, &str)], until: &str) -> String {
-        for _ in 0..20 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
             let screen = self.screen();
             if screen.contains(until) {
                 return screen;
