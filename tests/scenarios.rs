@@ -403,6 +403,8 @@ fn a_key_our_secret_scanning_revoked_says_it_leaked() {
         "{:?}",
         t.outcome.next_steps
     );
+    // The reason names the leak, so it, not who revoked, is what the engineer reads first.
+    assert_eq!(t.deciding_fact.as_deref(), Some("key.revoke_reason"));
 }
 
 #[test]

@@ -124,6 +124,35 @@ impl Condition {
         }
     }
 
+    /// The facts that settled the condition, in the order it names them: a test's own fact
+    /// when known; every part of an `all` that holds (each was needed) but only the first part
+    /// that sank it when it fails; the first part that held of an `any`. A part that merely
+    /// came before, and did not hold, settled nothing: in `any [reason matches leak, revoked_by
+    /// matches scanning]` that held on the reason, `revoked_by` is not why. Empty when the
+    /// condition is unknown.
+    pub fn settled_by(&self, facts: &Facts, now: DateTime<Utc>) -> Vec<String> {
+        let mut out = Vec::new();
+        self.settle(facts, now, &mut out);
+        out
+    }
+
+    fn settle(&self, facts: &Facts, now: DateTime<Utc>, out: &mut Vec<String>) -> Truth {
+        match self {
+            Condition::Test { fact, .. } => {
+                let truth = self.eval(facts, now, &mut Trace::default());
+                // A missing fact that settles an `exists` test is nothing a ticket can cite.
+                if truth != Truth::Unknown && facts.value(fact).is_some() {
+                    Trace::note(out, fact);
+                }
+                truth
+            }
+            Condition::All(parts) => settle_fold(parts, facts, now, out, Truth::False),
+            Condition::Any(parts) => settle_fold(parts, facts, now, out, Truth::True),
+            Condition::Not(inner) => inner.settle(facts, now, out).not(),
+            Condition::Criterion { when, .. } => when.settle(facts, now, out),
+        }
+    }
+
     /// Every fact the condition names.
     pub fn facts(&self) -> Vec<&str> {
         let mut out = Vec::new();
@@ -164,6 +193,35 @@ fn fold(
     } else {
         decisive.not()
     }
+}
+
+/// [`fold`] that keeps only the facts behind the result: the first part with the `decisive`
+/// value alone, or every part when none has it.
+fn settle_fold(
+    parts: &[Condition],
+    facts: &Facts,
+    now: DateTime<Utc>,
+    out: &mut Vec<String>,
+    decisive: Truth,
+) -> Truth {
+    let mut all_parts = Vec::new();
+    let mut unknown = false;
+    for part in parts {
+        let mut own = Vec::new();
+        match part.settle(facts, now, &mut own) {
+            t if t == decisive => {
+                own.iter().for_each(|f| Trace::note(out, f));
+                return decisive;
+            }
+            Truth::Unknown => unknown = true,
+            _ => all_parts.extend(own),
+        }
+    }
+    if unknown {
+        return Truth::Unknown;
+    }
+    all_parts.iter().for_each(|f| Trace::note(out, f));
+    decisive.not()
 }
 
 impl Test {
@@ -356,5 +414,41 @@ mod tests {
             c.eval(&Facts::new(), now(), &mut Trace::default()),
             Truth::False
         );
+    }
+
+    #[test]
+    fn an_either_or_is_settled_by_the_part_that_held_not_the_one_read_before_it() {
+        let leak = Condition::All(vec![
+            test("key.revoke_reason", "exists", toml::Value::Boolean(true)),
+            test("key.revoke_reason", "matches", "(?i)leak".into()),
+        ]);
+        let scanning = test("key.revoked_by", "matches", "(?i)scann".into());
+        let f = facts(&[
+            ("key.revoke_reason", "leaked in a public repo"),
+            ("key.revoked_by", "ops@example.com"),
+        ]);
+        let either = Condition::Any(vec![scanning.clone(), leak.clone()]);
+        let mut trace = Trace::default();
+        assert_eq!(either.eval(&f, now(), &mut trace), Truth::True);
+        assert_eq!(trace.read, ["key.revoked_by", "key.revoke_reason"]);
+        assert_eq!(either.settled_by(&f, now()), ["key.revoke_reason"]);
+
+        let both = Condition::All(vec![
+            test("key.status", "eq", "revoked".into()),
+            leak.clone(),
+        ]);
+        let f = facts(&[("key.status", "revoked"), ("key.revoke_reason", "leak")]);
+        assert_eq!(
+            both.settled_by(&f, now()),
+            ["key.status", "key.revoke_reason"]
+        );
+
+        // `not all`: the part that failed is why; an unknown settles nothing.
+        let f = facts(&[("key.status", "active"), ("key.revoke_reason", "leak")]);
+        assert_eq!(
+            Condition::Not(Box::new(both.clone())).settled_by(&f, now()),
+            ["key.status"]
+        );
+        assert!(scanning.settled_by(&Facts::new(), now()).is_empty());
     }
 }

@@ -150,8 +150,9 @@ fn check_sentence(
     s
 }
 
-/// The fact that settled the outcome: of the facts the last rule that applied reads, the
-/// last one (an `all` holds once its last part does; an `any` stops at the part that held).
+/// The fact that settled the outcome: of the facts behind the last rule that applied (see
+/// [`crate::runbook::condition::Condition::settled_by`]), the last one, which in a rule like "revoked, and
+/// the reason says leak" is the specific half.
 pub(super) fn deciding_fact(rb: &Runbook, walk: &Walk, facts: &Facts) -> Option<String> {
     use crate::walk::Decision;
     walk.steps().iter().rev().find_map(|s| {
@@ -161,8 +162,6 @@ pub(super) fn deciding_fact(rb: &Runbook, walk: &Walk, facts: &Facts) -> Option<
         let Some(crate::runbook::NodeKind::Check(check)) = rb.node(&s.node).map(|n| &n.kind) else {
             return None;
         };
-        let mut trace = crate::runbook::condition::Trace::default();
-        check.rules.get(*i)?.when.eval(facts, s.at, &mut trace);
-        trace.read.last().cloned()
+        check.rules.get(*i)?.when.settled_by(facts, s.at).pop()
     })
 }

@@ -2,6 +2,7 @@
 //! rather than stopping at the first.
 
 mod node;
+mod outcome;
 
 use super::condition::Condition;
 use super::diagnostic::{Diagnostic, SourceFile};
