@@ -51,7 +51,9 @@ routes = [dict(method=m, route=r, required_scopes=s) for m,r,s in routes]
 
 def key(id, cus, scopes, status="active", header="X-API-Key", scheme=None, allowed=(), limit=600, window=60,
         quota=(1000000,"month"), created="now-240d", last_used="now-3m", env="live", **extra):
-    k = dict(id=id, customer_id=cus, environment=env, status=status, created_at=created,
+    # The demo's invented secret (only its fingerprint is served): DEMO and the key's name.
+    secret = extra.pop("secret", f"sk_{env}_" + ("DEMO" + id.removeprefix("key_") + "0123456789" * 4)[:32])
+    k = dict(id=id, secret=secret, customer_id=cus, environment=env, status=status, created_at=created,
              last_used_at=last_used, credential=dict(header=header, scheme=scheme),
              allowed_ips=list(allowed), scopes=scopes, rate_limit=dict(limit=limit, window_s=window),
              quota=(dict(limit=quota[0], period=quota[1]) if quota else None))
@@ -84,6 +86,7 @@ keys = [
       logs=[log("req_bh_fail","now-6m","POST","/v1/payments",401,"192.0.2.44","malformed_credentials",repeat=25,every=300),
             ok("req_bh_ok","now-1d","POST","/v1/payments","192.0.2.44",repeat=5,every=600)]),
   key("key_revoked","cus_1003",["orders:read","shipments:read"],status="revoked",
+      secret="sk_live_CANARY0123456789canary0123456789",
       revoked_at="now-2d", revoked_by="ops@authdesk.example",
       revoke_reason="Leaked in a public GitHub repository (secret scanning alert SSA-4471)",
       last_used_at="now-2d",

@@ -183,6 +183,31 @@ async fn every_demo_answer_fits_the_contract() {
     assert!(calls.len() > 100, "only {} calls checked", calls.len());
 }
 
+/// The key record's optional `fingerprint`: the demo serves every key's in the documented
+/// form (the contract's pattern), the SHA-256 of the secret and never the secret, and the
+/// contract keeps the field optional so an adapter without it still fits.
+#[tokio::test]
+async fn key_records_carry_their_secrets_fingerprint_in_the_documented_form() {
+    let doc = contract();
+    let key = &doc["components"]["schemas"]["Key"];
+    let required = key["required"].as_array().unwrap();
+    assert!(!required.iter().any(|r| r == "fingerprint"), "optional");
+    let pattern = key["properties"]["fingerprint"]["pattern"]
+        .as_str()
+        .unwrap();
+    assert_eq!(pattern, "^sha256:[0-9a-f]{12}$");
+    let (server, data) = start().await;
+    let (status, _, body) = get(&server.url(), "/v1/keys/key_expired", Some(TOKEN)).await;
+    assert_eq!(status, 200, "{body}");
+    // `key_expired`'s secret in the data set is sk_live_DEMOexpired012345678901234567890.
+    assert_eq!(body["fingerprint"], "sha256:c22726428140");
+    assert!(!body.to_string().contains("DEMOexpired"), "{body}");
+    assert!(data.keys.iter().all(|k| k.key.fingerprint.is_some()));
+    let mut without = body.clone();
+    without.as_object_mut().unwrap().remove("fingerprint");
+    Check { validator_doc: doc }.validate("/v1/keys/{key_id}", 200, &without);
+}
+
 #[tokio::test]
 async fn errors_are_problem_documents_that_fit_the_contract() {
     let check = Check {

@@ -174,7 +174,11 @@ pub fn run(args: RunArgs, config: &Config) -> Result<Exit> {
         related: &saved,
     };
     let ticket = Ticket::from_walk(&rb, &walk, &cx)?;
-    // Also in the ticket (`conflicts`); said here so a script's log shows it without parsing.
+    // Also in the ticket (`contradictions`, `conflicts`); said here so a script's log shows
+    // them without parsing.
+    for c in &ticket.contradictions {
+        eprintln!("conflict: {}", line(&c.describe()));
+    }
     for c in &ticket.conflicts {
         eprintln!("conflict: {}", line(&c.describe()));
     }

@@ -4,6 +4,7 @@
 //! cannot drift apart; the mapping into facts reads them. No HTTP types here. Unknown fields are
 //! ignored so that an adapter may say more than the contract asks.
 
+use crate::secret::Fingerprint;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -97,6 +98,18 @@ pub struct Key {
     pub rate_limit: RateLimit,
     #[serde(default)]
     pub quota: Option<Quota>,
+    /// `sha256:` and the first 12 hex digits of the SHA-256 of the key's secret, as authdesk
+    /// prints beside a mask: a pasted key with another fingerprint is another key.
+    #[serde(default, deserialize_with = "lenient_fingerprint")]
+    pub fingerprint: Option<Fingerprint>,
+}
+
+/// A fingerprint in a form authdesk cannot read is left out rather than failing the whole key
+/// record: without it nothing is compared, and the key's status still decides.
+fn lenient_fingerprint<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Fingerprint>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?
+        .as_deref()
+        .and_then(Fingerprint::parse))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -224,6 +224,9 @@ fn key_facts(out: &mut Sink, intake: &Intake, c: &Cited<Option<api::Key>>) {
         FactValue::TextList(k.scopes.iter().map(Into::into).collect()),
         &from,
     );
+    if let Some(fp) = &k.fingerprint {
+        out.text(name::KEY_FINGERPRINT, fp.to_string(), &from);
+    }
 }
 
 fn customer_facts(out: &mut Sink, c: &Cited<Option<api::Customer>>) {

@@ -209,6 +209,14 @@ pub const SCHEMA: &[FactDef] = &[
     .labelled("IP ranges"),
     def("key.scopes", TextList, Api, "Scopes granted to the key").labelled("scopes"),
     def(
+        "key.fingerprint",
+        Text,
+        Api,
+        "The key's fingerprint, sha256: and 12 hex digits of its secret's SHA-256, when the \
+         admin API gives one: a pasted key with another is another key",
+    )
+    .labelled("fingerprint"),
+    def(
         "customer.status",
         Text,
         Api,
@@ -530,6 +538,12 @@ pub const SCHEMA: &[FactDef] = &[
         Text,
         Diag,
         "Environment the sent key's prefix names",
+    ),
+    def(
+        "request.key_fingerprint",
+        Text,
+        Diag,
+        "The sent key's fingerprint (sha256: and 12 hex digits); none for a JWT or a placeholder",
     ),
     def(
         "request.key_length_ok",

@@ -5,8 +5,10 @@
 //! (screens, tickets, logs, saved sessions) can print the secret by mistake. Free text that may
 //! hold a secret (a pasted error body, a note) is kept only as [`Redacted`] text.
 
+mod fingerprint;
 mod redact;
 
+pub use fingerprint::Fingerprint;
 pub use redact::{Redacted, redact, redact_json};
 
 use serde::{Deserialize, Serialize};
@@ -62,6 +64,31 @@ impl MaskedSecret {
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
+
+    /// The fingerprint to hold against a key record's, when the secret was a key: not a JWT
+    /// (a token is never a key's secret) and not a placeholder such as `xxxx…xxxx`. Read from
+    /// the mask, which keeps exactly that much, so a key restored from a session still tells.
+    pub fn key_fingerprint(&self) -> Option<Fingerprint> {
+        let shown: String = self.mask.chars().filter(|c| *c != '…').collect();
+        if self.mask.starts_with(JWT_MASK) || redact::is_placeholder(&shown) {
+            return None;
+        }
+        Fingerprint::parse(&self.fingerprint)
+    }
+}
+
+/// The start of every JWT's mask.
+const JWT_MASK: &str = "eyJ…(JWT";
+
+/// Whether a raw credential is a key whose fingerprint may be held against a key record's:
+/// not a JWT and not a placeholder (`xxxx`, `<your key>`, `$API_KEY`).
+pub fn is_comparable_key(raw: &str) -> bool {
+    let raw = raw.trim();
+    !raw.is_empty() && !is_jwt(raw) && !redact::is_placeholder(raw)
+}
+
+fn is_jwt(secret: &str) -> bool {
+    secret.starts_with("eyJ") && secret.matches('.').count() == 2
 }
 
 impl fmt::Display for MaskedSecret {
@@ -72,8 +99,8 @@ impl fmt::Display for MaskedSecret {
 
 fn mask(secret: &str) -> String {
     // A JWT's last characters are its signature: show only that it is one, and its size.
-    if secret.starts_with("eyJ") && secret.matches('.').count() == 2 {
-        return format!("eyJ…(JWT, {} chars)", secret.len());
+    if is_jwt(secret) {
+        return format!("{JWT_MASK}, {} chars)", secret.len());
     }
     let chars: Vec<char> = secret.chars().collect();
     if chars.len() < MIN_LEN_FOR_HINTS {
@@ -100,7 +127,7 @@ fn known_prefix_len(secret: &str) -> Option<usize> {
 }
 
 fn fingerprint(secret: &str) -> String {
-    crate::digest::short_sha256(secret.as_bytes())
+    Fingerprint::of(secret).hex().to_string()
 }
 
 /// Which environment a key's prefix says it belongs to (`sk_live_…` or `sk_test_…`).
@@ -179,6 +206,26 @@ mod tests {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl";
         let m = MaskedSecret::new(jwt);
         assert_eq!(m.mask(), format!("eyJ…(JWT, {} chars)", jwt.len()));
+    }
+
+    #[test]
+    fn only_a_key_has_a_fingerprint_to_compare() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl";
+        assert_eq!(
+            MaskedSecret::new(KEY).key_fingerprint(),
+            Some(Fingerprint::of(KEY))
+        );
+        for not_a_key in [jwt, &"x".repeat(40)] {
+            assert_eq!(
+                MaskedSecret::new(not_a_key).key_fingerprint(),
+                None,
+                "{not_a_key}"
+            );
+        }
+        for not_a_key in [jwt, &"x".repeat(40), "<your key>", "$API_KEY", "  "] {
+            assert!(!is_comparable_key(not_a_key), "{not_a_key}");
+        }
+        assert!(is_comparable_key(KEY));
     }
 
     #[test]

@@ -62,6 +62,11 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant regex")
 });
 
+/// Whether a credential's value is a stand-in the customer wrote instead of a key.
+pub(super) fn is_placeholder(value: &str) -> bool {
+    PLACEHOLDER.is_match(value)
+}
+
 /// A long run of key characters: masked when it mixes upper case, lower case and digits, as
 /// random keys do and request ids, hashes and UUIDs (one case, or hex) do not.
 static OPAQUE: LazyLock<Regex> =

@@ -13,7 +13,7 @@ pub use header::{Began, Impact, Scope};
 pub use incident::{Addresses, Network, Related, WINDOW_HOURS, incident_key};
 pub use markdown::to_markdown;
 pub use path::PathStep;
-pub use requests::{Contradiction, FailingRequest};
+pub use requests::{Contradiction, FailingRequest, key_mismatches};
 
 use crate::facts::{FactValue, Facts};
 use crate::runbook::{Ask, Resolution, Runbook, Severity, placeholders};

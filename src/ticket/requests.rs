@@ -1,9 +1,10 @@
 //! The failing requests a ticket lists, the one the customer pasted among them, and the
 //! contradictions an engineer must see before acting: the customer says one status and the
-//! logs another, or the pasted request id is nowhere in the logs.
+//! logs another, the pasted request id is nowhere in the logs, or the pasted key is not the
+//! key id in question.
 
-use crate::facts::{FactValue, Facts};
-use crate::secret::Redacted;
+use crate::facts::{FactValue, Facts, name};
+use crate::secret::{Fingerprint, Redacted};
 use serde::{Deserialize, Serialize};
 
 /// One failing request, as the admin API's request logs describe it (see
@@ -20,7 +21,7 @@ pub struct FailingRequest {
 /// `contradiction` label on tracker payloads) until someone looks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contradiction {
-    /// `status` or `request_id`.
+    /// `status`, `request_id` or `key`.
     pub fact: String,
     pub said: String,
     pub found: String,
@@ -103,7 +104,51 @@ pub fn contradictions(facts: &Facts, listed: &[FailingRequest]) -> Vec<Contradic
             ),
         });
     }
+    out.extend(key_mismatches(facts));
     out
+}
+
+/// The pasted keys (the intake `key`, the key in a pasted request) whose fingerprint is not the
+/// key record's: the customer holds another key than the one whose evidence was gathered, so
+/// that evidence may not describe their failures. Nothing without a record fingerprint.
+pub fn key_mismatches(facts: &Facts) -> Vec<Contradiction> {
+    let fingerprint = |fact| {
+        facts
+            .value(fact)
+            .and_then(FactValue::as_text)
+            .and_then(Fingerprint::parse)
+    };
+    let Some(record) = fingerprint(name::KEY_FINGERPRINT) else {
+        return Vec::new();
+    };
+    let mut pasted: Vec<(String, Fingerprint)> = Vec::new();
+    if let Some(FactValue::Secret(key)) = facts.value(name::KEY)
+        && let Some(fp) = key.key_fingerprint()
+    {
+        pasted.push((key.mask().to_string(), fp));
+    }
+    // The same key pasted twice is one contradiction, named by the intake mask.
+    if let Some(fp) = fingerprint(name::REQUEST_KEY_FINGERPRINT)
+        && !pasted.iter().any(|(_, seen)| *seen == fp)
+    {
+        pasted.push(("the key in the pasted request".into(), fp));
+    }
+    let key_id = facts
+        .value(name::KEY_ID)
+        .and_then(FactValue::as_text)
+        .map_or_else(|| "the key on record".to_string(), |id| format!("key {id}"));
+    pasted
+        .into_iter()
+        .filter(|(_, fp)| *fp != record)
+        .map(|(said, fp)| Contradiction {
+            fact: name::KEY.into(),
+            said,
+            found: format!(
+                "it is not {key_id} ({fp} vs {record}): another key, perhaps another \
+                 environment or account"
+            ),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -149,6 +194,78 @@ mod tests {
             c[0].describe(),
             "status: the customer says 401, the request logs show 403"
         );
+    }
+
+    const PASTED: &str = "sk_live_CANARY0123456789canary0123456789";
+    const OTHER: &str = "sk_live_Other0123456789other0123456789ab";
+
+    /// A case about `key_x` whose record has `record`'s fingerprint, with `key` given at intake
+    /// and `sent` in a pasted request.
+    fn key_case(record: Option<&str>, key: Option<&str>, sent: Option<&str>) -> Facts {
+        let now = crate::testing::now();
+        let mut f = Facts::new();
+        f.insert_text("key_id", "key_x", FactSource::Intake, now)
+            .unwrap();
+        let fingerprints = [
+            ("key.fingerprint", record, FactSource::AdminApi),
+            ("request.key_fingerprint", sent, FactSource::Diagnostics),
+        ];
+        for (fact, secret, source) in fingerprints {
+            if let Some(secret) = secret {
+                let fp = Fingerprint::of(secret).to_string();
+                f.insert_text(fact, &fp, source, now).unwrap();
+            }
+        }
+        if let Some(key) = key {
+            f.insert_text("key", key, FactSource::Intake, now).unwrap();
+        }
+        f
+    }
+
+    #[test]
+    fn the_key_in_question_pasted_is_no_contradiction() {
+        let f = key_case(Some(PASTED), Some(PASTED), Some(PASTED));
+        assert!(contradictions(&f, &[]).is_empty());
+    }
+
+    #[test]
+    fn another_key_pasted_is_flagged_by_its_mask_and_both_fingerprints() {
+        let f = key_case(Some(OTHER), Some(PASTED), Some(PASTED));
+        let c = contradictions(&f, &[]);
+        assert_eq!(c.len(), 1, "the same key pasted twice is one: {c:?}");
+        assert_eq!(c[0].fact, "key");
+        assert_eq!(c[0].said, "sk_live_CANA…6789");
+        let (pasted, record) = (Fingerprint::of(PASTED), Fingerprint::of(OTHER));
+        assert_eq!(
+            c[0].describe(),
+            format!(
+                "key: the customer says sk_live_CANA…6789, it is not key key_x ({pasted} vs \
+                 {record}): another key, perhaps another environment or account"
+            )
+        );
+        assert!(!c[0].describe().contains("0123456789canary"));
+    }
+
+    #[test]
+    fn another_key_in_the_pasted_request_alone_is_flagged() {
+        let f = key_case(Some(OTHER), None, Some(PASTED));
+        let c = contradictions(&f, &[]);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].said, "the key in the pasted request");
+        // The intake key is the right one, the request sends another: that one is flagged.
+        let f = key_case(Some(OTHER), Some(OTHER), Some(PASTED));
+        let c = contradictions(&f, &[]);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].said, "the key in the pasted request");
+    }
+
+    #[test]
+    fn without_a_record_fingerprint_or_with_a_token_nothing_is_compared() {
+        let f = key_case(None, Some(PASTED), Some(OTHER));
+        assert!(contradictions(&f, &[]).is_empty());
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl";
+        let f = key_case(Some(OTHER), Some(jwt), None);
+        assert!(contradictions(&f, &[]).is_empty());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::evidence::api::{
     AuditEvent, Customer, ElevatedCustomer, EndpointRoute, HealthStatus, Key, Latency, Page,
     RequestLog,
 };
+use crate::secret::Fingerprint;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -77,6 +78,10 @@ struct RawData {
 struct RawKey {
     #[serde(flatten)]
     key: Key,
+    /// The key's secret, invented for the demo: only its fingerprint is served, computed
+    /// here so the two cannot drift apart.
+    #[serde(default)]
+    secret: Option<String>,
     #[serde(default)]
     rate_used: u64,
     #[serde(default)]
@@ -169,7 +174,7 @@ impl DemoData {
                 audit.sort_by_key(|e| std::cmp::Reverse(e.at));
                 Ok(DemoKey {
                     logs: expand(k.logs)?,
-                    key: k.key,
+                    key: with_fingerprint(k.key, k.secret.as_deref())?,
                     rate_used: k.rate_used,
                     quota_used: k.quota_used,
                     audit,
@@ -227,6 +232,24 @@ impl DemoData {
                     .all(|(p, s)| p == s || (p.starts_with('{') && p.ends_with('}')))
         })
     }
+}
+
+/// The key with its secret's fingerprint. A data set may give a fingerprint without a
+/// secret (a key whose secret the demo does not know); one that contradicts the secret is
+/// a mistake in the data set.
+fn with_fingerprint(mut key: Key, secret: Option<&str>) -> Result<Key, DataError> {
+    let Some(secret) = secret else {
+        return Ok(key);
+    };
+    let computed = Fingerprint::of(secret);
+    if let Some(given) = key.fingerprint.as_ref().filter(|given| **given != computed) {
+        return Err(DataError::Invalid(format!(
+            "key {} has fingerprint {given}, but its secret's is {computed}",
+            key.id
+        )));
+    }
+    key.fingerprint = Some(computed);
+    Ok(key)
 }
 
 /// Replaces every `now±…` string with an RFC 3339 time.
@@ -353,6 +376,33 @@ mod tests {
                 k.key.id
             );
         }
+    }
+
+    #[test]
+    fn a_key_with_a_secret_serves_its_computed_fingerprint() {
+        let raw: serde_json::Value = serde_json::from_str(BUILT_IN).unwrap();
+        let secrets: Vec<(&str, &str)> = raw["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|k| Some((k["id"].as_str()?, k["secret"].as_str()?)))
+            .collect();
+        assert!(secrets.len() >= 20, "the demo knows most keys' secrets");
+        let d = DemoData::built_in(now()).unwrap();
+        for (id, secret) in secrets {
+            let served = d.key(id).unwrap().key.fingerprint.clone();
+            assert_eq!(served, Some(Fingerprint::of(secret)), "{id}");
+            let json = serde_json::to_string(&d.key(id).unwrap().key).unwrap();
+            assert!(!json.contains(secret), "{id} serves its secret");
+        }
+    }
+
+    #[test]
+    fn a_fingerprint_that_contradicts_the_secret_is_refused() {
+        let mut value: serde_json::Value = serde_json::from_str(BUILT_IN).unwrap();
+        value["keys"][0]["fingerprint"] = "sha256:000000000000".into();
+        let err = DemoData::from_value(value, now()).unwrap_err().to_string();
+        assert!(err.contains("fingerprint sha256:000000000000"), "{err}");
     }
 
     #[test]

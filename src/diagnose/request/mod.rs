@@ -10,6 +10,7 @@ pub use parse::RequestForm;
 
 use crate::diagnose::{Code, DiagnoseError, Finding, Severity};
 use crate::facts::{FactValue, name};
+use crate::secret::{Fingerprint, is_comparable_key};
 use checks::{Credential, KeyJudgement, Place};
 use serde::Serialize;
 
@@ -256,6 +257,15 @@ fn facts(
         }
         if let Some(env) = &judged.key_env {
             facts.push((name::REQUEST_KEY_ENV, FactValue::Text(env.into())));
+        }
+        // Held against the key record's fingerprint: a token or a placeholder would differ
+        // from any key's and flag a mismatch that is none.
+        if is_comparable_key(&cred.clean) {
+            let fingerprint = Fingerprint::of(&cred.clean).to_string();
+            facts.push((
+                name::REQUEST_KEY_FINGERPRINT,
+                FactValue::Text(fingerprint.into()),
+            ));
         }
         if let (Some(have), Some(want)) = (&judged.key_env, &judged.target_env) {
             facts.push((name::REQUEST_ENV_MISMATCH, FactValue::Bool(have != want)));

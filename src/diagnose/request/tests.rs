@@ -341,3 +341,28 @@ fn findings_never_contain_the_key() {
         assert!(!json.contains(KEY), "{json}");
     }
 }
+
+#[test]
+fn the_sent_key_has_its_fingerprint_and_a_token_or_placeholder_has_none() {
+    let fingerprint = |r: &RequestReport| {
+        r.facts()
+            .iter()
+            .find(|(n, _)| *n == "request.key_fingerprint")
+            .map(|(_, v)| v.to_string())
+    };
+    let quoted = run(&format!("X-API-Key: \"{KEY}\" "));
+    assert_eq!(
+        fingerprint(&quoted),
+        Some(crate::secret::Fingerprint::of(KEY).to_string()),
+        "the key as meant, quotes and spaces aside"
+    );
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl";
+    assert_eq!(
+        fingerprint(&run(&format!("Authorization: Bearer {jwt}"))),
+        None
+    );
+    assert_eq!(
+        fingerprint(&run(&format!("X-API-Key: {}", "x".repeat(40)))),
+        None
+    );
+}

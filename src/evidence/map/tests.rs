@@ -43,6 +43,7 @@ fn key(allowed: &[&str], scopes: &[&str]) -> Key {
             window_s: 60,
         },
         quota: None,
+        fingerprint: None,
     }
 }
 
@@ -206,6 +207,32 @@ fn an_allowlist_entry_that_is_no_address_still_fails_the_answer() {
         "allowed_ips":["10.0.0.300"],"scopes":[],"rate_limit":{"limit":1,"window_s":1}}"#;
     let err = serde_json::from_str::<Key>(json).unwrap_err().to_string();
     assert!(err.contains("10.0.0.300"), "{err}");
+}
+
+#[test]
+fn a_key_fingerprint_becomes_a_fact_and_one_in_an_unknown_form_is_left_out() {
+    let json = |fp: &str| {
+        format!(
+            r#"{{"id":"k","customer_id":"c","environment":"live","status":"active",
+            "created_at":"2026-01-01T00:00:00Z","credential":{{"header":"X-API-Key"}},
+            "allowed_ips":[],"scopes":[],"rate_limit":{{"limit":1,"window_s":1}}{fp}}}"#
+        )
+    };
+    let fact_of = |fp: &str| {
+        let k: Key = serde_json::from_str(&json(fp)).unwrap();
+        let f = facts(
+            &intake(&[("key_id", "k")]),
+            &[Answer::Key(cite(Some(k)))],
+            now(),
+        );
+        value(&f, "key.fingerprint")
+    };
+    let want = Some("sha256:d71a79887d2f".to_string());
+    assert_eq!(fact_of(r#","fingerprint":"sha256:d71a79887d2f""#), want);
+    assert_eq!(fact_of(r#","fingerprint":"D71A79887D2F""#), want);
+    assert_eq!(fact_of(r#","fingerprint":"md5:0cc175b9c0f1""#), None);
+    assert_eq!(fact_of(r#","fingerprint":null"#), None);
+    assert_eq!(fact_of(""), None);
 }
 
 #[test]

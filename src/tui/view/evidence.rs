@@ -17,6 +17,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 const KEY_CARD: &[&str] = &[
     name::KEY_STATUS,
     name::KEY_ENV,
+    name::KEY_FINGERPRINT,
     name::KEY_CUSTOMER_ID,
     name::CUSTOMER_STATUS,
     name::CUSTOMER_PLAN,
@@ -233,18 +234,23 @@ fn heading<'a>(lines: &mut Vec<Line<'a>>, title: &str, theme: &Theme) {
 }
 
 fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
+    // The ticket flags it as a contradiction; here the record's fingerprint says so.
+    let other_key_pasted = !crate::ticket::key_mismatches(facts).is_empty();
     let rows: Vec<Line> = KEY_CARD
         .iter()
         .filter_map(|fact| {
             let value = facts.value(fact)?;
-            let style = match (*fact, value) {
-                (name::KEY_STATUS, FactValue::Text(s)) if s != "active" => theme.error,
-                (name::IP_ALLOWED, FactValue::Bool(false)) => theme.error,
-                _ => theme.text,
+            let (style, note) = match (*fact, value) {
+                (name::KEY_STATUS, FactValue::Text(s)) if s != "active" => (theme.error, ""),
+                (name::IP_ALLOWED, FactValue::Bool(false)) => (theme.error, ""),
+                (name::KEY_FINGERPRINT, _) if other_key_pasted => {
+                    (theme.error, " ≠ the pasted key: another key")
+                }
+                _ => (theme.text, ""),
             };
             Some(Line::from(vec![
                 Span::styled(format!("{:<14} ", label(fact)), theme.dim),
-                Span::styled(shown(fact, value), style),
+                Span::styled(format!("{}{note}", shown(fact, value)), style),
             ]))
         })
         .collect();
@@ -367,6 +373,43 @@ fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_card_says_when_the_pasted_key_is_another_key() {
+        use crate::facts::FactSource;
+        let text = |pasted: &str| {
+            let now = crate::testing::now();
+            let record = crate::secret::Fingerprint::of("sk_live_DEMOhealthy012345678901234567890");
+            let mut facts = Facts::new();
+            let given = [
+                ("key_id", "key_healthy".to_string(), FactSource::Intake),
+                ("key", pasted.to_string(), FactSource::Intake),
+                (
+                    name::KEY_FINGERPRINT,
+                    record.to_string(),
+                    FactSource::AdminApi,
+                ),
+            ];
+            for (fact, value, source) in given {
+                facts.insert_text(fact, &value, source, now).unwrap();
+            }
+            let mut lines = Vec::new();
+            key_card(&mut lines, &facts, &Theme::no_color());
+            lines
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let other = text("sk_live_CANARY0123456789canary0123456789");
+        assert!(
+            other.contains("fingerprint    sha256:") && other.contains("≠ the pasted key"),
+            "{other}"
+        );
+        let same = text("sk_live_DEMOhealthy012345678901234567890");
+        assert!(same.contains("fingerprint    sha256:"), "{same}");
+        assert!(!same.contains("≠"), "{same}");
+    }
 
     #[test]
     fn every_fact_the_panel_shows_has_a_label_in_the_schema() {
