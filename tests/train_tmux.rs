@@ -101,3 +101,19 @@ fn the_trainee_name_is_asked_once_and_remembered() {
     pane.keys(&["Enter"]);
     pane.wait_for("trainee bea");
 }
+
+#[test]
+fn a_trainee_named_with_the_flag_is_remembered_for_next_time() {
+    let pane = Pane::new(80, 24);
+    pane.run(
+        &["train", "--trainee", "cai", "--scenarios", &scenarios()],
+        &[],
+    );
+    pane.wait_for("trainee cai");
+    pane.keys(&["q"]);
+    assert_eq!(pane.exit_status(), "0");
+
+    pane.run(&["train", "--scenarios", &scenarios()], &[]);
+    let form = pane.wait_for("Who is training?");
+    assert!(form.contains("Name: cai"), "remembered:\n{form}");
+}

@@ -94,6 +94,24 @@ fn the_name_form_starts_with_the_remembered_name_and_is_remembered_again() {
 }
 
 #[test]
+fn a_name_given_on_the_command_line_is_remembered_like_a_typed_one() {
+    let mut s = app();
+    let setup = TrainingSetup {
+        trainee: Some("ana".into()),
+        trainee_given: true,
+        lessons: vec![lesson("outage", 1)],
+        problems: Vec::new(),
+        results_dir: "/results".into(),
+    };
+    let effects = begin_training(&mut s, setup);
+    assert!(matches!(s.screen, Screen::Training(TrainingScreen::Picker)));
+    assert!(
+        matches!(&effects[..], [Effect::RememberTrainee(n)] if n == "ana"),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn sets_run_easiest_first_and_the_filter_narrows_the_picker() {
     let mut s = training(true);
     let t = s.training.as_ref().unwrap();
