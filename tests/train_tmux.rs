@@ -117,3 +117,38 @@ fn a_trainee_named_with_the_flag_is_remembered_for_next_time() {
     let form = pane.wait_for("Who is training?");
     assert!(form.contains("Name: cai"), "remembered:\n{form}");
 }
+
+#[test]
+fn a_scenario_log_paste_reaches_the_walk_in_the_app_and_decides_it() {
+    let pane = Pane::new(80, 24);
+    // The shipped scenario alone in its folder: its access-log paste, not a question,
+    // shows these 401s are the expected ones.
+    let folder = pane.sb.path().join("scenarios");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(
+        "training/alert-on-normal-401s.toml",
+        folder.join("alert-on-normal-401s.toml"),
+    )
+    .unwrap();
+    let folder = folder.display().to_string();
+    pane.run(&["train", "--trainee", "ana", "--scenarios", &folder], &[]);
+    pane.wait_for("alert-on-normal-401s");
+    pane.keys(&["Enter"]);
+    pane.wait_for("the customer wrote");
+    pane.keys(&["x"]);
+    let intake = pane.wait_for("evidence ready");
+    assert!(
+        intake.contains("attached: an access log (24 lines)"),
+        "{intake}"
+    );
+    pane.keys(&["C-s"]);
+    let card = pane.wait_for("PASS");
+    assert!(card.contains("expected-401  ✓ right"), "{card}");
+    pane.wait_for("Result saved");
+    let saved = results(&pane);
+    assert_eq!(saved.len(), 1, "one result file");
+    let r = &saved[0];
+    assert_eq!(r["outcome_reached"], "expected-401");
+    assert_eq!(r["questions_answered"], 0, "the log decided: {r}");
+    assert_eq!(r["score"], 100);
+}

@@ -5,6 +5,7 @@
 
 use crate::facts::FactSource;
 use crate::tui::form::PASTE;
+use crate::tui::materials;
 use crate::tui::msg::Effect;
 use crate::tui::state::{Screen, State, WalkPane};
 use crate::tui::training::{Attempt, Card, Popup, ScenarioData, TrainingScreen};
@@ -28,14 +29,25 @@ pub fn take(state: &mut State, index: usize) -> Vec<Effect> {
     };
     let mut effects = vec![Effect::ServeScenario(data)];
     let mut inputs = s.inputs();
-    // The form has one paste field: the request, else the token, else the response.
-    let pasted = [&s.pastes.request, &s.pastes.jwt, &s.pastes.response];
-    if let Some(text) = pasted.into_iter().flatten().next() {
-        inputs.push((PASTE.to_string(), text.clone()));
+    // The form has one paste field; every other paste is attached to the form and joins
+    // the walk with it, so the app decides on the same evidence as `train take`.
+    let (field, attached) = materials::split(&s.pastes);
+    let mut text = s.customer_wrote.trim().to_string();
+    if let Some(pasted) = field {
+        inputs.push((PASTE.to_string(), pasted));
+        text.push_str("\n\nWhat they pasted is in the intake's paste field.");
+    }
+    let items = materials::describe(&attached);
+    if !items.is_empty() {
+        text.push_str(&format!(
+            "\n\nThey also sent {}: attached to the intake, it joins the walk when the \
+             intake is done.",
+            items.join(", ")
+        ));
     }
     let popup = Popup {
         title: format!("{} · the customer wrote", s.title),
-        text: s.customer_wrote.trim().to_string(),
+        text,
     };
     let runbook = lesson.runbook.clone();
     let id = crate::session::new_id(now);
@@ -43,6 +55,9 @@ pub fn take(state: &mut State, index: usize) -> Vec<Effect> {
     // Names the runbook lacks were reported by `train check`; the rest still fill in.
     let (more, _) = super::prefill(state, &inputs);
     effects.extend(more);
+    if let Screen::Intake(form) = &mut state.screen {
+        form.attached = attached;
+    }
     if let Some(t) = &mut state.training {
         t.attempt = Some(Attempt {
             lesson: index,

@@ -363,3 +363,58 @@ fn a_scenario_with_frozen_facts_hands_them_over_instead_of_serving_data() {
         "anchored at now"
     );
 }
+
+#[test]
+fn every_paste_of_a_scenario_reaches_the_walk_and_the_trainee_is_told_of_each() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/training/alert-on-normal-401s.toml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    // A request besides the shipped log: the request takes the paste field, the log is
+    // attached.
+    let text = text.replace(
+        "[pastes]\n",
+        "[pastes]\nrequest = \"curl -H 'X-API-Key: sk_live_aaaaaaaaaaaaaaaaaaaa1234' https://api.example.com/v1/orders\"\n",
+    );
+    let scenario = Scenario::load(&SourceFile::new(path, text)).unwrap();
+    let runbook = Catalog::builtin().find("401").unwrap().clone();
+    let mut s = app();
+    let setup = TrainingSetup {
+        trainee: Some("ana".into()),
+        trainee_given: true,
+        lessons: vec![Lesson { scenario, runbook }],
+        problems: Vec::new(),
+        results_dir: "/results".into(),
+    };
+    begin_training(&mut s, setup);
+    press(&mut s, KeyCode::Enter);
+    let popup = s.training.as_ref().unwrap().popup.clone().unwrap();
+    assert!(
+        popup.text.contains("in the intake's paste field")
+            && popup
+                .text
+                .contains("They also sent an access log (24 lines)"),
+        "{}",
+        popup.text
+    );
+    press(&mut s, KeyCode::Char('x'));
+    let Screen::Intake(form) = &s.screen else {
+        panic!("intake")
+    };
+    assert!(form.paste().unwrap().starts_with("curl"));
+    assert_eq!(
+        crate::tui::materials::describe(&form.attached),
+        ["an access log (24 lines)"]
+    );
+    ctrl(&mut s, 's');
+    let walk = s.case.as_ref().unwrap().session.walk.as_ref().unwrap();
+    let facts = walk.facts();
+    // The log decides whether these 401s are the expected ones; the request was read too.
+    assert_eq!(facts.value("logs.band_401").unwrap().to_string(), "normal");
+    assert_eq!(
+        facts.get("logs.band_401").unwrap().source,
+        crate::facts::FactSource::Diagnostics
+    );
+    assert!(facts.get("request.header_name").is_some(), "{facts:?}");
+}
