@@ -120,6 +120,16 @@ pub fn hint(state: &mut State) -> Vec<Effect> {
 /// After every update while training: the case's files stay out of the agent's data, what
 /// the trainee typed and looked at is noted, and reaching an outcome ends the attempt.
 pub fn after(state: &mut State, mut effects: Vec<Effect>) -> Vec<Effect> {
+    if state.training.is_none() {
+        return effects;
+    }
+    // Measured here, before `training` is borrowed: what the focused pane has in view.
+    let in_view = match &state.screen {
+        Screen::Walk(ws) if ws.pane == WalkPane::Evidence => {
+            crate::tui::view::evidence_in_view(state)
+        }
+        _ => Vec::new(),
+    };
     let Some(t) = &mut state.training else {
         return effects;
     };
@@ -150,12 +160,19 @@ pub fn after(state: &mut State, mut effects: Vec<Effect>) -> Vec<Effect> {
                     .collect();
             }
         }
-        Screen::Walk(ws) if ws.pane == WalkPane::Evidence => {
+        // Only what was scrolled into view counts as opened, not the whole pane.
+        Screen::Walk(_) => {
             if let (Some(a), Some(case)) = (&mut t.attempt, &state.case) {
-                for (name, fact) in case.evidence.facts.iter() {
-                    if fact.source == FactSource::AdminApi
-                        && !a.evidence_opened.iter().any(|n| n == name)
-                    {
+                let facts = case
+                    .session
+                    .walk
+                    .as_ref()
+                    .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
+                for name in in_view {
+                    let from_api = facts
+                        .get(name)
+                        .is_some_and(|f| f.source == FactSource::AdminApi);
+                    if from_api && !a.evidence_opened.iter().any(|n| n == name) {
                         a.evidence_opened.push(name.to_string());
                     }
                 }

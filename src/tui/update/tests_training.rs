@@ -418,3 +418,55 @@ fn every_paste_of_a_scenario_reaches_the_walk_and_the_trainee_is_told_of_each() 
     );
     assert!(facts.get("request.header_name").is_some(), "{facts:?}");
 }
+
+#[test]
+fn only_evidence_scrolled_into_view_counts_as_opened() {
+    let (mut s, _) = walking();
+    let g = s.case.as_ref().unwrap().evidence.generation;
+    let mut facts = crate::facts::Facts::new();
+    let api = crate::facts::FactSource::AdminApi;
+    let pairs = [
+        ("key.status", "active"),
+        ("key.env", "live"),
+        ("key.customer_id", "cus_1001"),
+        ("customer.status", "active"),
+        ("customer.plan", "starter"),
+        ("key.last_used_at", "2026-11-22T09:00:00Z"),
+        ("key.accepted_header", "X-API-Key"),
+        ("health.status", "ok"),
+    ];
+    for (name, value) in pairs {
+        facts.insert_text(name, value, api, now()).unwrap();
+    }
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: crate::evidence::QueryKind::Key,
+            facts,
+            elapsed: std::time::Duration::from_millis(5),
+            key_absent: false,
+        },
+    );
+    let opened = |s: &State| {
+        let a = s.training.as_ref().unwrap().attempt.as_ref().unwrap();
+        a.evidence_opened.clone()
+    };
+    while !matches!(&s.screen, Screen::Walk(ws) if ws.pane == WalkPane::Evidence) {
+        press(&mut s, KeyCode::Tab);
+    }
+    // At 80x24 the pane has four rows: the queries and the key card's heading fill them.
+    assert!(opened(&s).is_empty(), "{:?}", opened(&s));
+    press(&mut s, KeyCode::Down);
+    let first = opened(&s);
+    assert!(first.iter().any(|n| n == "key.status"), "{first:?}");
+    assert!(!first.iter().any(|n| n == "health.status"), "{first:?}");
+    press(&mut s, KeyCode::End);
+    let all = opened(&s);
+    assert!(all.iter().any(|n| n == "health.status"), "{all:?}");
+    assert_eq!(
+        all[..first.len()],
+        first[..],
+        "kept in the order first seen"
+    );
+}
