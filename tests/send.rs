@@ -334,6 +334,76 @@ fn dry_run_shows_the_request_with_the_credential_masked_and_sends_nothing() {
     assert!(srv.seen().is_empty());
 }
 
+/// Saves a case `id` in the sandbox's data folder that wrote these ticket files.
+fn case_with_tickets(sb: &Sandbox, id: &str, files: Vec<std::path::PathBuf>) {
+    let catalog = authdesk::runbook::Catalog::builtin();
+    let rb = catalog.find("401").unwrap();
+    let ref_ = authdesk::walk::RunbookRef::of(rb);
+    let mut session = authdesk::session::Session::new(id.into(), ref_, "alice", common::now());
+    session.ticket_files = files;
+    session.save(&sb.data_dir()).unwrap();
+}
+
+#[test]
+fn a_case_session_id_sends_the_ticket_it_saved_and_anything_else_says_why_not() {
+    let (sb, id) = desk(&tracker(
+        "gh",
+        "github",
+        "http://127.0.0.1:9",
+        "repo = \"acme/support\"",
+    ));
+    let tickets = sb.tickets_dir();
+    let saved = |name: &str, ext: &str| tickets.join(format!("{name}.{ext}"));
+    case_with_tickets(
+        &sb,
+        "20261122-100000-abcd",
+        vec![saved(&id, "md"), saved(&id, "json")],
+    );
+    let out = send(&sb, &["20261122-100000-abcd", "--to", "gh", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(&format!("[{id}]")), "{}", out.stdout);
+
+    // A case not finished yet has no ticket to send.
+    case_with_tickets(&sb, "20261122-110000-0001", Vec::new());
+    let out = send(&sb, &["20261122-110000-0001", "--to", "gh", "--dry-run"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "case 20261122-110000-0001 has no saved ticket yet: finish it (`authdesk resume \
+             20261122-110000-0001`)"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    // Two tickets from one case: which one is meant is not guessed.
+    case_with_tickets(
+        &sb,
+        "20261122-120000-0002",
+        vec![saved(&id, "json"), saved("ESC-20261122-ffffff", "json")],
+    );
+    let out = send(&sb, &["20261122-120000-0002", "--to", "gh", "--dry-run"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(&format!(
+            "case 20261122-120000-0002 saved 2 tickets ({id}, ESC-20261122-ffffff): send one \
+             of them by its ticket id"
+        )),
+        "{}",
+        out.stderr
+    );
+
+    // A session id no case has.
+    let out = send(&sb, &["20261122-130000-0003", "--to", "gh", "--dry-run"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("no ticket `20261122-130000-0003`, and no case with that session id"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_rejected_credential_names_the_target_and_what_to_check() {
     let srv = Loopback::start();

@@ -101,3 +101,53 @@ fn the_trainee_name_is_asked_once_and_remembered() {
     pane.keys(&["Enter"]);
     pane.wait_for("trainee bea");
 }
+
+#[test]
+fn a_trainee_named_with_the_flag_is_remembered_for_next_time() {
+    let pane = Pane::new(80, 24);
+    pane.run(
+        &["train", "--trainee", "cai", "--scenarios", &scenarios()],
+        &[],
+    );
+    pane.wait_for("trainee cai");
+    pane.keys(&["q"]);
+    assert_eq!(pane.exit_status(), "0");
+
+    pane.run(&["train", "--scenarios", &scenarios()], &[]);
+    let form = pane.wait_for("Who is training?");
+    assert!(form.contains("Name: cai"), "remembered:\n{form}");
+}
+
+#[test]
+fn a_scenario_log_paste_reaches_the_walk_in_the_app_and_decides_it() {
+    let pane = Pane::new(80, 24);
+    // The shipped scenario alone in its folder: its access-log paste, not a question,
+    // shows these 401s are the expected ones.
+    let folder = pane.sb.path().join("scenarios");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(
+        "training/alert-on-normal-401s.toml",
+        folder.join("alert-on-normal-401s.toml"),
+    )
+    .unwrap();
+    let folder = folder.display().to_string();
+    pane.run(&["train", "--trainee", "ana", "--scenarios", &folder], &[]);
+    pane.wait_for("alert-on-normal-401s");
+    pane.keys(&["Enter"]);
+    pane.wait_for("the customer wrote");
+    pane.keys(&["x"]);
+    // The popup covers the form's bottom edge, where the attachment is listed, until it
+    // closes.
+    pane.wait_for("attached: an access log (24 lines)");
+    pane.wait_for("evidence ready");
+    pane.keys(&["C-s"]);
+    let card = pane.wait_for("PASS");
+    assert!(card.contains("expected-401  ✓ right"), "{card}");
+    pane.wait_for("Result saved");
+    let saved = results(&pane);
+    assert_eq!(saved.len(), 1, "one result file");
+    let r = &saved[0];
+    assert_eq!(r["outcome_reached"], "expected-401");
+    assert_eq!(r["questions_answered"], 0, "the log decided: {r}");
+    assert_eq!(r["score"], 100);
+}

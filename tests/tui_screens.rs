@@ -336,6 +336,35 @@ fn outcome_as_json_after_saving() {
 }
 
 #[test]
+fn the_send_picker_scrolls_to_keep_the_selected_tracker_in_view() {
+    let mut s = outcome();
+    s.trackers = (1..=30).map(|i| format!("tracker-{i:02}")).collect();
+    update(
+        &mut s,
+        Msg::TicketSaved {
+            files: vec!["/data/tickets/ESC-20261122-000001.json".into()],
+        },
+    );
+    key(&mut s, KeyCode::Char('S'));
+    // Past the 19 rows the popup has at 80x24.
+    for _ in 0..24 {
+        key(&mut s, KeyCode::Down);
+    }
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("▶ tracker-25"), "{screen}");
+    assert!(screen.contains("25/30"), "{screen}");
+    assert!(!screen.contains("tracker-01"), "scrolled: {screen}");
+    insta::assert_snapshot!("outcome_send_picker_scrolled_80x24", terminal.backend());
+}
+
+#[test]
 fn outcome_editing_the_summary() {
     let mut s = outcome();
     key(&mut s, KeyCode::Char('e'));

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct SendArgs {
-    /// A ticket's JSON file, or its id (`ESC-20261122-a1b2c3`) in the tickets folder.
+    /// A ticket's JSON file, its id (`ESC-20261122-a1b2c3`) in the tickets folder, or the
+    /// session id of the case that saved it (`20261122-100000-abcd`, as `resume` takes it).
     #[arg(required_unless_present = "pending", value_name = "TICKET")]
     pub ticket: Option<String>,
     /// The `[[tracker]]` to send to, by name.
@@ -36,7 +37,7 @@ pub fn run(args: SendArgs, config: &Config) -> Result<Exit> {
     let (Some(ticket), Some(to)) = (args.ticket, args.to) else {
         bail!("give a ticket and --to NAME, or --pending");
     };
-    let ticket = load_ticket(&ticket, &config.tickets_dir.value)?;
+    let ticket = load_ticket(&ticket, config)?;
     let tracker = find(config, &to)?;
     let credential = credential_of(tracker)?;
     if args.dry_run {
@@ -130,7 +131,7 @@ fn pending(config: &Config, records: &Records) -> Result<Exit> {
         }
         count += 1;
         let result = (|| {
-            let ticket = load_ticket(&record.ticket, &config.tickets_dir.value)?;
+            let ticket = load_ticket(&record.ticket, config)?;
             let tracker = find(config, &record.target)?;
             let credential = credential_of(tracker)?;
             let clock = chrono::Utc::now;
@@ -196,24 +197,83 @@ fn credential_of(tracker: &Tracker) -> Result<Credential> {
     Ok(credential::load(tracker, &env, &credential::os_keyring)?)
 }
 
-/// A ticket from its JSON file, or by id from the tickets folder.
-fn load_ticket(arg: &str, tickets_dir: &Path) -> Result<Ticket> {
-    let given = PathBuf::from(arg);
-    let path = if given.is_file() {
-        given
-    } else {
-        let by_id = tickets_dir.join(format!("{arg}.json"));
-        if !by_id.is_file() || arg.contains(['/', '\\']) {
-            bail!(
-                "no ticket `{}`: neither a file nor a ticket id in {}",
-                crate::escape::line(arg),
-                tickets_dir.display()
-            );
-        }
-        by_id
-    };
+/// A ticket from its JSON file, by id from the tickets folder, or by the session id of the
+/// case that saved it.
+fn load_ticket(arg: &str, config: &Config) -> Result<Ticket> {
+    let path = ticket_path(arg, &config.tickets_dir.value, &config.data_dir.value)?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text)
         .with_context(|| format!("{} is not an authdesk ticket", path.display()))
+}
+
+/// Where the ticket `arg` names is saved: a file, then a ticket id, then a session id. A
+/// session id has its own shape (`20261122-100000-abcd`), so it can never be mistaken for a
+/// ticket id (`ESC-…`).
+fn ticket_path(arg: &str, tickets_dir: &Path, data_dir: &Path) -> Result<PathBuf> {
+    let given = PathBuf::from(arg);
+    if given.is_file() {
+        return Ok(given);
+    }
+    let by_id = tickets_dir.join(format!("{arg}.json"));
+    if by_id.is_file() && !arg.contains(['/', '\\']) {
+        return Ok(by_id);
+    }
+    if crate::session::is_id(arg) {
+        return session_ticket(arg, tickets_dir, data_dir);
+    }
+    bail!(
+        "no ticket `{}`: neither a file, a ticket id in {}, nor a case's session id",
+        crate::escape::line(arg),
+        tickets_dir.display()
+    )
+}
+
+/// The one JSON ticket the case `id` saved; a case with none, or (after a re-save) with
+/// several, is refused with what to do instead.
+fn session_ticket(id: &str, tickets_dir: &Path, data_dir: &Path) -> Result<PathBuf> {
+    let session = crate::session::Session::load(data_dir, Some(id))
+        .with_context(|| format!("no ticket `{id}`, and no case with that session id"))?;
+    let saved: Vec<&PathBuf> = session
+        .ticket_files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .collect();
+    let recorded = match saved.as_slice() {
+        [] => bail!(
+            "case {id} has no saved ticket yet: finish it (`authdesk resume {id}`), save its \
+             ticket, then send that"
+        ),
+        [one] => *one,
+        many => {
+            let names: Vec<String> = many.iter().map(|f| ticket_name(f)).collect();
+            bail!(
+                "case {id} saved {} tickets ({}): send one of them by its ticket id",
+                many.len(),
+                names.join(", ")
+            )
+        }
+    };
+    if recorded.is_file() {
+        return Ok(recorded.clone());
+    }
+    // The tickets folder may have moved since (a new `tickets_dir`): look there by name.
+    let here = recorded.file_name().map(|n| tickets_dir.join(n));
+    match here {
+        Some(path) if path.is_file() => Ok(path),
+        _ => bail!(
+            "case {id} saved ticket {}, which is no longer at {} nor in {}",
+            ticket_name(recorded),
+            recorded.display(),
+            tickets_dir.display()
+        ),
+    }
+}
+
+/// A saved ticket's id, from its file name.
+fn ticket_name(file: &Path) -> String {
+    file.file_stem().map_or_else(
+        || file.display().to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    )
 }

@@ -142,9 +142,14 @@ fn app(args: AppArgs, config: &Config) -> Result<Exit> {
             Err(e) => problems.push(format!("{e:#}")),
         }
     }
-    let given = args.trainee.is_some();
+    // A blank `--trainee ""` names nobody: ask, as if it had not been given.
+    let named = args
+        .trainee
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let given = named.is_some();
     let setup = TrainingSetup {
-        trainee: args.trainee.or_else(|| files::remembered_trainee(data)),
+        trainee: named.or_else(|| files::remembered_trainee(data)),
         trainee_given: given,
         lessons,
         problems,

@@ -74,6 +74,8 @@ pub enum CredentialError {
         from: String,
         position: usize,
     },
+    #[error("reading the credential for tracker `{target}` stopped: {why}")]
+    Interrupted { target: String, why: String },
 }
 
 /// Reads the keyring: `Ok(None)` when it has no such entry, `Err` when there is no keyring to
@@ -132,6 +134,31 @@ pub fn load(
     Err(CredentialError::Missing {
         target: name.clone(),
         tried,
+    })
+}
+
+/// [`load`] on tokio's blocking pool, for async callers: the keyring is a D-Bus, Keychain or
+/// Credential Manager call and the file a disk read, and either can take seconds (a locked
+/// keyring waiting to be unlocked). Inside an async task it would hold the runtime's thread
+/// and every task queued on it until it returned.
+pub async fn load_off_runtime<K>(
+    tracker: Tracker,
+    keyring: K,
+) -> Result<Credential, CredentialError>
+where
+    K: Fn(&str) -> Result<Option<String>, String> + Send + 'static,
+{
+    let target = tracker.target.name.clone();
+    tokio::task::spawn_blocking(move || {
+        let env = |name: &str| std::env::var(name).ok();
+        load(&tracker, &env, &keyring)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(CredentialError::Interrupted {
+            target,
+            why: e.to_string(),
+        })
     })
 }
 
@@ -233,6 +260,29 @@ mod tests {
             err.contains("without a secret service, use `env` or `file`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_keyring_is_read_off_the_runtime_thread() {
+        // One thread: a keyring read on it would stall the task that lets the keyring answer.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let keyring = move |_: &str| match rx.recv_timeout(std::time::Duration::from_secs(5)) {
+            Ok(()) => Ok(Some("from-keyring-0123456789".to_string())),
+            Err(_) => Err("the runtime was stalled while the keyring was read".to_string()),
+        };
+        let source = CredentialSource {
+            keyring: Some("gh".into()),
+            ..Default::default()
+        };
+        let loaded = rt.block_on(async move {
+            tokio::spawn(async move { tx.send(()) });
+            load_off_runtime(tracker(source), keyring).await
+        });
+        assert_eq!(loaded.unwrap().expose(), "from-keyring-0123456789");
     }
 
     #[cfg(unix)]

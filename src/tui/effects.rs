@@ -303,18 +303,25 @@ async fn send_saved(files: &[PathBuf], tracker: &Tracker, data_dir: &Path) -> De
         why,
         pending: false,
     };
-    let ticket: crate::ticket::Ticket = match read_saved(files)
-        .and_then(|saved| serde_json::from_str(&saved.json).map_err(|e| e.to_string()))
-    {
+    // Disk reads, like the credential's, go to the blocking pool, never this task's thread.
+    let files = files.to_vec();
+    let read = tokio::task::spawn_blocking(move || {
+        read_saved(&files).and_then(|saved| {
+            serde_json::from_str::<crate::ticket::Ticket>(&saved.json).map_err(|e| e.to_string())
+        })
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    let ticket = match read {
         Ok(t) => t,
         Err(why) => return not_sent(format!("the saved ticket: {why}")),
     };
-    let env = |name: &str| std::env::var(name).ok();
-    let credential = match crate::outbox::credential::load(
-        tracker,
-        &env,
-        &crate::outbox::credential::os_keyring,
-    ) {
+    let credential = match crate::outbox::credential::load_off_runtime(
+        tracker.clone(),
+        crate::outbox::credential::os_keyring,
+    )
+    .await
+    {
         Ok(c) => c,
         Err(e) => return not_sent(e.to_string()),
     };

@@ -118,6 +118,9 @@ pub struct Form {
     pub tried: bool,
     /// The identifying values evidence was last fetched for, to fetch again only on change.
     pub fetched_for: Option<String>,
+    /// What the customer sent besides the paste (a training scenario's other pastes): they
+    /// join the walk with it ([`crate::tui::materials`]). Not saved: only training sets them.
+    pub attached: crate::training::Pastes,
 }
 
 impl Form {
@@ -157,6 +160,7 @@ impl Form {
             focus: 0,
             tried: false,
             fetched_for: None,
+            attached: Default::default(),
         };
         form.set_focus(0);
         form

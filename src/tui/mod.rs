@@ -10,6 +10,7 @@ pub mod form;
 pub mod gathering;
 pub mod keymap;
 pub mod log;
+pub mod materials;
 pub mod msg;
 pub mod state;
 pub mod stats;

@@ -5,6 +5,7 @@
 
 use crate::facts::FactSource;
 use crate::tui::form::PASTE;
+use crate::tui::materials;
 use crate::tui::msg::Effect;
 use crate::tui::state::{Screen, State, WalkPane};
 use crate::tui::training::{Attempt, Card, Popup, ScenarioData, TrainingScreen};
@@ -28,14 +29,25 @@ pub fn take(state: &mut State, index: usize) -> Vec<Effect> {
     };
     let mut effects = vec![Effect::ServeScenario(data)];
     let mut inputs = s.inputs();
-    // The form has one paste field: the request, else the token, else the response.
-    let pasted = [&s.pastes.request, &s.pastes.jwt, &s.pastes.response];
-    if let Some(text) = pasted.into_iter().flatten().next() {
-        inputs.push((PASTE.to_string(), text.clone()));
+    // The form has one paste field; every other paste is attached to the form and joins
+    // the walk with it, so the app decides on the same evidence as `train take`.
+    let (field, attached) = materials::split(&s.pastes);
+    let mut text = s.customer_wrote.trim().to_string();
+    if let Some(pasted) = field {
+        inputs.push((PASTE.to_string(), pasted));
+        text.push_str("\n\nWhat they pasted is in the intake's paste field.");
+    }
+    let items = materials::describe(&attached);
+    if !items.is_empty() {
+        text.push_str(&format!(
+            "\n\nThey also sent {}: attached to the intake, it joins the walk when the \
+             intake is done.",
+            items.join(", ")
+        ));
     }
     let popup = Popup {
         title: format!("{} · the customer wrote", s.title),
-        text: s.customer_wrote.trim().to_string(),
+        text,
     };
     let runbook = lesson.runbook.clone();
     let id = crate::session::new_id(now);
@@ -43,6 +55,9 @@ pub fn take(state: &mut State, index: usize) -> Vec<Effect> {
     // Names the runbook lacks were reported by `train check`; the rest still fill in.
     let (more, _) = super::prefill(state, &inputs);
     effects.extend(more);
+    if let Screen::Intake(form) = &mut state.screen {
+        form.attached = attached;
+    }
     if let Some(t) = &mut state.training {
         t.attempt = Some(Attempt {
             lesson: index,
@@ -105,6 +120,16 @@ pub fn hint(state: &mut State) -> Vec<Effect> {
 /// After every update while training: the case's files stay out of the agent's data, what
 /// the trainee typed and looked at is noted, and reaching an outcome ends the attempt.
 pub fn after(state: &mut State, mut effects: Vec<Effect>) -> Vec<Effect> {
+    if state.training.is_none() {
+        return effects;
+    }
+    // Measured here, before `training` is borrowed: what the focused pane has in view.
+    let in_view = match &state.screen {
+        Screen::Walk(ws) if ws.pane == WalkPane::Evidence => {
+            crate::tui::view::evidence_in_view(state)
+        }
+        _ => Vec::new(),
+    };
     let Some(t) = &mut state.training else {
         return effects;
     };
@@ -135,12 +160,19 @@ pub fn after(state: &mut State, mut effects: Vec<Effect>) -> Vec<Effect> {
                     .collect();
             }
         }
-        Screen::Walk(ws) if ws.pane == WalkPane::Evidence => {
+        // Only what was scrolled into view counts as opened, not the whole pane.
+        Screen::Walk(_) => {
             if let (Some(a), Some(case)) = (&mut t.attempt, &state.case) {
-                for (name, fact) in case.evidence.facts.iter() {
-                    if fact.source == FactSource::AdminApi
-                        && !a.evidence_opened.iter().any(|n| n == name)
-                    {
+                let facts = case
+                    .session
+                    .walk
+                    .as_ref()
+                    .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
+                for name in in_view {
+                    let from_api = facts
+                        .get(name)
+                        .is_some_and(|f| f.source == FactSource::AdminApi);
+                    if from_api && !a.evidence_opened.iter().any(|n| n == name) {
                         a.evidence_opened.push(name.to_string());
                     }
                 }

@@ -142,10 +142,15 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         }
     };
     let saved = form.saved();
-    let (_, pastes) = form.pastes();
+    let (_, mut pastes) = form.pastes();
+    let attached = crate::tui::materials::join(&form.attached, &mut pastes);
     let logs = form.log_file();
     let paste_at = form.fields.iter().position(|f| f.name == PASTE);
     let mut effects = fetch_if_changed(state);
+    if let Err(e) = attached {
+        state.error(format!("The attached materials cannot be read: {e}"));
+        return effects;
+    }
     let Some(case) = &mut state.case else {
         return effects;
     };

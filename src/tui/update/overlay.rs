@@ -105,6 +105,8 @@ fn pick_tracker_key(state: &mut State, selected: usize, key: KeyEvent) -> Vec<Ef
         }
         Some(Action::Up) => selected.saturating_sub(1),
         Some(Action::Down) => (selected + 1).min(last),
+        Some(Action::PageUp) => selected.saturating_sub(10),
+        Some(Action::PageDown) => (selected + 10).min(last),
         Some(Action::Top) => 0,
         Some(Action::Bottom) => last,
         _ => selected,

@@ -94,6 +94,24 @@ fn the_name_form_starts_with_the_remembered_name_and_is_remembered_again() {
 }
 
 #[test]
+fn a_name_given_on_the_command_line_is_remembered_like_a_typed_one() {
+    let mut s = app();
+    let setup = TrainingSetup {
+        trainee: Some("ana".into()),
+        trainee_given: true,
+        lessons: vec![lesson("outage", 1)],
+        problems: Vec::new(),
+        results_dir: "/results".into(),
+    };
+    let effects = begin_training(&mut s, setup);
+    assert!(matches!(s.screen, Screen::Training(TrainingScreen::Picker)));
+    assert!(
+        matches!(&effects[..], [Effect::RememberTrainee(n)] if n == "ana"),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn sets_run_easiest_first_and_the_filter_narrows_the_picker() {
     let mut s = training(true);
     let t = s.training.as_ref().unwrap();
@@ -343,5 +361,112 @@ fn a_scenario_with_frozen_facts_hands_them_over_instead_of_serving_data() {
             .format("%Y-%m-%d %H:%M:%S UTC")
             .to_string(),
         "anchored at now"
+    );
+}
+
+#[test]
+fn every_paste_of_a_scenario_reaches_the_walk_and_the_trainee_is_told_of_each() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/training/alert-on-normal-401s.toml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    // A request besides the shipped log: the request takes the paste field, the log is
+    // attached.
+    let text = text.replace(
+        "[pastes]\n",
+        "[pastes]\nrequest = \"curl -H 'X-API-Key: sk_live_aaaaaaaaaaaaaaaaaaaa1234' https://api.example.com/v1/orders\"\n",
+    );
+    let scenario = Scenario::load(&SourceFile::new(path, text)).unwrap();
+    let runbook = Catalog::builtin().find("401").unwrap().clone();
+    let mut s = app();
+    let setup = TrainingSetup {
+        trainee: Some("ana".into()),
+        trainee_given: true,
+        lessons: vec![Lesson { scenario, runbook }],
+        problems: Vec::new(),
+        results_dir: "/results".into(),
+    };
+    begin_training(&mut s, setup);
+    press(&mut s, KeyCode::Enter);
+    let popup = s.training.as_ref().unwrap().popup.clone().unwrap();
+    assert!(
+        popup.text.contains("in the intake's paste field")
+            && popup
+                .text
+                .contains("They also sent an access log (24 lines)"),
+        "{}",
+        popup.text
+    );
+    press(&mut s, KeyCode::Char('x'));
+    let Screen::Intake(form) = &s.screen else {
+        panic!("intake")
+    };
+    assert!(form.paste().unwrap().starts_with("curl"));
+    assert_eq!(
+        crate::tui::materials::describe(&form.attached),
+        ["an access log (24 lines)"]
+    );
+    ctrl(&mut s, 's');
+    let walk = s.case.as_ref().unwrap().session.walk.as_ref().unwrap();
+    let facts = walk.facts();
+    // The log decides whether these 401s are the expected ones; the request was read too.
+    assert_eq!(facts.value("logs.band_401").unwrap().to_string(), "normal");
+    assert_eq!(
+        facts.get("logs.band_401").unwrap().source,
+        crate::facts::FactSource::Diagnostics
+    );
+    assert!(facts.get("request.header_name").is_some(), "{facts:?}");
+}
+
+#[test]
+fn only_evidence_scrolled_into_view_counts_as_opened() {
+    let (mut s, _) = walking();
+    let g = s.case.as_ref().unwrap().evidence.generation;
+    let mut facts = crate::facts::Facts::new();
+    let api = crate::facts::FactSource::AdminApi;
+    let pairs = [
+        ("key.status", "active"),
+        ("key.env", "live"),
+        ("key.customer_id", "cus_1001"),
+        ("customer.status", "active"),
+        ("customer.plan", "starter"),
+        ("key.last_used_at", "2026-11-22T09:00:00Z"),
+        ("key.accepted_header", "X-API-Key"),
+        ("health.status", "ok"),
+    ];
+    for (name, value) in pairs {
+        facts.insert_text(name, value, api, now()).unwrap();
+    }
+    update(
+        &mut s,
+        Msg::EvidenceLoaded {
+            generation: g,
+            query: crate::evidence::QueryKind::Key,
+            facts,
+            elapsed: std::time::Duration::from_millis(5),
+            key_absent: false,
+        },
+    );
+    let opened = |s: &State| {
+        let a = s.training.as_ref().unwrap().attempt.as_ref().unwrap();
+        a.evidence_opened.clone()
+    };
+    while !matches!(&s.screen, Screen::Walk(ws) if ws.pane == WalkPane::Evidence) {
+        press(&mut s, KeyCode::Tab);
+    }
+    // At 80x24 the pane has four rows: the queries and the key card's heading fill them.
+    assert!(opened(&s).is_empty(), "{:?}", opened(&s));
+    press(&mut s, KeyCode::Down);
+    let first = opened(&s);
+    assert!(first.iter().any(|n| n == "key.status"), "{first:?}");
+    assert!(!first.iter().any(|n| n == "health.status"), "{first:?}");
+    press(&mut s, KeyCode::End);
+    let all = opened(&s);
+    assert!(all.iter().any(|n| n == "health.status"), "{all:?}");
+    assert_eq!(
+        all[..first.len()],
+        first[..],
+        "kept in the order first seen"
     );
 }

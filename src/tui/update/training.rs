@@ -7,19 +7,23 @@ use crate::tui::state::{Load, Overlay, Screen, State};
 use crate::tui::training::{ReportData, ReportScreen, Training, TrainingScreen, TrainingSetup};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Opens training: the name form, or the picker when the name was given.
+/// Opens training: the name form, or the picker when the name was given. A name given on
+/// the command line is remembered as one typed into the form is, so the next `authdesk
+/// train` offers it.
 pub fn begin(state: &mut State, setup: TrainingSetup) -> Vec<Effect> {
     let ask = !setup.trainee_given;
     let training = Training::new(setup);
-    state.screen = Screen::Training(if ask {
-        TrainingScreen::Trainee {
+    let effects = if ask {
+        state.screen = Screen::Training(TrainingScreen::Trainee {
             name: training.trainee.clone(),
-        }
+        });
+        Vec::new()
     } else {
-        TrainingScreen::Picker
-    });
+        state.screen = Screen::Training(TrainingScreen::Picker);
+        vec![Effect::RememberTrainee(training.trainee.clone())]
+    };
     state.training = Some(training);
-    Vec::new()
+    effects
 }
 
 /// A popup takes the next key and closes; true when one was open.

@@ -117,21 +117,75 @@ pub fn max_scroll(state: &State, case: &Case, area: Rect) -> u16 {
     total.saturating_sub(area.height.saturating_sub(2))
 }
 
+/// The facts the pane in `area` shows in the rows scrolled into view: what a trainee has
+/// actually had in front of them, for training's "evidence opened".
+pub fn facts_in_view(state: &State, case: &Case, ws: &WalkScreen, area: Rect) -> Vec<&'static str> {
+    let rows = rows(state, case, area.width, &Theme::no_color());
+    let inner = area.width.saturating_sub(2);
+    let wrapped = |line: Line<'static>| {
+        Paragraph::new(line)
+            .wrap(Wrap { trim: false })
+            .line_count(inner)
+    };
+    let heights: Vec<usize> = rows.lines.iter().cloned().map(wrapped).collect();
+    let total: usize = heights.iter().sum();
+    let visible = usize::from(area.height.saturating_sub(2));
+    let top = usize::from(ws.evidence_scroll).min(total.saturating_sub(visible));
+    let bottom = top + visible;
+    let mut at = 0;
+    let mut seen = Vec::new();
+    for (height, facts) in heights.into_iter().zip(rows.shows) {
+        if at < bottom && at + height > top {
+            seen.extend(facts);
+        }
+        at += height;
+    }
+    seen
+}
+
+/// The pane's lines before wrapping, each with the facts it shows.
+#[derive(Default)]
+struct Rows<'a> {
+    lines: Vec<Line<'a>>,
+    /// One entry per line: the schema names of the facts it shows.
+    shows: Vec<Vec<&'static str>>,
+}
+
+impl<'a> Rows<'a> {
+    fn push(&mut self, line: Line<'a>) {
+        self.show(line, Vec::new());
+    }
+
+    fn show(&mut self, line: Line<'a>, facts: Vec<&'static str>) {
+        self.lines.push(line);
+        self.shows.push(facts);
+    }
+}
+
 /// The pane's text, wrapped to a box `width` columns wide.
 fn paragraph<'a>(state: &State, case: &Case, width: u16, theme: &Theme) -> Paragraph<'a> {
+    Paragraph::new(rows(state, case, width, theme).lines).wrap(Wrap { trim: false })
+}
+
+fn rows<'a>(state: &State, case: &Case, width: u16, theme: &Theme) -> Rows<'a> {
     let facts = case
         .session
         .walk
         .as_ref()
         .map_or_else(|| case.evidence.facts.clone(), |w| w.facts());
     let width = width.saturating_sub(2) as usize;
-    let mut lines = conflicts(case, theme);
-    lines.extend(queries(state, case, theme));
-    key_card(&mut lines, &facts, theme);
-    audit(&mut lines, &facts, theme);
-    failures(&mut lines, &facts, width, theme);
-    health(&mut lines, &facts, theme);
-    Paragraph::new(lines).wrap(Wrap { trim: false })
+    let mut rows = Rows::default();
+    for line in conflicts(case, theme)
+        .into_iter()
+        .chain(queries(state, case, theme))
+    {
+        rows.push(line);
+    }
+    key_card(&mut rows, &facts, theme);
+    audit(&mut rows, &facts, theme);
+    failures(&mut rows, &facts, width, theme);
+    health(&mut rows, &facts, theme);
+    rows
 }
 
 /// Open conflicts first: they change what the ticket may say.
@@ -228,15 +282,15 @@ fn facts_from_api(case: &Case) -> bool {
     })
 }
 
-fn heading<'a>(lines: &mut Vec<Line<'a>>, title: &str, theme: &Theme) {
-    lines.push(Line::default());
-    lines.push(Line::styled(format!("── {title} "), theme.title));
+fn heading(rows: &mut Rows, title: &str, theme: &Theme) {
+    rows.push(Line::default());
+    rows.push(Line::styled(format!("── {title} "), theme.title));
 }
 
-fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
+fn key_card(lines: &mut Rows, facts: &Facts, theme: &Theme) {
     // The ticket flags it as a contradiction; here the record's fingerprint says so.
     let other_key_pasted = !crate::ticket::key_mismatches(facts).is_empty();
-    let rows: Vec<Line> = KEY_CARD
+    let rows: Vec<(Line, &'static str)> = KEY_CARD
         .iter()
         .filter_map(|fact| {
             let value = facts.value(fact)?;
@@ -248,31 +302,43 @@ fn key_card<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
                 }
                 _ => (theme.text, ""),
             };
-            Some(Line::from(vec![
+            let row = Line::from(vec![
                 Span::styled(format!("{:<14} ", label(fact)), theme.dim),
                 Span::styled(format!("{}{note}", shown(fact, value)), style),
-            ]))
+            ]);
+            Some((row, *fact))
         })
         .collect();
     heading(lines, "Key", theme);
     if rows.is_empty() {
         lines.push(Line::styled("unknown", theme.dim));
     }
-    lines.extend(rows);
+    for (row, fact) in rows {
+        lines.show(row, vec![fact]);
+    }
 }
 
-fn audit<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
-    let mut rows: Vec<(String, String, String)> = AUDIT
+fn audit(lines: &mut Rows, facts: &Facts, theme: &Theme) {
+    type Change = (String, String, String, Vec<&'static str>);
+    let mut rows: Vec<Change> = AUDIT
         .iter()
         .filter_map(|(at, by)| {
             let what = label(at);
             let FactValue::Time(t) = facts.value(at)? else {
                 return None;
             };
-            let by = by
-                .and_then(|b| facts.value(b))
-                .map_or_else(String::new, |v| line(&v.to_string()).into_owned());
-            Some((t.format("%m-%d %H:%M").to_string(), what.to_string(), by))
+            let by_value = by.and_then(|b| facts.value(b));
+            let shows = match (by, by_value) {
+                (Some(b), Some(_)) => vec![*at, b],
+                _ => vec![*at],
+            };
+            let by = by_value.map_or_else(String::new, |v| line(&v.to_string()).into_owned());
+            Some((
+                t.format("%m-%d %H:%M").to_string(),
+                what.to_string(),
+                by,
+                shows,
+            ))
         })
         .collect();
     rows.sort_by(|a, b| b.0.cmp(&a.0));
@@ -280,12 +346,13 @@ fn audit<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
     if rows.is_empty() {
         lines.push(Line::styled("no changes known", theme.dim));
     }
-    for (when, what, by) in rows {
-        lines.push(Line::from(vec![
+    for (when, what, by, shows) in rows {
+        let row = Line::from(vec![
             Span::styled(format!("{when}  "), theme.dim),
             Span::styled(format!("{what:<12}"), theme.text),
             Span::styled(by, theme.accent),
-        ]));
+        ]);
+        lines.show(row, shows);
     }
 }
 
@@ -296,60 +363,70 @@ fn number(facts: &Facts, name: &str) -> Option<f64> {
     }
 }
 
-fn failures<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, width: usize, theme: &Theme) {
+fn failures(lines: &mut Rows, facts: &Facts, width: usize, theme: &Theme) {
     heading(lines, "Recent failures by reason", theme);
     let Some(total) = number(facts, name::FAILURES_TOTAL) else {
         lines.push(Line::styled("unknown", theme.dim));
         return;
     };
-    let mut bars: Vec<(String, f64)> = Vec::new();
+    let mut bars: Vec<(String, f64, Vec<&'static str>)> = Vec::new();
     for fact in FAILURE_BARS {
         if let Some(n) = number(facts, fact).filter(|n| *n > 0.0) {
-            bars.push((label(fact).to_string(), n));
+            bars.push((label(fact).to_string(), n, vec![*fact]));
         }
     }
-    let counted: f64 = bars.iter().map(|(_, n)| n).sum();
+    let counted: f64 = bars.iter().map(|(_, n, _)| n).sum();
     let top = facts
         .value(name::FAILURES_TOP_REASON)
         .map(|v| line(&v.to_string()).into_owned());
     if total - counted > 0.0 {
-        let label = top
-            .filter(|t| !bars.iter().any(|(b, _)| b == t) && t != "none")
-            .unwrap_or_else(|| "other".to_string());
-        bars.push((label, total - counted));
+        let named = top.filter(|t| !bars.iter().any(|(b, _, _)| b == t) && t != "none");
+        let shows = match named {
+            Some(_) => vec![name::FAILURES_TOTAL, name::FAILURES_TOP_REASON],
+            None => vec![name::FAILURES_TOTAL],
+        };
+        bars.push((
+            named.unwrap_or_else(|| "other".to_string()),
+            total - counted,
+            shows,
+        ));
     }
     bars.sort_by(|a, b| b.1.total_cmp(&a.1));
     let bar_room = width.saturating_sub(16 + 7).max(4);
-    for (label, n) in &bars {
+    for (label, n, shows) in bars {
         let len = ((n / total.max(1.0)) * bar_room as f64).round().max(1.0) as usize;
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<15} ", super::fit::end(label, 15)), theme.text),
+        let row = Line::from(vec![
+            Span::styled(format!("{:<15} ", super::fit::end(&label, 15)), theme.text),
             Span::styled("█".repeat(len), theme.accent),
             Span::styled(format!(" {n}"), theme.dim),
-        ]));
+        ]);
+        lines.show(row, shows);
     }
-    lines.push(Line::styled(
-        format!("{total} failures in the window"),
-        theme.dim,
-    ));
+    lines.show(
+        Line::styled(format!("{total} failures in the window"), theme.dim),
+        vec![name::FAILURES_TOTAL],
+    );
     if let Some(FactValue::TextList(reasons)) = facts.value(name::FAILURES_REASONS) {
-        lines.push(Line::styled(
-            format!(
-                "reasons seen: {}",
-                line(
-                    &reasons
-                        .iter()
-                        .map(|r| r.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+        lines.show(
+            Line::styled(
+                format!(
+                    "reasons seen: {}",
+                    line(
+                        &reasons
+                            .iter()
+                            .map(|r| r.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                ),
+                theme.dim,
             ),
-            theme.dim,
-        ));
+            vec![name::FAILURES_REASONS],
+        );
     }
 }
 
-fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
+fn health(lines: &mut Rows, facts: &Facts, theme: &Theme) {
     heading(lines, "Health", theme);
     let mut any = false;
     for fact in HEALTH {
@@ -359,10 +436,11 @@ fn health<'a>(lines: &mut Vec<Line<'a>>, facts: &Facts, theme: &Theme) {
                 FactValue::Text(s) if s != "ok" => theme.error,
                 _ => theme.text,
             };
-            lines.push(Line::from(vec![
+            let row = Line::from(vec![
                 Span::styled(format!("{:<14} ", label(fact)), theme.dim),
                 Span::styled(shown(fact, v), style),
-            ]));
+            ]);
+            lines.show(row, vec![*fact]);
         }
     }
     if !any {
@@ -393,9 +471,9 @@ mod tests {
             for (fact, value, source) in given {
                 facts.insert_text(fact, &value, source, now).unwrap();
             }
-            let mut lines = Vec::new();
-            key_card(&mut lines, &facts, &Theme::no_color());
-            lines
+            let mut rows = Rows::default();
+            key_card(&mut rows, &facts, &Theme::no_color());
+            rows.lines
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()

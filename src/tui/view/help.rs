@@ -316,10 +316,18 @@ fn choose(frame: &mut Frame, body: Rect, state: &State, c: &Conflict, theme: &Th
 fn pick_tracker(frame: &mut Frame, body: Rect, state: &State, selected: usize, theme: &Theme) {
     let select = key(state, Context::Navigate, Action::Select);
     let back = key(state, Context::Navigate, Action::Back);
+    let count = state.trackers.len();
+    let height = (count as u16).saturating_add(2).min(body.height);
+    let area = layout::popup(body, 50, height);
+    // More trackers than rows: the list scrolls so the selected one stays in view.
+    let rows = height.saturating_sub(2);
+    let offset = layout::scroll_offset(selected, rows, 1);
     let lines: Vec<Line> = state
         .trackers
         .iter()
         .enumerate()
+        .skip(offset)
+        .take(usize::from(rows))
         .map(|(i, name)| {
             let name = line(name).into_owned();
             if i == selected {
@@ -329,13 +337,17 @@ fn pick_tracker(frame: &mut Frame, body: Rect, state: &State, selected: usize, t
             }
         })
         .collect();
-    let height = (lines.len() as u16).saturating_add(2).min(body.height);
-    let area = layout::popup(body, 50, height);
+    let position = if usize::from(rows) < count {
+        format!(" {}/{count} ", selected + 1)
+    } else {
+        String::new()
+    };
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::bordered()
                 .title(Span::styled(" Send to which tracker? ", theme.title))
+                .title(Line::styled(position, theme.dim).right_aligned())
                 .title_bottom(
                     Line::styled(format!(" {select} send · {back} cancel "), theme.dim)
                         .right_aligned(),

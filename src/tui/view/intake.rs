@@ -42,6 +42,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, form: &Form, theme: &T
             .title(Span::styled(title, theme.title))
             .title(evidence_status(state, theme).right_aligned())
             .title_bottom(owner_warning(state, form, theme))
+            .title_bottom(attached(form, theme))
             .border_style(theme.border_focus),
         form_area,
     );
@@ -127,6 +128,15 @@ fn owner_warning<'a>(state: &State, form: &Form, theme: &Theme) -> Line<'a> {
         ),
         None => Line::default(),
     }
+}
+
+/// What the customer sent besides the paste, which joins the walk with it.
+fn attached<'a>(form: &Form, theme: &Theme) -> Line<'a> {
+    let items = crate::tui::materials::describe(&form.attached);
+    if items.is_empty() {
+        return Line::default();
+    }
+    Line::styled(format!(" attached: {} ", items.join(", ")), theme.accent).right_aligned()
 }
 
 /// What the paste is and what its diagnostic found, as the walk will take it.

@@ -65,6 +65,18 @@ pub fn evidence_max_scroll(state: &State) -> u16 {
     evidence::max_scroll(state, case, area.evidence)
 }
 
+/// The facts of the walk screen's evidence pane scrolled into view at the terminal's size;
+/// none on another screen.
+pub fn evidence_in_view(state: &State) -> Vec<&'static str> {
+    let (Screen::Walk(ws), Some(case)) = (&state.screen, &state.case) else {
+        return Vec::new();
+    };
+    let Some(area) = walk::areas(case, ws, state.size) else {
+        return Vec::new();
+    };
+    evidence::facts_in_view(state, case, ws, area.evidence)
+}
+
 /// How far the help of the question on screen can scroll on a terminal of `size`.
 pub fn help_max_scroll(state: &State, size: (u16, u16)) -> u16 {
     let (Screen::Walk(ws), Some(case)) = (&state.screen, &state.case) else {
