@@ -311,6 +311,8 @@ fn outcome() -> State {
         panic!("not at the outcome")
     };
     o.ticket.id = "ESC-20261122-000001".into();
+    // No ticket saved before this one.
+    update(&mut s, Msg::IncidentsLoaded(Vec::new()));
     s
 }
 
