@@ -536,7 +536,10 @@ fn a_second_ticket_for_the_same_incident_links_the_first_as_a_duplicate() {
         second["failures_began"], first["failures_began"],
         "both runs read when the failures began from the same data"
     );
-    assert_eq!(first["failures_began"]["source"], "request_logs", "{first:#}");
+    assert_eq!(
+        first["failures_began"]["source"], "request_logs",
+        "{first:#}"
+    );
     assert_eq!(second["incident_key"], first["incident_key"]);
     assert_eq!(second["duplicate_of"], first["id"], "{second:#}");
     common::assert_valid_ticket(&second);

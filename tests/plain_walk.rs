@@ -292,3 +292,37 @@ fn a_dumb_terminal_without_a_walk_is_told_how_to_start_one() {
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
+
+/// Issue 14, item 11: plain mode links the saved tickets of the incident as the terminal app
+/// does. One demo API for both walks, so both read when the failures began from the same logs.
+#[test]
+fn plain_walk_of_the_same_case_twice_saves_the_second_as_the_firsts_duplicate() {
+    let sb = Sandbox::new();
+    let token = [("AUTHDESK_ADMIN_TOKEN", "plain-e2e-token")];
+    let api = common::DemoApiProcess::start(&sb, &[], &token);
+    let env = [
+        ("AUTHDESK_ADMIN_URL", api.url.as_str()),
+        ("AUTHDESK_ADMIN_TOKEN", "plain-e2e-token"),
+    ];
+    // Credential stuffing: the evidence decides every check; Enter saves the ticket.
+    let mut input = intake("401", &[("key_id", "key_stuffed")]);
+    input.push('\n');
+    for run in 1..=2 {
+        let out = plain(&sb, &["walk", "401", "--plain"], &env, &input);
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(
+            ticket_paths(&out.stdout).len(),
+            2,
+            "run {run}: {}",
+            out.stdout
+        );
+    }
+    let tickets = sb.tickets();
+    assert_eq!(tickets.len(), 2);
+    let (first, second) = match tickets[0].1.get("duplicate_of") {
+        None => (&tickets[0], &tickets[1]),
+        Some(_) => (&tickets[1], &tickets[0]),
+    };
+    assert_eq!(second.1["duplicate_of"], first.1["id"], "{:#}", second.1);
+    assert!(second.0.contains("## Related cases"), "{}", second.0);
+}
