@@ -20,6 +20,10 @@ fn walk_and_save(p: &Pane, api: &DemoApiProcess) -> String {
         ],
     );
     p.wait_for("Intake");
+    // The walk starts once every query has answered: a check decided on part of the evidence
+    // is not decided again, and under load the request logs (which show the stuffing) can
+    // answer after the checks that need them have fallen through.
+    p.wait_for("✓ evidence ready");
     p.keys(&["C-s"]);
     p.wait_walking();
     let screen = p.answer_until(&[], "Ticket preview");
