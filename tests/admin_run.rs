@@ -233,6 +233,9 @@ fn revoked_key_ticket_cites_who_when_and_the_request_id() {
     );
 }
 
+/// The admin token a demo API in its own process is started with.
+const TOKEN: &str = "e2e-token";
+
 /// `authdesk demo-api` in its own process with a fault, on a free port.
 struct FaultyApi(DemoApiProcess);
 
@@ -494,16 +497,24 @@ fn a_key_owned_by_another_customer_is_listed_as_a_conflict() {
 #[test]
 fn a_second_ticket_for_the_same_incident_links_the_first_as_a_duplicate() {
     // key_stuffed: credential stuffing from many addresses, over the demo API on loopback.
+    // One demo API for both runs: its request logs, which say when the failures began (and
+    // so which incident window the key names), are anchored once, when it starts. Each run's
+    // own built-in demo API would anchor them at its own start, and two runs either side of
+    // a window boundary would name two incidents.
+    let api = DemoApiProcess::start(&Sandbox::new(), &[], &[("AUTHDESK_ADMIN_TOKEN", TOKEN)]);
+    let env = [
+        ("AUTHDESK_ADMIN_URL", api.url.as_str()),
+        ("AUTHDESK_ADMIN_TOKEN", TOKEN),
+    ];
     let desk = Desk::new();
     let args = [
         "401",
-        "--demo",
         "--input",
         "key_id=key_stuffed",
         "--input",
         "customer_ticket=ZD-48213",
     ];
-    let (code, first, all) = desk.run(&args, &[]);
+    let (code, first, all) = desk.run(&args, &env);
     assert_eq!(code, 10, "{all}");
     assert_eq!(
         first["outcome"]["id"], "escalate-credential-stuffing",
@@ -519,8 +530,16 @@ fn a_second_ticket_for_the_same_incident_links_the_first_as_a_duplicate() {
     );
     assert!(first.get("duplicate_of").is_none(), "{first:#}");
 
-    let (code, second, all) = desk.run(&args, &[]);
+    let (code, second, all) = desk.run(&args, &env);
     assert_eq!(code, 10, "{all}");
+    assert_eq!(
+        second["failures_began"], first["failures_began"],
+        "both runs read when the failures began from the same data"
+    );
+    assert_eq!(
+        first["failures_began"]["source"], "request_logs",
+        "{first:#}"
+    );
     assert_eq!(second["incident_key"], first["incident_key"]);
     assert_eq!(second["duplicate_of"], first["id"], "{second:#}");
     common::assert_valid_ticket(&second);

@@ -292,3 +292,44 @@ fn a_dumb_terminal_without_a_walk_is_told_how_to_start_one() {
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
+
+/// Issue 14, item 11: plain mode links the saved tickets of the incident as the terminal app
+/// does. The failures' start is given at intake, so both cases fall in one incident window
+/// whatever the clock reads between them.
+#[test]
+fn plain_walk_of_the_same_case_twice_saves_the_second_as_the_firsts_duplicate() {
+    let sb = Sandbox::new();
+    let mut input = intake(
+        "401",
+        &[
+            ("customer_id", "cus_1001"),
+            ("started_at", "2026-11-22T08:05:00Z"),
+        ],
+    );
+    // As above: 1 = the key was not found; then Enter saves the ticket.
+    input.push_str("1\n\n");
+    for run in 1..=2 {
+        let out = plain(&sb, &["walk", "401", "--plain"], &[], &input);
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(
+            ticket_paths(&out.stdout).len(),
+            2,
+            "run {run}: {}",
+            out.stdout
+        );
+    }
+    let tickets = sb.tickets();
+    assert_eq!(tickets.len(), 2);
+    let (first, second) = match tickets[0].1.get("duplicate_of") {
+        None => (&tickets[0], &tickets[1]),
+        Some(_) => (&tickets[1], &tickets[0]),
+    };
+    assert_eq!(
+        first.1["failures_began"]["source"], "intake",
+        "{:#}",
+        first.1
+    );
+    assert_eq!(second.1["incident_key"], first.1["incident_key"]);
+    assert_eq!(second.1["duplicate_of"], first.1["id"], "{:#}", second.1);
+    assert!(second.0.contains("## Related cases"), "{}", second.0);
+}

@@ -9,6 +9,7 @@ use authdesk::evidence::QueryKind;
 use authdesk::facts::{FactSource, Facts};
 use authdesk::runbook::Catalog;
 use authdesk::session::Session;
+use authdesk::ticket::Related;
 use authdesk::tui::keymap::Keymap;
 use authdesk::tui::msg::{DamagedFile, HomeData, TicketFile};
 use authdesk::tui::state::{Clock, Screen};
@@ -294,6 +295,14 @@ fn walk_with_admin_api_offline_and_path_focused() {
 }
 
 fn outcome() -> State {
+    let mut s = outcome_reading();
+    // No ticket saved before this one.
+    update(&mut s, Msg::IncidentsLoaded(Vec::new()));
+    s
+}
+
+/// The 401 case at its outcome, the saved tickets not read yet.
+fn outcome_reading() -> State {
     let mut s = intake();
     let g = fill_401(&mut s);
     update(
@@ -317,6 +326,38 @@ fn outcome() -> State {
 #[test]
 fn outcome_preview() {
     snap("outcome", &outcome());
+}
+
+/// Issue 14: saved tickets of the same incident are linked; the same customer's earlier one
+/// makes this ticket its duplicate, which the box says at a glance.
+#[test]
+fn outcome_linking_a_related_and_a_duplicate_ticket() {
+    let mut s = outcome_reading();
+    let Screen::Outcome(o) = &s.screen else {
+        panic!("not at the outcome")
+    };
+    let filed = |id: &str, customer: &str| Related {
+        ticket_id: id.into(),
+        incident_key: o.ticket.incident_key.clone(),
+        outcome_id: o.ticket.outcome.id.clone(),
+        customer_id: Some(customer.into()),
+        duplicate: false,
+    };
+    let found = vec![
+        filed("ESC-20261122-0a0a0a", "cus_2040"),
+        filed("ESC-20261122-0b0b0b", "cus_1001"),
+    ];
+    update(&mut s, Msg::IncidentsLoaded(found));
+    snap("outcome_related_duplicate", &s);
+    // The Related section, further down the preview.
+    let Screen::Outcome(o) = &mut s.screen else {
+        panic!("not at the outcome")
+    };
+    let md = o.ticket.to_markdown();
+    let at = md.lines().position(|l| l == "## Related cases").unwrap();
+    o.scroll = u16::try_from(at).unwrap();
+    let terminal = draw(&s, &Theme::dark(), 80, 24);
+    insta::assert_snapshot!("outcome_related_section_80x24", terminal.backend());
 }
 
 #[test]

@@ -66,6 +66,12 @@ impl Runner {
                 let facts = crate::tui::effects::triage_logs(paths);
                 return Some(Msg::LogsTriaged { case, facts });
             }
+            // Read here too: the ticket links its incident before the next line can save it.
+            Effect::LoadIncidents => {
+                return Some(Msg::IncidentsLoaded(crate::store::saved_incidents(
+                    &self.tickets_dir,
+                )));
+            }
             Effect::ReadSavedTicket(files) => {
                 let read = crate::tui::effects::read_saved(&files);
                 return Some(Msg::SavedTicketRead(read));

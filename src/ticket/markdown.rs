@@ -222,7 +222,7 @@ fn related(md: &mut String, t: &Ticket) {
             .as_deref()
             .map_or("unknown customer".into(), md_code);
         let dup = if r.duplicate {
-            " — **duplicate of this case**"
+            " — **filed first: this case duplicates it**"
         } else {
             ""
         };

@@ -111,6 +111,12 @@ impl Runner {
                     let _ = tx.send(Msg::LogsTriaged { case, facts });
                 });
             }
+            Effect::LoadIncidents => {
+                let (tx, dir) = (self.tx.clone(), self.tickets_dir.clone());
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::IncidentsLoaded(crate::store::saved_incidents(&dir)));
+                });
+            }
             Effect::ReadSavedTicket(files) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

@@ -174,6 +174,9 @@ pub enum Msg {
     ReportLoaded(Result<crate::tui::training::ReportData, String>),
     /// A saved ticket's files were read back (for a finished case resumed), or why not.
     SavedTicketRead(Result<SavedTicket, String>),
+    /// The saved tickets were read, for the ticket on the outcome screen to link those of
+    /// its incident (a folder that cannot be read has none).
+    IncidentsLoaded(Vec<crate::ticket::Related>),
     /// A send of the saved ticket finished: filed, already filed, or not sent.
     SendFinished(crate::tui::state::Delivery),
     /// SIGTERM or SIGHUP arrived: save and leave.
@@ -242,6 +245,8 @@ pub enum Effect {
     SaveTicket(Box<Ticket>),
     /// Read back the files a ticket was saved as.
     ReadSavedTicket(Vec<PathBuf>),
+    /// Read the saved tickets as incidents to link (`Msg::IncidentsLoaded`).
+    LoadIncidents,
     /// Triage the access logs named at intake of case `case`, as `run --log` does.
     TriageLogs { case: String, paths: Vec<PathBuf> },
     /// Put text on the clipboard with OSC 52; redacted once more, as the last step out.

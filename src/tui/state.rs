@@ -328,6 +328,31 @@ pub struct OutcomeScreen {
     pub saved: Option<Load<SavedTicket>>,
     /// The last send of the saved ticket from this screen, under way or finished.
     pub delivery: Option<Delivery>,
+    /// The saved tickets of other cases, which the ticket links when they share its incident.
+    pub incidents: Incidents,
+}
+
+/// The saved tickets an unsaved ticket may link: read off the loop when the outcome screen
+/// opens (`Effect::LoadIncidents`), so the update stays free of files.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incidents {
+    /// Being read. `save` is set when the agent asked to save meanwhile: the ticket waits
+    /// for its links, since a saved ticket file is never written over.
+    Reading { save: bool },
+    /// Read: every saved ticket but this case's own, whatever its incident key.
+    Read(Vec<crate::ticket::Related>),
+    /// Not looked up: the ticket is saved, and its links are the ones saved with it.
+    Saved,
+}
+
+impl Incidents {
+    /// The saved tickets read so far; none while they are being read.
+    pub fn read(&self) -> &[crate::ticket::Related] {
+        match self {
+            Incidents::Read(found) => found,
+            Incidents::Reading { .. } | Incidents::Saved => &[],
+        }
+    }
 }
 
 /// Where a send from the outcome screen stands; the texts come from outside and are

@@ -133,11 +133,16 @@ pub fn after(state: &mut State, mut effects: Vec<Effect>) -> Vec<Effect> {
     let Some(t) = &mut state.training else {
         return effects;
     };
-    // A training case is nobody's case: no session, lock, ticket or home listing.
+    // A training case is nobody's case: no session, lock, ticket or home listing, and no
+    // links to the agent's real tickets.
     effects.retain(|e| {
         !matches!(
             e,
-            Effect::HoldCase(_) | Effect::SaveSession(_) | Effect::SaveTicket(_) | Effect::LoadHome
+            Effect::HoldCase(_)
+                | Effect::SaveSession(_)
+                | Effect::SaveTicket(_)
+                | Effect::LoadHome
+                | Effect::LoadIncidents
         )
     });
     match &state.screen {
@@ -191,7 +196,7 @@ fn finish(state: &mut State) -> Vec<Effect> {
     let case = state.case.take();
     let ticket = case
         .as_ref()
-        .and_then(|c| super::case::build_ticket(c, &state.agent, now, None).ok())
+        .and_then(|c| super::case::build_ticket(c, &state.agent, now, None, &[]).ok())
         .map(|t| t.to_markdown());
     let Some(t) = &mut state.training else {
         return Vec::new();

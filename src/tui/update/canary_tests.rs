@@ -64,6 +64,9 @@ impl Runtime {
                     )),
                 }),
                 Effect::ReadSavedTicket(files) => Some(Msg::SavedTicketRead(read_saved(&files))),
+                Effect::LoadIncidents => Some(Msg::IncidentsLoaded(crate::store::saved_incidents(
+                    &self.tickets,
+                ))),
                 Effect::TriageLogs { case, paths } => Some(Msg::LogsTriaged {
                     case,
                     facts: triage_logs(paths),

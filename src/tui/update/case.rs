@@ -10,7 +10,8 @@ use crate::tui::evidence::Evidence;
 use crate::tui::form::Form;
 use crate::tui::msg::Effect;
 use crate::tui::state::{
-    Case, Home, Load, OutcomePane, OutcomeScreen, Screen, State, TicketFormat, WalkScreen,
+    Case, Home, Incidents, Load, OutcomePane, OutcomeScreen, Screen, State, TicketFormat,
+    WalkScreen,
 };
 
 /// Opens the intake form of a new case.
@@ -67,28 +68,31 @@ pub fn open_session(state: &mut State, session: Session) -> Vec<Effect> {
         session,
         evidence: Evidence::default(),
     });
+    let mut effects = vec![Effect::HoldCase(Some(id.clone()))];
     if has_walk {
-        show_position(state);
+        effects.extend(show_position(state));
     }
     state.info(format!("Resumed session {id}"));
-    let mut effects = vec![Effect::HoldCase(Some(id))];
     if !saved_files.is_empty() {
         effects.push(Effect::ReadSavedTicket(saved_files));
     }
     effects
 }
 
-/// Shows the walk screen, or the outcome screen once the walk has ended.
-pub fn show_position(state: &mut State) {
+/// Shows the walk screen, or the outcome screen once the walk has ended. An unsaved ticket
+/// asks for the saved ones, to link those of its incident.
+pub fn show_position(state: &mut State) -> Vec<Effect> {
     let now = state.now();
     let agent = state.agent.clone();
-    let Some(case) = &state.case else { return };
+    let Some(case) = &state.case else {
+        return Vec::new();
+    };
     let Some(walk) = &case.session.walk else {
-        return;
+        return Vec::new();
     };
     if !walk.is_finished(&case.runbook) {
         state.screen = Screen::Walk(WalkScreen::new(walk.steps().len()));
-        return;
+        return Vec::new();
     }
     // A saved ticket keeps the id its files are named by; the files themselves are read
     // back (Effect::ReadSavedTicket) to show and copy exactly what was saved.
@@ -99,7 +103,14 @@ pub fn show_position(state: &mut State) {
         .and_then(|f| f.file_stem())
         .map(|s| s.to_string_lossy().into_owned());
     let saved = saved_id.as_ref().map(|_| Load::Loading { since: now });
-    match build_ticket(case, &agent, now, saved_id.as_deref()) {
+    let (incidents, effects) = match saved {
+        Some(_) => (Incidents::Saved, Vec::new()),
+        None => (
+            Incidents::Reading { save: false },
+            vec![Effect::LoadIncidents],
+        ),
+    };
+    match build_ticket(case, &agent, now, saved_id.as_deref(), &[]) {
         Ok(ticket) => {
             state.screen = Screen::Outcome(Box::new(OutcomeScreen {
                 ticket,
@@ -108,21 +119,26 @@ pub fn show_position(state: &mut State) {
                 pane: OutcomePane::Ticket,
                 saved,
                 delivery: None,
+                incidents,
             }));
+            effects
         }
         Err(e) => {
             state.screen = Screen::Walk(WalkScreen::new(walk.steps().len()));
             state.error(format!("Cannot build the ticket: {e}"));
+            Vec::new()
         }
     }
 }
 
-/// The ticket for the case, with the agent's summary; `id` keeps a ticket's id across edits.
+/// The ticket for the case, with the agent's summary; `id` keeps a ticket's id across edits;
+/// `related` are saved tickets, of which those of the same incident are linked.
 pub fn build_ticket(
     case: &Case,
     agent: &str,
     now: chrono::DateTime<chrono::Utc>,
     id: Option<&str>,
+    related: &[crate::ticket::Related],
 ) -> Result<Ticket, crate::ticket::TicketError> {
     let walk = case
         .session
@@ -133,7 +149,7 @@ pub fn build_ticket(
         agent,
         demo_data: case.session.demo_data,
         now,
-        related: &[],
+        related,
     };
     let mut ticket = Ticket::from_walk(&case.runbook, walk, &cx)?;
     if let Some(summary) = &case.session.summary {

@@ -52,6 +52,7 @@ pub fn loaded(
     let Some(walk) = &mut case.session.walk else {
         return Vec::new();
     };
+    let mut effects = Vec::new();
     let before = walk.current().to_string();
     let steps_before = walk.steps().len();
     let conflicts_before = walk.open_conflicts().len();
@@ -70,7 +71,7 @@ pub fn loaded(
             }
             _ => format!("Decided by evidence: {decided}"),
         };
-        case::show_position(state);
+        effects = case::show_position(state);
         if let Screen::Walk(ws) = &mut state.screen {
             ws.moved_by_evidence = Some((now, what.clone()));
         }
@@ -86,7 +87,8 @@ pub fn loaded(
     if let Some(what) = new_conflict {
         state.error(format!("Conflict: {what}"));
     }
-    case::save(state)
+    effects.extend(case::save(state));
+    effects
 }
 
 /// "key.status = revoked, …" for the facts a check step was decided by.

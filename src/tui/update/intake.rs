@@ -196,7 +196,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         });
         state.info("Triaging the access logs");
     }
-    case::show_position(state);
+    effects.extend(case::show_position(state));
     effects.extend(case::save(state));
     effects
 }
@@ -215,6 +215,7 @@ pub fn logs_triaged(
     if case.session.walk.is_none() {
         return Vec::new();
     }
+    let mut effects = Vec::new();
     match facts {
         Ok(facts) => {
             let Some(walk) = &mut case.session.walk else {
@@ -226,7 +227,7 @@ pub fn logs_triaged(
                 return Vec::new();
             }
             if walk.current() != before {
-                case::show_position(state);
+                effects = case::show_position(state);
             }
             state.info("Access logs triaged; their facts joined the walk");
         }
@@ -239,5 +240,6 @@ pub fn logs_triaged(
             state.error(format!("Cannot triage the access logs: {why}"));
         }
     }
-    case::save(state)
+    effects.extend(case::save(state));
+    effects
 }

@@ -113,6 +113,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ResultSaved(saved) => attempt::result_saved(state, saved),
         Msg::ReportLoaded(data) => training::report_loaded(state, data),
         Msg::SavedTicketRead(read) => outcome::saved_read(state, read),
+        Msg::IncidentsLoaded(found) => outcome::incidents_loaded(state, found),
         Msg::SendFinished(delivery) => outcome::send_finished(state, delivery),
         Msg::LogsTriaged { case, facts } => intake::logs_triaged(state, &case, facts),
         Msg::Terminate { signal } => {
@@ -223,6 +224,8 @@ mod tests_evidence_hands;
 mod tests_hands;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_related;
 #[cfg(test)]
 mod tests_send;
 #[cfg(test)]

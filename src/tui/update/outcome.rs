@@ -3,10 +3,12 @@
 
 use super::{case, overlay};
 use crate::secret::Redacted;
+use crate::ticket::{Related, Ticket};
 use crate::tui::form::{EditPurpose, TextEdit};
 use crate::tui::msg::{Action, Effect};
 use crate::tui::state::{
-    Delivery, Load, OutcomePane, OutcomeScreen, Overlay, SavedTicket, Screen, State, TicketFormat,
+    Delivery, Incidents, Load, OutcomePane, OutcomeScreen, Overlay, SavedTicket, Screen, State,
+    TicketFormat,
 };
 use std::path::PathBuf;
 
@@ -58,10 +60,7 @@ pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 state.overlay = Some(Overlay::ChooseCustomer(Box::new(conflict)));
                 return Vec::new();
             }
-            let Screen::Outcome(screen) = &state.screen else {
-                return Vec::new();
-            };
-            return vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))];
+            return save_ticket(state);
         }
         Action::EditSummary if !finished => {
             let summary = screen.ticket.summary.clone();
@@ -173,12 +172,54 @@ pub fn saved_read(state: &mut State, read: Result<SavedTicket, String>) -> Vec<E
         return Vec::new();
     };
     match read {
-        Ok(saved) => screen.saved = Some(Load::Loaded(saved)),
+        Ok(saved) => {
+            // The box shows what the saved file links, not what a ticket built now would
+            // (a later ticket of the same customer would read as this one's original).
+            if let Ok(filed) = serde_json::from_str::<Ticket>(&saved.json) {
+                screen.ticket.related = filed.related;
+                screen.ticket.duplicate_of = filed.duplicate_of;
+            }
+            screen.saved = Some(Load::Loaded(saved));
+        }
         Err(why) => {
             let message = format!("Cannot read the saved ticket: {why}");
             screen.saved = Some(Load::Failed(why));
             state.error(message);
         }
+    }
+    Vec::new()
+}
+
+/// Saves the ticket on screen, or asks to once the saved tickets are read: a ticket saved
+/// before would lack its links for good, since a saved file is never written over.
+pub fn save_ticket(state: &mut State) -> Vec<Effect> {
+    let Screen::Outcome(screen) = &mut state.screen else {
+        return Vec::new();
+    };
+    if let Incidents::Reading { save } = &mut screen.incidents {
+        *save = true;
+        state.info("Reading the saved tickets to link related cases; saving right after");
+        return Vec::new();
+    }
+    vec![Effect::SaveTicket(Box::new(screen.ticket.clone()))]
+}
+
+/// The saved tickets were read: the ticket links those of its incident, marks the same
+/// customer's one as what it duplicates, and is saved if the agent asked meanwhile.
+pub fn incidents_loaded(state: &mut State, mut found: Vec<Related>) -> Vec<Effect> {
+    let Screen::Outcome(screen) = &mut state.screen else {
+        return Vec::new();
+    };
+    // Read already (an earlier visit's answer came later), or saved: nothing to change.
+    let Incidents::Reading { save } = screen.incidents else {
+        return Vec::new();
+    };
+    // Never a link to itself, should its own file be among them.
+    found.retain(|r| r.ticket_id != screen.ticket.id);
+    screen.incidents = Incidents::Read(found);
+    rebuild(state);
+    if save {
+        return save_ticket(state);
     }
     Vec::new()
 }
@@ -190,7 +231,8 @@ pub fn rebuild(state: &mut State) {
     let (Screen::Outcome(screen), Some(case)) = (&mut state.screen, &state.case) else {
         return;
     };
-    match case::build_ticket(case, &agent, now, Some(&screen.ticket.id)) {
+    let related = screen.incidents.read();
+    match case::build_ticket(case, &agent, now, Some(&screen.ticket.id), related) {
         Ok(ticket) => screen.ticket = ticket,
         Err(e) => state.error(format!("Cannot build the ticket: {e}")),
     }

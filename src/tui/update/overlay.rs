@@ -139,10 +139,8 @@ fn choose_key(state: &mut State, conflict: Box<Conflict>, key: KeyEvent) -> Vec<
     }
     outcome::rebuild(state);
     let mut effects = case::save(state);
-    if let Screen::Outcome(screen) = &state.screen {
-        effects.push(Effect::SaveTicket(Box::new(screen.ticket.clone())));
-    }
     state.info(format!("Customer set to {value}; saving the ticket"));
+    effects.extend(outcome::save_ticket(state));
     effects
 }
 

@@ -306,12 +306,19 @@ fn sigterm_saves_and_leaves_without_asking() {
 }
 
 /// Walks the 401 tree to its revoked-key outcome by keys alone.
+/// The saved tickets are asked for on arrival; none are saved yet, so none come back.
 pub(super) fn to_outcome(s: &mut State) {
     walk_401(s);
+    let mut effects = Vec::new();
     for n in ['5', '2'] {
-        press(s, KeyCode::Char(n));
+        effects = press(s, KeyCode::Char(n));
     }
     assert!(matches!(s.screen, Screen::Outcome(_)), "at {}", current(s));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadIncidents)),
+        "{effects:?}"
+    );
+    update(s, Msg::IncidentsLoaded(Vec::new()));
 }
 
 #[test]

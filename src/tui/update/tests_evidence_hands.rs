@@ -32,6 +32,7 @@ fn a_ticket_for_a_key_another_customer_owns_waits_for_the_agent_to_choose() {
         press(&mut s, KeyCode::Char(n));
     }
     assert!(matches!(s.screen, Screen::Outcome(_)));
+    update(&mut s, Msg::IncidentsLoaded(Vec::new()));
     let effects = press(&mut s, KeyCode::Char('s'));
     assert!(
         effects.is_empty(),

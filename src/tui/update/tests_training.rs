@@ -258,7 +258,13 @@ fn retry_next_and_back_from_the_card() {
 fn the_card_shows_the_ticket_the_case_would_have_written() {
     let (mut s, _) = walking();
     let effects = press(&mut s, KeyCode::Char('1'));
-    assert!(!effects.iter().any(|e| matches!(e, Effect::SaveTicket(_))));
+    // Nobody's case: nothing saved, and no links to the agent's real tickets looked up.
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveTicket(_) | Effect::LoadIncidents)),
+        "{effects:?}"
+    );
     press(&mut s, KeyCode::Enter);
     let Some(crate::tui::state::Overlay::Ticket { text, .. }) = &s.overlay else {
         panic!("no ticket shown")

@@ -186,9 +186,10 @@ fn with_walk<T>(
 
 /// After the walk moved: show where it stands now and save.
 fn changed(state: &mut State, what: String) -> Vec<Effect> {
-    case::show_position(state);
+    let mut effects = case::show_position(state);
     state.info(what);
-    case::save(state)
+    effects.extend(case::save(state));
+    effects
 }
 
 fn failed(state: &mut State, e: &WalkError) -> Vec<Effect> {

@@ -105,9 +105,9 @@ pub fn walk(body: Rect, pane: WalkPane, question: &str, choices: usize) -> WalkA
     }
 }
 
-/// The outcome screen: a header with the outcome, then the ticket preview.
-pub fn outcome(body: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Length(5), Constraint::Fill(1)]).areas(body)
+/// The outcome screen: a header with the outcome in `rows` rows, then the ticket preview.
+pub fn outcome(body: Rect, rows: u16) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(rows + 2), Constraint::Fill(1)]).areas(body)
 }
 
 /// Intake: the form on the left (or all of it when narrow), the focused field's help below.

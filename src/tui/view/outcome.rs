@@ -4,6 +4,7 @@ use super::walk::block;
 use super::{fit, layout};
 use crate::escape::line;
 use crate::runbook::Resolution;
+use crate::ticket::Ticket;
 use crate::tui::state::{
     Delivery, Load, OutcomePane, OutcomeScreen, State, TicketFormat, WalkPane, WalkScreen,
 };
@@ -14,8 +15,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen, theme: &Theme) {
-    let [header, preview] = layout::outcome(body);
     let t = &screen.ticket;
+    // The box is the width of the body, so its inner width is known before the layout.
+    let width = body.width.saturating_sub(2) as usize;
+    let incident = incident_line(t, width, theme);
+    let [header, preview] = layout::outcome(body, 3 + u16::from(incident.is_some()));
     let action = match &t.outcome.resolution {
         Resolution::Resolve => Span::styled("resolve with the customer", theme.ok),
         Resolution::Escalate { team } => Span::styled(format!("escalate to {team}"), theme.warn),
@@ -25,7 +29,6 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
         .as_ref()
         .map(|c| c.session.ticket_files.as_slice())
         .unwrap_or_default();
-    let width = header.width.saturating_sub(2) as usize;
     // One row each, cut rather than wrapped, so the saved state can never be pushed out of
     // the box by a long title or summary.
     let saved_line = if let Some(delivery) = &screen.delivery {
@@ -39,7 +42,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             theme.ok,
         )
     };
-    let lines = vec![
+    let mut lines = vec![
         fit::line(
             Line::from(vec![
                 Span::styled(t.outcome.title.clone(), theme.title),
@@ -51,6 +54,7 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
         saved_line,
         Line::styled(fit::end(&line(t.summary.as_str()), width), theme.text),
     ];
+    lines.extend(incident);
     frame.render_widget(
         Paragraph::new(lines).block(block(format!(" {} ", t.id), false, theme)),
         header,
@@ -107,6 +111,24 @@ pub fn draw(frame: &mut Frame, body: Rect, state: &State, screen: &OutcomeScreen
             ),
         preview,
     );
+}
+
+/// What the ticket duplicates, else which saved tickets share its incident; ticket ids come
+/// from files on disk, so they are escaped like any outside text.
+fn incident_line(t: &Ticket, width: usize, theme: &Theme) -> Option<Line<'static>> {
+    if let Some(first) = &t.duplicate_of {
+        let text = format!(
+            "Duplicate of {}: already filed for this customer and cause",
+            line(first)
+        );
+        return Some(Line::styled(fit::message(&text, width), theme.warn));
+    }
+    if t.related.is_empty() {
+        return None;
+    }
+    let ids: Vec<_> = t.related.iter().map(|r| line(&r.ticket_id)).collect();
+    let text = format!("Related: {} (same incident)", ids.join(", "));
+    Some(Line::styled(fit::message(&text, width), theme.text))
 }
 
 /// Where a send stands, in the row of the saved state (a send needs the ticket saved).
