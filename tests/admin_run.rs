@@ -51,6 +51,7 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("401", "key_typo", &[], "key-never-valid"),
     ("401", "key_revoked", &[], "key-revoked-leaked"),
     ("401", "key_retired", &[], "key-revoked"),
+    ("401", "key_abuse", &[], "key-revoked-by-us"),
     ("401", "key_billing", &[], "key-revoked-billing"),
     ("401", "key_rotated", &[], "rotation-leftover"),
     ("401", "key_fleet", &[], "key-expired"),
@@ -143,6 +144,27 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
         &["--jwt=tests/fixtures/diagnose/jwt-alg-none.txt"],
         "token-invalid",
     ),
+    // The pod's HTTP debug log: the key's variable is unset, so it sends "undefined".
+    (
+        "401",
+        "key_nocreds",
+        &["--request=tests/fixtures/diagnose/request-undefined-key.http"],
+        "key-variable-unset",
+    ),
+    // Cloudflare's error 1020 page: a firewall rule, before the gateway.
+    (
+        "403",
+        "key_healthy",
+        &["--response=tests/fixtures/diagnose/responses/cloudflare-1020.http"],
+        "escalate-waf-blocked",
+    ),
+    // AWS API Gateway's 403 for a request without x-api-key.
+    (
+        "403",
+        "key_healthy",
+        &["--request=tests/fixtures/diagnose/request-no-key.curl"],
+        "missing-credentials",
+    ),
     ("403", "key_eu3", &[], "escalate-validation-down"),
 ];
 
@@ -200,7 +222,7 @@ fn every_outcome_id_of_the_trees_is_covered() {
             }
         }
     }
-    assert_eq!(ids.len(), 35, "outcomes found: {ids:?}");
+    assert_eq!(ids.len(), 38, "outcomes found: {ids:?}");
     // These need a pasted request or the agent's judgement on top of the admin data; the
     // scenario tests (tests/scenarios.rs) reach each of them.
     let beyond_admin_data = [

@@ -126,6 +126,63 @@ const PATHS: &[(&str, &str, &[&str], bool)] = &[
     ),
     (
         "401",
+        "key-revoked-by-us",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=revoked-by-us",
+        ],
+        false,
+    ),
+    (
+        "401",
+        "key-variable-unset",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=active",
+            "ask-credential-sent=variable-unset",
+        ],
+        false,
+    ),
+    (
+        "401",
+        "escalate-waf-blocked",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=active",
+            "ask-credential-sent=firewall",
+        ],
+        true,
+    ),
+    (
+        "403",
+        "escalate-waf-blocked",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=active",
+            "ask-ip=inside",
+            "ask-limits=neither",
+            "ask-scope=complete",
+            "ask-recent-change=unchanged",
+            "ask-403-other=firewall",
+        ],
+        true,
+    ),
+    (
+        "403",
+        "missing-credentials",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=active",
+            "ask-ip=inside",
+            "ask-limits=neither",
+            "ask-scope=complete",
+            "ask-recent-change=unchanged",
+            "ask-403-other=no-key",
+        ],
+        false,
+    ),
+    (
+        "401",
         "rotation-leftover",
         &[
             "ask-wider-incident=just-this-customer",

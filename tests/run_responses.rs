@@ -105,10 +105,38 @@ fn insufficient_scope_challenge_reaches_insufficient_scope() {
 }
 
 #[test]
-fn invalid_token_with_an_expiry_description_reaches_token_expired() {
-    let t = reach("401", "bearer-expired.http", &[]);
+fn invalid_token_with_an_expiry_description_asks_why_before_token_expired() {
+    // "Expired" is the gateway's conclusion: a stale token, a failed refresh and a skewed
+    // clock all read the same, so without the token the agent says which it is.
+    let t = reach(
+        "401",
+        "bearer-expired.http",
+        &["--answer", "ask-token-timing=after-lifetime"],
+    );
     assert_eq!(t["outcome"]["id"], "token-expired");
     assert!(decided_by_response(&t));
+    let t = reach(
+        "401",
+        "bearer-expired.http",
+        &["--answer", "ask-token-timing=refresh-failed"],
+    );
+    assert_eq!(t["outcome"]["id"], "refresh-token-expired");
+}
+
+#[test]
+fn invalid_token_with_an_expired_jwt_pasted_decides_from_the_token() {
+    let jwt = format!(
+        "{}/tests/fixtures/diagnose/jwt-expired.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let t = reach("401", "bearer-expired.http", &["--jwt", &jwt]);
+    assert_eq!(t["outcome"]["id"], "token-expired");
+    let timed = t["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["node"] == "jwt-times" && s["decided_by"] == "check");
+    assert!(timed, "{t:#}");
 }
 
 #[test]

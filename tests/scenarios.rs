@@ -153,7 +153,18 @@ fn a_revoked_key_is_revoked_even_after_a_rate_limited_morning() {
         "key-revoked",
         None,
         Severity::Medium,
-        "was revoked on 2026-11-22 09:10:00 UTC by admin@northwind.example",
+        "was revoked on 2026-11-22 09:10:00 UTC by an administrator of the account it belongs to",
+    );
+    // Who revoked it is for the ticket, never for the customer.
+    assert!(
+        !t.outcome.reply.contains("admin@northwind.example"),
+        "{}",
+        t.outcome.reply
+    );
+    assert!(
+        t.summary.contains("admin@northwind.example"),
+        "{}",
+        t.summary
     );
 }
 

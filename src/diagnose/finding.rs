@@ -69,6 +69,7 @@ codes! {
     KeyWhitespace => "key-whitespace", "Spaces or tabs inside or around the key";
     KeyTooShort => "key-too-short", "The key is shorter than the key format (truncated copy-paste)";
     KeyTooLong => "key-too-long", "The key is longer than the key format (extra characters pasted)";
+    KeyPlaceholder => "key-placeholder", "The key is an unset variable's text (`undefined`, `None`, `${API_KEY}`), not a key";
     KeyUnknownFormat => "key-unknown-format", "The key does not look like one of the gateway's keys";
     KeyEnvMismatch => "key-env-mismatch", "A test key against the live API, or the reverse";
     KeyInQuery => "key-in-query", "The key is in the query string, where it leaks into logs";

@@ -31,6 +31,9 @@ pub fn check(allowed: &[IpNet], ip: IpAddr) -> IpVerdict {
     if allowed.is_empty() {
         return IpVerdict::AnyAddress;
     }
+    // A dual-stack load balancer logs IPv4 clients as `::ffff:203.0.113.7`: that is the IPv4
+    // address, and an IPv4 range must match it.
+    let ip = ip.to_canonical();
     if let Some(net) = allowed.iter().find(|n| n.contains(&ip)) {
         return IpVerdict::Allowed { matched: *net };
     }
@@ -45,6 +48,28 @@ pub fn check(allowed: &[IpNet], ip: IpAddr) -> IpVerdict {
     IpVerdict::Refused {
         nearest: nearest.map(|(_, n)| n),
         shared_bits: nearest.map_or(0, |(b, _)| b),
+    }
+}
+
+/// Whether our gateway can ever see `ip` as a caller's address: a private, loopback,
+/// link-local or carrier-grade NAT address is one inside the customer's network (their
+/// laptop, a pod, an `X-Forwarded-For` hop), never the egress address an allowlist is about.
+pub fn reaches_us(ip: IpAddr) -> bool {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            let cgnat = v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64;
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || cgnat)
+        }
+        IpAddr::V6(v6) => {
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local())
+        }
     }
 }
 
@@ -102,6 +127,36 @@ mod tests {
             }
         );
         assert!(!v.allowed());
+    }
+
+    #[test]
+    fn an_ipv4_mapped_address_matches_its_ipv4_range() {
+        let v = check(
+            &nets(&["203.0.113.0/24"]),
+            "::ffff:203.0.113.40".parse().unwrap(),
+        );
+        assert_eq!(
+            v,
+            IpVerdict::Allowed {
+                matched: "203.0.113.0/24".parse().unwrap()
+            }
+        );
+    }
+
+    #[test]
+    fn internal_addresses_never_reach_the_gateway() {
+        for internal in [
+            "10.0.4.17",
+            "192.168.1.20",
+            "100.64.3.2",
+            "127.0.0.1",
+            "fd00::7",
+        ] {
+            assert!(!reaches_us(internal.parse().unwrap()), "{internal}");
+        }
+        for public in ["203.0.113.9", "2001:db8::1", "::ffff:198.51.100.4"] {
+            assert!(reaches_us(public.parse().unwrap()), "{public}");
+        }
     }
 
     #[test]

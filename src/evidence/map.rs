@@ -2,7 +2,7 @@
 //! (the IP against the allowlist, the key's scopes against the route's) cite both.
 
 use super::api::{self, AuditAction, ReasonCode};
-use super::ip::{IpVerdict, check as check_ip};
+use super::ip::{IpVerdict, check as check_ip, reaches_us};
 use super::query::{AUDIT_WINDOW_DAYS, FAILURE_WINDOW_HOURS};
 use super::{Answer, AuditDigest, Cited, FailureDigest, Intake};
 use crate::facts::{Fact, FactSource, FactValue, Facts, name};
@@ -491,18 +491,25 @@ fn health_facts(out: &mut Sink, c: &Cited<api::Health>) {
 }
 
 /// The client IP from intake, or else the one the gateway logged for the newest failure (which
-/// then becomes a fact of its own, with the method and path, saying where it came from).
+/// then becomes a fact of its own, with the method and path, saying where it came from). An
+/// internal address given at intake (`10.0.4.17` from the customer's own logs) is not what the
+/// gateway sees: the logged one replaces it, and without logs no address is judged.
 fn client_ip(
     out: &mut Sink,
     intake: &Intake,
     logs: Option<&Cited<FailureDigest>>,
 ) -> Option<IpAddr> {
+    let given = intake.client_ip;
     let latest = logs.and_then(|c| c.answer.latest.as_ref().map(|l| (l, &c.from)));
     let Some((log, from)) = latest else {
-        return intake.client_ip;
+        return given.filter(|ip| reaches_us(*ip));
+    };
+    let why = match given {
+        Some(ip) => format!("{ip}, given at intake, is an internal address our gateway never sees"),
+        None => "not given at intake".to_string(),
     };
     let evidence = format!(
-        "not given at intake; from the newest failing request {} at {} ({} {} → {}{}); {from}",
+        "{why}; from the newest failing request {} at {} ({} {} → {}{}); {from}",
         log.request_id,
         log.at.format("%Y-%m-%d %H:%M UTC"),
         log.method,
@@ -518,9 +525,9 @@ fn client_ip(
             out.text(name::METHOD, &log.method, &evidence);
         }
     }
-    match intake.client_ip {
-        Some(ip) => Some(ip),
-        None => {
+    match given {
+        Some(ip) if reaches_us(ip) => Some(ip),
+        _ => {
             out.set(name::CLIENT_IP, FactValue::Ip(log.client_ip), &evidence);
             Some(log.client_ip)
         }

@@ -646,7 +646,7 @@ pub const SCHEMA: &[FactDef] = &[
         Diag,
         "What the response proves went wrong, in the gateway's reason words: rate_limited, \
          quota_exceeded, insufficient_scope, expired_token, wrong_endpoint, \
-         missing_credentials, invalid_key, ip_not_allowed",
+         missing_credentials, invalid_key, ip_not_allowed, token_not_yet_valid, waf_blocked",
     ),
     def(
         "response.required_scope",

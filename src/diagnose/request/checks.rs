@@ -294,6 +294,38 @@ pub fn check_key(
     check_format(cred, ctx, host_env, out)
 }
 
+/// What an application sends when the variable meant to hold the key is unset or was never
+/// expanded: JavaScript's `undefined`/`null`, Python's `None`, an empty value, a shell or
+/// template reference, or the documentation's placeholder.
+fn is_placeholder(key: &str) -> bool {
+    is_unset_word(key) || is_reference(key)
+}
+
+/// The words a language prints for a missing value: no secret, so they may be shown.
+fn is_unset_word(key: &str) -> bool {
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "" | "undefined" | "null" | "none" | "nil" | "nan" | "false" | "[objectobject]"
+    )
+}
+
+fn is_reference(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let variable = lower.strip_prefix('$').is_some_and(|name| {
+        name.trim_start_matches('{')
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '}'))
+    });
+    variable
+        || lower.starts_with("{{")
+        || lower.starts_with("<your")
+        || lower.starts_with("process.env.")
+        || lower.starts_with("os.environ")
+        || lower.contains("your_api_key")
+        || lower.contains("your-api-key")
+        || lower == "api_key"
+}
+
 fn check_format(
     cred: &Credential,
     ctx: &RequestContext,
@@ -302,6 +334,25 @@ fn check_format(
 ) -> KeyJudgement {
     let shown = cred.masked();
     let key = cred.clean.as_str();
+    if is_placeholder(key) {
+        // `undefined` is no secret, and saying it is what makes the cause obvious; anything
+        // else stays masked, in case a real key looks like a reference.
+        let what = match key {
+            "" => "nothing".to_string(),
+            word if is_unset_word(word) => format!("`{word}`"),
+            _ => shown.to_string(),
+        };
+        out.push(Finding::new(
+            Code::KeyPlaceholder,
+            Severity::Error,
+            format!(
+                "{} holds {what}, not a key: the variable the application reads the key \
+                 from is unset or was never expanded.",
+                cred.place.describe()
+            ),
+        ));
+        return KeyJudgement::default();
+    }
     let format = super::key_format::find(&ctx.key_formats, key);
     let env = format
         .and_then(|f| f.environment.clone())
@@ -371,6 +422,29 @@ mod tests {
     #[test]
     fn clean_drops_quotes_spaces_and_invisible_chars() {
         assert_eq!(clean(" \"sk_live_a\u{200b}b\" "), "sk_live_ab");
+    }
+
+    #[test]
+    fn unset_variables_are_placeholders_and_keys_are_not() {
+        for text in [
+            "undefined",
+            "None",
+            "null",
+            "${API_KEY}",
+            "$API_KEY",
+            "{{api_key}}",
+            "<your key>",
+            "",
+        ] {
+            assert!(is_placeholder(&clean(text)), "{text:?}");
+        }
+        for key in [
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "eyJhbGciOiJSUzI1NiJ9.e30.sig",
+            "nonesuch_key_123",
+        ] {
+            assert!(!is_placeholder(key), "{key}");
+        }
     }
 
     #[test]

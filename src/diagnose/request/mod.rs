@@ -67,6 +67,7 @@ impl RequestReport {
 /// one found, which is what a runbook branches on.
 const HEADER_PROBLEM_ORDER: &[Code] = &[
     Code::NoCredential,
+    Code::KeyPlaceholder,
     Code::WrongHeader,
     Code::KeyInQuery,
     Code::BasicInsteadOfBearer,

@@ -20,6 +20,11 @@ pub enum Reason {
     MissingCredentials,
     InvalidKey,
     IpNotAllowed,
+    /// The token's `nbf` (or `iat`) lies ahead of the gateway's clock: clocks disagree.
+    TokenNotYetValid,
+    /// A web application firewall in front of the gateway blocked the request before any key
+    /// was checked.
+    WafBlocked,
 }
 
 impl Reason {
@@ -34,6 +39,8 @@ impl Reason {
             Reason::MissingCredentials => "missing_credentials",
             Reason::InvalidKey => "invalid_key",
             Reason::IpNotAllowed => "ip_not_allowed",
+            Reason::TokenNotYetValid => "token_not_yet_valid",
+            Reason::WafBlocked => "waf_blocked",
         }
     }
 }
@@ -86,6 +93,16 @@ const PHRASES: &[(&str, &str, Reason)] = &[
         "policies.ratelimit.spikearrestviolation",
         "Apigee",
         Reason::RateLimited,
+    ),
+    // VerifyAPIKey `oauth.v2.InvalidApiKeyForGivenResource` (401 "Invalid ApiKey for given
+    // resource"): a valid key whose app is not approved for an API product holding this
+    // resource, i.e. a permission the key lacks. It contains "invalidapikey", so it comes
+    // first. Source: the VerifyAPIKey runtime error reference and the Apigee forum thread
+    // "Invalid API key for given resource" (discuss.google.dev/t/…/4905).
+    (
+        "invalidapikeyforgivenresource",
+        "Apigee",
+        Reason::InsufficientScope,
     ),
     ("access_token_expired", "Apigee", Reason::ExpiredToken),
     ("access token expired", "Apigee", Reason::ExpiredToken),
@@ -146,6 +163,40 @@ const PHRASES: &[(&str, &str, Reason)] = &[
         "authorization field missing",
         "Tyk",
         Reason::MissingCredentials,
+    ),
+    // Envoy's jwt_authn filter answers 401 with its verification status as a plain-text
+    // body, e.g. "Jwt is expired", "Jwt not yet valid", "Jwt is missing" (envoyproxy/envoy
+    // source/common/jwt/status.cc, getStatusString), with `WWW-Authenticate: Bearer
+    // realm=…, error="invalid_token"` that names no cause.
+    ("jwt is expired", "Envoy", Reason::ExpiredToken),
+    ("jwt not yet valid", "Envoy", Reason::TokenNotYetValid),
+    ("jwt is missing", "Envoy", Reason::MissingCredentials),
+    // Web application firewalls answer 403 with an HTML page before the gateway sees the
+    // request. Cloudflare's block page: "Sorry, you have been blocked" / "Attention
+    // Required! | Cloudflare", and "Error code: 1020" "Access denied" for a firewall rule,
+    // with a Ray ID (Cloudflare docs, "Error 1020: Access denied"). CloudFront with AWS WAF:
+    // "403 ERROR The request could not be satisfied. Request blocked." (AWS knowledge
+    // center, "cloudfront-403-request-blocked"). Akamai: "Access Denied … Reference #".
+    (
+        "sorry, you have been blocked",
+        "Cloudflare",
+        Reason::WafBlocked,
+    ),
+    ("error code: 1020", "Cloudflare", Reason::WafBlocked),
+    (
+        "attention required! | cloudflare",
+        "Cloudflare",
+        Reason::WafBlocked,
+    ),
+    (
+        "request blocked.",
+        "AWS WAF (CloudFront)",
+        Reason::WafBlocked,
+    ),
+    (
+        "you don't have permission to access",
+        "Akamai",
+        Reason::WafBlocked,
     ),
     // Generic phrasings, said by many gateways and frameworks.
     ("rate limit", "", Reason::RateLimited),

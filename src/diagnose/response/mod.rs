@@ -251,6 +251,12 @@ fn reason_finding(r: &GatewayError, status: Option<u16>, out: &mut Vec<Finding>)
                 status.map(|s| format!(" {s}")).unwrap_or_default()
             ),
         ),
+        Reason::WafBlocked => (
+            Code::GatewayError,
+            "a web application firewall in front of the API blocked the request before any \
+             key was checked; its Ray ID or reference number finds the rule"
+                .to_string(),
+        ),
         other => (
             Code::GatewayError,
             format!("the gateway's reason is `{}`", other.as_str()),

@@ -360,6 +360,45 @@ fn intake_ip_wins_over_the_logged_one() {
 }
 
 #[test]
+fn an_internal_intake_ip_gives_way_to_the_address_the_gateway_logged() {
+    // "Our IP is 10.0.4.17": the pod's own address, which the gateway never sees.
+    let mut logs = FailureDigest::default();
+    logs.add_page(&[failing(
+        "/v1/orders",
+        "198.51.100.23",
+        ReasonCode::IpNotAllowed,
+    )]);
+    let k = key(&["203.0.113.0/24", "198.51.100.128/25"], &[]);
+    let f = facts(
+        &intake(&[("key_id", "key_x"), ("client_ip", "10.0.4.17")]),
+        &[Answer::RequestLogs(cite(logs)), Answer::Key(cite(Some(k)))],
+        now(),
+    );
+    assert_eq!(value(&f, "ip.allowed").as_deref(), Some("false"));
+    let ip = f.get("client_ip").unwrap();
+    assert_eq!(ip.value.to_string(), "198.51.100.23");
+    assert!(
+        ip.evidence
+            .as_deref()
+            .unwrap()
+            .contains("10.0.4.17, given at intake, is an internal address"),
+        "{:?}",
+        ip.evidence
+    );
+}
+
+#[test]
+fn an_internal_intake_ip_without_logs_is_not_judged() {
+    let k = key(&["203.0.113.0/24"], &[]);
+    let f = facts(
+        &intake(&[("key_id", "key_x"), ("client_ip", "192.168.1.20")]),
+        &[Answer::Key(cite(Some(k)))],
+        now(),
+    );
+    assert!(f.get("ip.allowed").is_none(), "{:?}", f.get("ip.allowed"));
+}
+
+#[test]
 fn missing_scopes_are_named() {
     let k = key(&[], &["orders:*", "refunds:read"]);
     let route = EndpointRoute {

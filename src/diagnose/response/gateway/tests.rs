@@ -137,3 +137,43 @@ fn a_secret_echoed_in_the_body_stays_masked_in_the_finding() {
     let all = serde_json::to_string(&report.findings).unwrap();
     assert!(!all.contains("CANARY0123456789"), "{all}");
 }
+
+#[test]
+fn envoy_jwt_authn_bodies_name_expiry_and_skew() {
+    let expired = "HTTP/1.1 401 Unauthorized\n\
+                   www-authenticate: Bearer realm=\"https://api.example.com/v1\", error=\"invalid_token\"\n\
+                   content-type: text/plain\n\nJwt is expired";
+    assert_eq!(reason_of(expired).as_deref(), Some("expired_token"));
+    let early = "HTTP/1.1 401 Unauthorized\ncontent-type: text/plain\n\nJwt not yet valid";
+    assert_eq!(reason_of(early).as_deref(), Some("token_not_yet_valid"));
+    let missing = "HTTP/1.1 401 Unauthorized\ncontent-type: text/plain\n\nJwt is missing";
+    assert_eq!(reason_of(missing).as_deref(), Some("missing_credentials"));
+}
+
+#[test]
+fn apigee_key_not_approved_for_the_resource_is_a_missing_permission_not_a_bad_key() {
+    let r = "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n\
+             {\"fault\":{\"faultstring\":\"Invalid ApiKey for given resource\",\
+             \"detail\":{\"errorcode\":\"oauth.v2.InvalidApiKeyForGivenResource\"}}}";
+    assert_eq!(reason_of(r).as_deref(), Some("insufficient_scope"));
+    let bad = "HTTP/1.1 401 Unauthorized\n\n\
+               {\"fault\":{\"faultstring\":\"Invalid ApiKey\",\"detail\":{\"errorcode\":\"oauth.v2.InvalidApiKey\"}}}";
+    assert_eq!(reason_of(bad).as_deref(), Some("invalid_key"));
+}
+
+#[test]
+fn firewall_block_pages_are_waf_blocks() {
+    let cloudflare = "HTTP/2 403\nserver: cloudflare\ncf-ray: 8e4f2a9c1b7d3e21-FRA\n\
+                      content-type: text/html\n\n<html><body><h1>Access denied</h1>\
+                      <ul><li>Ray ID: 8e4f2a9c1b7d3e21</li><li>Error code: 1020</li></ul></body></html>";
+    assert_eq!(reason_of(cloudflare).as_deref(), Some("waf_blocked"));
+    let cloudfront = "HTTP/1.1 403 Forbidden\nServer: CloudFront\nX-Cache: Error from cloudfront\n\n\
+                      <HTML><HEAD><TITLE>ERROR: The request could not be satisfied</TITLE></HEAD>\
+                      <BODY><H1>403 ERROR</H1><H2>The request could not be satisfied.</H2>\
+                      Request blocked. We can't connect to the server for this app or website at \
+                      this time.</BODY></HTML>";
+    assert_eq!(reason_of(cloudfront).as_deref(), Some("waf_blocked"));
+    // A plain 403 from the API itself is no firewall.
+    let ours = "HTTP/1.1 403 Forbidden\n\n{\"message\":\"Forbidden\"}";
+    assert_eq!(reason_of(ours), None);
+}

@@ -1,0 +1,699 @@
+//! Cases from the world outside the trees (issue 14, re-checked): what customers actually
+//! paste — gateways' documented error bodies, curl lines with odd quoting, tokens from skewed
+//! clocks, unset variables — run through the real diagnostics, then walked to the ticket. Each
+//! asserts the outcome, who it goes to, how severe it is and the reply's key sentence; a reply
+//! must also never say what is untrue or private for that key.
+
+use authdesk::diagnose::{
+    JwtContext, RequestContext, facts_from_jwt, facts_from_request, facts_from_response,
+};
+use authdesk::facts::{FactSource, FactValue, Facts, lookup};
+use authdesk::runbook::{Catalog, Resolution, Runbook, Severity};
+use authdesk::ticket::{Context, Ticket};
+use authdesk::walk::{Answerer, Walk};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+
+fn now() -> DateTime<Utc> {
+    "2026-11-22T10:00:00Z".parse().unwrap()
+}
+
+fn runbook(name: &str) -> Runbook {
+    Catalog::builtin().find(name).unwrap().clone()
+}
+
+/// Facts as the case would hold them, each from the source that provides it.
+fn facts(pairs: &[(&str, &str)]) -> Facts {
+    let mut f = Facts::new();
+    for (name, value) in pairs {
+        let source = lookup(name).unwrap().source;
+        f.insert_text(name, value, source, now()).unwrap();
+    }
+    f
+}
+
+/// What a diagnostic read from a paste, as the walk receives it.
+fn diagnosed(found: Vec<(&'static str, FactValue)>) -> Facts {
+    let mut f = Facts::new();
+    for (name, value) in found {
+        let fact = authdesk::facts::Fact {
+            value,
+            source: FactSource::Diagnostics,
+            at: now(),
+            evidence: None,
+        };
+        f.insert(name, fact).unwrap();
+    }
+    f
+}
+
+fn response(text: &str) -> Facts {
+    diagnosed(facts_from_response(text, now()).unwrap())
+}
+
+fn request(text: &str, ctx: &RequestContext) -> Facts {
+    diagnosed(facts_from_request(text, ctx).unwrap())
+}
+
+fn jwt(token: &str) -> Facts {
+    diagnosed(facts_from_jwt(token, &JwtContext::at(now())).unwrap())
+}
+
+/// A signed-looking JWT (the signature is never checked) with claims relative to `now()`.
+fn token(iss: &str, iat_s: i64, exp_s: i64) -> String {
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let t = now().timestamp();
+    let claims = format!(
+        r#"{{"iss":"{iss}","sub":"svc-sync","iat":{},"nbf":{},"exp":{}}}"#,
+        t + iat_s,
+        t + iat_s,
+        t + exp_s
+    );
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        b64(r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#),
+        b64(&claims)
+    )
+}
+
+/// A key the admin API knows, the account it belongs to, and a healthy platform.
+const ACTIVE: &[(&str, &str)] = &[
+    ("customer_id", "cus_1001"),
+    ("key_id", "key_42"),
+    ("health.status", "ok"),
+    ("health.auth_latency_p99_ms", "40"),
+    ("incident.customers_affected", "0"),
+    ("customer.status", "active"),
+    ("customer.plan", "growth"),
+    ("key.status", "active"),
+    ("key.customer_id", "cus_1001"),
+    ("key.accepted_header", "X-API-Key"),
+    ("key.credential_header", "X-API-Key: <your key>"),
+    ("usage.rate_exhausted", "false"),
+    ("usage.rate_limit", "600"),
+    ("usage.rate_window_s", "60"),
+    ("usage.quota_exhausted", "false"),
+    ("failures.anomaly", "false"),
+    ("failures.top_reason", "none"),
+    ("failures.upstream_decided", "false"),
+    ("ip.allowed", "true"),
+    ("scopes.sufficient", "true"),
+    ("audit.permission_changed", "false"),
+    ("audit.permission_narrowed", "false"),
+];
+
+/// The same key read from `Authorization: Bearer` (an OAuth client).
+const BEARER: &[(&str, &str)] = &[
+    ("key.accepted_header", "Authorization"),
+    ("key.accepted_scheme", "Bearer"),
+    ("key.credential_header", "Authorization: Bearer <your key>"),
+];
+
+/// The case: `ACTIVE` overlaid with `extra` and the pastes' facts, walked with `answers`.
+fn start(rb: &Runbook, extra: &[(&str, &str)], pasted: &[Facts], answers: &[&str]) -> Walk {
+    let mut f = facts(ACTIVE);
+    f.extend(&facts(extra));
+    for p in pasted {
+        f.extend(p);
+    }
+    let mut walk = Walk::start(rb, f, now()).unwrap();
+    for a in answers {
+        let (node, choice) = a.split_once('=').unwrap();
+        walk.answer(rb, node, choice, Answerer::Script, now())
+            .unwrap_or_else(|e| panic!("{a}: {e} (at {})", walk.current()));
+    }
+    walk
+}
+
+fn walk(rb: &str, extra: &[(&str, &str)], pasted: &[Facts], answers: &[&str]) -> Ticket {
+    let rb = runbook(rb);
+    let walk = start(&rb, extra, pasted, answers);
+    let cx = Context {
+        agent: "test-agent",
+        demo_data: false,
+        now: now(),
+        related: &[],
+    };
+    Ticket::from_walk(&rb, &walk, &cx).unwrap_or_else(|e| {
+        panic!("{e}: stopped at {}", walk.current());
+    })
+}
+
+/// The question the case stops at before any answer.
+fn asks(rb: &str, extra: &[(&str, &str)], pasted: &[Facts]) -> String {
+    let rb = runbook(rb);
+    let walk = start(&rb, extra, pasted, &[]);
+    assert!(!walk.is_finished(&rb), "decided without asking");
+    walk.current().to_string()
+}
+
+fn assert_case(t: &Ticket, outcome: &str, team: Option<&str>, severity: Severity, says: &str) {
+    assert_eq!(t.outcome.id, outcome, "{}", t.summary);
+    let got_team = match &t.outcome.resolution {
+        Resolution::Escalate { team } => Some(team.as_str()),
+        Resolution::Resolve => None,
+    };
+    assert_eq!(got_team, team, "{outcome}");
+    assert_eq!(t.outcome.severity, severity, "{outcome}");
+    assert!(
+        t.outcome.reply.contains(says),
+        "{outcome}: reply lacks {says:?}:\n{}",
+        t.outcome.reply
+    );
+}
+
+fn assert_reply_lacks(t: &Ticket, words: &[&str]) {
+    for w in words {
+        assert!(
+            !t.outcome.reply.contains(w),
+            "{}: reply says {w:?}:\n{}",
+            t.outcome.id,
+            t.outcome.reply
+        );
+    }
+}
+
+// --- Tokens: "expired" is the gateway's conclusion, not the cause ------------------------------
+
+/// Apigee's default OAuthV2 fault for an expired access token (the Apigee OAuthV2 runtime
+/// error reference: `keymanagement.service.access_token_expired`, 401).
+const APIGEE_TOKEN_EXPIRED: &str = "HTTP/1.1 401 Unauthorized\n\
+    Content-Type: application/json\n\n\
+    {\"fault\":{\"faultstring\":\"Access Token expired\",\
+    \"detail\":{\"errorcode\":\"keymanagement.service.access_token_expired\"}}}";
+
+#[test]
+fn apigee_says_access_token_expired_and_the_walk_asks_why_before_answering() {
+    // An opaque Apigee token: nothing to decode, so the agent is asked how it fails.
+    let pasted = [response(APIGEE_TOKEN_EXPIRED)];
+    assert_eq!(asks("401", BEARER, &pasted), "ask-token-timing");
+    let t = walk("401", BEARER, &pasted, &["ask-token-timing=refresh-failed"]);
+    assert_case(
+        &t,
+        "refresh-token-expired",
+        None,
+        Severity::Low,
+        "its refresh token is no longer valid",
+    );
+}
+
+#[test]
+fn expired_in_the_response_from_a_skewed_customer_clock_is_clock_skew() {
+    let pasted = [response(APIGEE_TOKEN_EXPIRED)];
+    let t = walk(
+        "401",
+        BEARER,
+        &pasted,
+        &["ask-token-timing=right-away", "ask-whose-clock=theirs"],
+    );
+    assert_case(
+        &t,
+        "clock-skew",
+        None,
+        Severity::Low,
+        "the clock on your server and ours disagree",
+    );
+    assert_reply_lacks(&t, &["not refreshed", "80% of its lifetime"]);
+}
+
+#[test]
+fn cognito_expired_with_a_stale_jwt_pasted_decides_from_the_token() {
+    // AWS API Gateway with a Cognito authorizer: 401 {"message":"The incoming token has
+    // expired"} (API Gateway developer guide, gateway responses). The token expired 2 h ago.
+    let pasted = [
+        response(
+            "HTTP/2 401\ncontent-type: application/json\nx-amzn-errortype: UnauthorizedException\n\n\
+             {\"message\":\"The incoming token has expired\"}",
+        ),
+        jwt(&token(
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab12",
+            -10_800,
+            -7_200,
+        )),
+    ];
+    let t = walk("401", BEARER, &pasted, &[]);
+    assert_case(
+        &t,
+        "token-expired",
+        None,
+        Severity::Low,
+        "Your requests use an access token that has expired.",
+    );
+    assert!(t.summary.contains("7200 s past expiry"), "{}", t.summary);
+}
+
+#[test]
+fn an_invalid_token_challenge_with_an_expired_jwt_still_ends_at_token_expired() {
+    // RFC 6750 §3.1 challenge with and without the expiry description.
+    for challenge in [
+        "Bearer realm=\"api\", error=\"invalid_token\"",
+        "Bearer realm=\"api\", error=\"invalid_token\", error_description=\"The access token expired\"",
+    ] {
+        let pasted = [
+            response(&format!(
+                "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: {challenge}\nContent-Length: 0\n\n"
+            )),
+            jwt(&token("https://auth.example.com", -4_000, -400)),
+        ];
+        let t = walk("401", BEARER, &pasted, &[]);
+        assert_case(
+            &t,
+            "token-expired",
+            None,
+            Severity::Low,
+            "refreshing when 80% of its lifetime has passed",
+        );
+    }
+}
+
+#[test]
+fn envoy_says_jwt_is_expired_for_a_token_still_valid_by_our_clock_and_asks() {
+    // Envoy jwt_authn's plain-text body (source/common/jwt/status.cc). The pasted token
+    // still has 20 minutes left by our clock, so "stale" cannot be the answer yet.
+    let pasted = [
+        response(
+            "HTTP/1.1 401 Unauthorized\n\
+             www-authenticate: Bearer realm=\"https://api.example.com/v1/orders\", error=\"invalid_token\"\n\
+             content-type: text/plain\n\nJwt is expired",
+        ),
+        jwt(&token("https://auth.example.com", -600, 1_200)),
+    ];
+    assert_eq!(asks("401", BEARER, &pasted), "ask-token-timing");
+}
+
+#[test]
+fn envoy_says_jwt_not_yet_valid_and_the_walk_goes_to_whose_clock() {
+    let pasted = [response(
+        "HTTP/1.1 401 Unauthorized\n\
+         www-authenticate: Bearer realm=\"https://api.example.com/v1/reports\", error=\"invalid_token\"\n\
+         content-length: 17\ncontent-type: text/plain\n\nJwt not yet valid",
+    )];
+    assert_eq!(asks("401", BEARER, &pasted), "ask-whose-clock");
+    let t = walk("401", BEARER, &pasted, &["ask-whose-clock=theirs"]);
+    assert_case(
+        &t,
+        "clock-skew",
+        None,
+        Severity::Low,
+        "Please enable time synchronisation",
+    );
+}
+
+// --- Requests as customers paste them ---------------------------------------------------------
+
+#[test]
+fn a_curl_with_continuations_and_authorization_bearer_without_space_is_the_wrong_header() {
+    let curl = "curl -sS -X GET \\\n  \"https://api.example.com/v1/orders?limit=10\" \\\n  \
+                -H 'authorization:bearer  sk_live_4eC39HqLyjWDarjtT1zdp7dcXq8RmN2v' \\\n  \
+                -H \"Accept: application/json\"";
+    let pasted = [request(curl, &RequestContext::default())];
+    let t = walk("401", &[], &pasted, &[]);
+    assert_case(
+        &t,
+        "bad-header-format",
+        None,
+        Severity::Low,
+        "X-API-Key: <your key>",
+    );
+    assert_reply_lacks(&t, &["4eC39HqLyjWDarjtT1zdp7dcXq8RmN2v"]);
+}
+
+#[test]
+fn the_same_odd_spacing_to_a_bearer_gateway_is_no_header_problem() {
+    // RFC 9110 §11.4 allows one or more spaces after the scheme, and schemes are
+    // case-insensitive: `authorization:bearer  <key>` is well formed there.
+    let ctx = RequestContext {
+        expect_header: "Authorization".into(),
+        expect_scheme: Some("Bearer".into()),
+        ..RequestContext::default()
+    };
+    let found = facts_from_request(
+        "curl https://api.example.com/v1/payments -H 'authorization:bearer  sk_live_4eC39HqLyjWDarjtT1zdp7dcXq8RmN2v'",
+        &ctx,
+    )
+    .unwrap();
+    assert!(
+        found.contains(&("request.header_problem", FactValue::Text("none".into()))),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_node_app_sending_x_api_key_undefined_is_told_the_variable_is_unset() {
+    // Raw request headers from the customer's HTTP debug log: process.env.API_KEY was unset.
+    let raw = "GET /v1/orders HTTP/1.1\r\nHost: api.example.com\r\nX-API-Key: undefined\r\n\
+               User-Agent: axios/1.7.2\r\nAccept: application/json\r\n\r\n";
+    let pasted = [request(raw, &RequestContext::default())];
+    let t = walk(
+        "401",
+        &[("failures.top_reason", "invalid_key")],
+        &pasted,
+        &[],
+    );
+    assert_case(
+        &t,
+        "key-variable-unset",
+        None,
+        Severity::Low,
+        "The variable your application reads the key from is not set",
+    );
+    assert!(t.outcome.reply.contains("X-API-Key: <your key>"));
+}
+
+#[test]
+fn a_python_app_sending_none_or_an_unexpanded_variable_is_the_same_case() {
+    for header in [
+        "X-API-Key: None",
+        "X-API-Key: ${AUTHDESK_API_KEY}",
+        "X-API-Key:",
+    ] {
+        let raw = format!("GET /v1/orders HTTP/1.1\nHost: api.example.com\n{header}\n\n");
+        let pasted = [request(&raw, &RequestContext::default())];
+        let t = walk("401", &[], &pasted, &[]);
+        assert_eq!(t.outcome.id, "key-variable-unset", "{header}");
+    }
+}
+
+#[test]
+fn a_key_read_from_a_file_with_its_trailing_newline_fails_in_the_app_not_in_curl() {
+    // The customer's curl (`-H "X-API-Key: $(cat key.txt)"` strips the newline) works; the
+    // service reads key.txt itself and sends the newline, which the gateway logs as a
+    // malformed credential.
+    let curl = "curl -i https://api.example.com/v1/orders \\\n  \
+                -H \"X-API-Key: sk_live_4eC39HqLyjWDarjtT1zdp7dcXq8RmN2v\"";
+    let pasted = [request(curl, &RequestContext::default())];
+    let extra = [("failures.top_reason", "malformed_credentials")];
+    assert_eq!(asks("401", &extra, &pasted), "ask-credential-lost");
+    let t = walk(
+        "401",
+        &extra,
+        &pasted,
+        &["ask-credential-lost=secret-not-loaded"],
+    );
+    assert_case(
+        &t,
+        "works-in-curl-not-app",
+        None,
+        Severity::Low,
+        "the value read from a .env file ends with a line break",
+    );
+}
+
+#[test]
+fn a_test_key_sent_to_the_live_api_is_the_other_environment() {
+    let ctx = RequestContext {
+        api_host: Some("api.example.com".into()),
+        ..RequestContext::default()
+    };
+    let curl = "curl --location 'https://api.example.com/v1/orders' \\\n\
+                --header 'X-API-Key: sk_test_51Hx9PqLyjWDarjtT1zdp7dcABcD3eF4'";
+    let pasted = [request(curl, &ctx)];
+    let t = walk("401", &[("key.env", "live")], &pasted, &[]);
+    assert_case(
+        &t,
+        "key-wrong-environment",
+        None,
+        Severity::Low,
+        "Your requests send a test key to an API of the other environment",
+    );
+}
+
+// --- 403: who refused? -----------------------------------------------------------------------
+
+/// Cloudflare's block page for a WAF custom rule (error 1020), trimmed as customers paste it
+/// from `curl -i` (Cloudflare docs, "Error 1020: Access denied").
+const CLOUDFLARE_1020: &str = "HTTP/2 403\n\
+    date: Sun, 22 Nov 2026 09:58:12 GMT\n\
+    content-type: text/html; charset=UTF-8\n\
+    server: cloudflare\n\
+    cf-ray: 8e4f2a9c1b7d3e21-FRA\n\n\
+    <!DOCTYPE html><html><head><title>Access denied | api.example.com used Cloudflare to \
+    restrict access</title></head><body><div class=\"cf-error-details\"><h1>Access denied</h1>\
+    <p>The site owner may have set restrictions that prevent you from accessing the site.</p>\
+    <ul><li>Ray ID: 8e4f2a9c1b7d3e21</li><li>Error code: 1020</li></ul></div></body></html>";
+
+#[test]
+fn a_cloudflare_block_page_goes_to_security_not_to_the_key() {
+    let pasted = [response(CLOUDFLARE_1020)];
+    let t = walk(
+        "403",
+        &[("method", "POST"), ("endpoint", "/v1/payments")],
+        &pasted,
+        &[],
+    );
+    assert_case(
+        &t,
+        "escalate-waf-blocked",
+        Some("security"),
+        Severity::Medium,
+        "the web application firewall in front of it blocked the request before your key was checked",
+    );
+    assert!(t.outcome.ask.is_some());
+}
+
+#[test]
+fn cloudflares_sorry_you_have_been_blocked_page_is_the_same_block() {
+    let page = "HTTP/1.1 403 Forbidden\nServer: cloudflare\nCF-RAY: 8e4f2a9c1b7d3e22-AMS\n\
+                Content-Type: text/html\n\n<html><head><title>Attention Required! | Cloudflare\
+                </title></head><body><h1>Sorry, you have been blocked</h1><h2>You are unable \
+                to access api.example.com</h2></body></html>";
+    let t = walk("403", &[], &[response(page)], &[]);
+    assert_eq!(t.outcome.id, "escalate-waf-blocked");
+}
+
+#[test]
+fn our_own_scope_check_is_a_missing_scope_not_a_firewall() {
+    // The gateway's RFC 6750 §3.1 answer for a key without the scope.
+    let pasted = [response(
+        "HTTP/1.1 403 Forbidden\n\
+         WWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"refunds:write\"\n\
+         Content-Type: application/json\n\n{\"error\":\"insufficient_scope\"}",
+    )];
+    let t = walk(
+        "403",
+        &[
+            ("method", "POST"),
+            ("endpoint", "/v1/refunds"),
+            ("scopes.sufficient", "false"),
+            ("scopes.missing", "refunds:write"),
+        ],
+        &pasted,
+        &[],
+    );
+    assert_case(
+        &t,
+        "insufficient-scope",
+        None,
+        Severity::Low,
+        "needs a permission (scope) that your API key does not have: refunds:write",
+    );
+}
+
+#[test]
+fn kongs_rate_limit_answered_as_403_is_the_rate_limit() {
+    // Kong rate-limiting's body (kong/plugins/rate-limiting/handler.lua) behind a route that
+    // maps 429 to 403, with the headers Kong sets.
+    let pasted = [response(
+        "HTTP/1.1 403 Forbidden\nRetry-After: 31\nX-RateLimit-Limit-Minute: 600\n\
+         X-RateLimit-Remaining-Minute: 0\nRateLimit-Remaining: 0\n\
+         Content-Type: application/json; charset=utf-8\n\n{\"message\":\"API rate limit exceeded\"}",
+    )];
+    let t = walk("403", &[("status", "403")], &pasted, &[]);
+    assert_case(
+        &t,
+        "rate-limit-edge",
+        None,
+        Severity::Low,
+        "our gateway answers 403 on some routes and 429 on others",
+    );
+}
+
+#[test]
+fn aws_api_gateways_forbidden_for_a_request_without_a_key_is_the_missing_key() {
+    // API Gateway with `apiKeyRequired`: no x-api-key header gets 403 {"message":"Forbidden"}
+    // (AWS knowledge center "api-gateway-403-error-lambda-authorizer"; the usual Stack
+    // Overflow thread "Using an API key in Amazon API Gateway").
+    let curl = "curl -X POST https://api.example.com/v1/orders \\\n  \
+                -H 'Content-Type: application/json' \\\n  -d '{\"sku\":\"A-1\",\"qty\":2}'";
+    let pasted = [
+        request(curl, &RequestContext::default()),
+        response(
+            "HTTP/2 403\ncontent-type: application/json\nx-amzn-errortype: ForbiddenException\n\
+             x-amzn-requestid: 6f1c2a4e-1111-4a2b-9c3d-0e5f6a7b8c9d\n\n{\"message\":\"Forbidden\"}",
+        ),
+    ];
+    let t = walk("403", &[("status", "403")], &pasted, &[]);
+    assert_case(
+        &t,
+        "missing-credentials",
+        None,
+        Severity::Low,
+        "The failing requests reach us without any API key",
+    );
+}
+
+#[test]
+fn a_suspended_account_answered_with_403_says_we_suspended_it() {
+    let pasted = [response(
+        "HTTP/1.1 403 Forbidden\nContent-Type: application/json\n\n\
+         {\"error\":\"forbidden\",\"message\":\"Forbidden\"}",
+    )];
+    let t = walk(
+        "403",
+        &[("status", "403"), ("customer.status", "suspended")],
+        &pasted,
+        &[],
+    );
+    assert_case(
+        &t,
+        "account-suspended",
+        None,
+        Severity::Medium,
+        "We have suspended your account on our side",
+    );
+}
+
+// --- Revoked keys: who did it decides the reply, and the reply never names them ----------------
+
+#[test]
+fn a_key_revoked_by_the_agency_that_owns_it_never_names_the_agency_to_the_customer() {
+    // Training scenario key-from-the-agency: the key belongs to the agency's account.
+    let t = walk(
+        "401",
+        &[
+            ("customer_id", "cus_2081"),
+            ("key.customer_id", "cus_2082"),
+            ("key.status", "revoked"),
+            ("key.revoked_at", "2026-11-22T01:00:00Z"),
+            ("key.revoked_by", "ops.brightpixel@example.com"),
+            (
+                "key.revoke_reason",
+                "Client offboarding: keys of finished projects revoked",
+            ),
+        ],
+        &[],
+        &[],
+    );
+    assert_case(
+        &t,
+        "key-revoked",
+        None,
+        Severity::Medium,
+        "by an administrator of the account it belongs to",
+    );
+    assert_reply_lacks(&t, &["brightpixel", "@", "offboarding"]);
+    assert!(
+        t.summary.contains("ops.brightpixel@example.com"),
+        "{}",
+        t.summary
+    );
+}
+
+#[test]
+fn a_key_the_customers_admin_revoked_during_a_rotation_is_the_leftover_deployment() {
+    let t = walk(
+        "401",
+        &[
+            ("key.status", "revoked"),
+            ("key.revoked_by", "it-admin@northwindbooks.example"),
+            ("key.revoked_at", "2026-11-21T18:00:00Z"),
+            ("audit.key_rotated_at", "2026-11-21T17:55:00Z"),
+            ("failures.top_reason", "revoked_key"),
+        ],
+        &[],
+        &[],
+    );
+    assert_case(
+        &t,
+        "rotation-leftover",
+        None,
+        Severity::Low,
+        "Some part of your system",
+    );
+    assert_reply_lacks(&t, &["it-admin"]);
+}
+
+#[test]
+fn a_key_our_staff_revoked_for_another_reason_says_we_did_without_naming_anyone() {
+    let t = walk(
+        "401",
+        &[
+            ("key.status", "revoked"),
+            ("key.revoked_by", "j.doe@authdesk.example"),
+            (
+                "key.revoke_reason",
+                "Scraping in breach of ToS §4.2, ticket ABUSE-311",
+            ),
+        ],
+        &[],
+        &[],
+    );
+    assert_case(
+        &t,
+        "key-revoked-by-us",
+        None,
+        Severity::Medium,
+        "We revoked this API key on our side",
+    );
+    assert_reply_lacks(
+        &t,
+        &["j.doe", "ABUSE-311", "an administrator of the account"],
+    );
+}
+
+#[test]
+fn no_reply_of_any_tree_quotes_who_acted_or_the_internal_reason() {
+    // Staff identities and free-text notes are for the ticket, never for the customer.
+    let private = [
+        "{key.revoked_by}",
+        "{audit.role_changed_by}",
+        "{audit.scopes_changed_by}",
+        "{audit.ip_rules_changed_by}",
+        "{key.revoke_reason}",
+    ];
+    let catalog = Catalog::builtin();
+    for name in ["401", "403"] {
+        let rb = catalog.find(name).unwrap();
+        let source = std::fs::read_to_string(format!(
+            "{}/runbooks/{}.toml",
+            env!("CARGO_MANIFEST_DIR"),
+            rb.id
+        ))
+        .unwrap();
+        for reply in source.split("reply = \"\"\"").skip(1) {
+            let reply = reply.split("\"\"\"").next().unwrap();
+            for p in private {
+                // The leaked-key reply names where the key leaked: that is the customer's to know.
+                let leak_location =
+                    p == "{key.revoke_reason}" && reply.contains("because it was exposed publicly");
+                assert!(
+                    leak_location || !reply.contains(p),
+                    "{name}: a reply quotes {p}:\n{reply}"
+                );
+            }
+        }
+    }
+}
+
+// --- Wider signals --------------------------------------------------------------------------
+
+#[test]
+fn several_customers_of_one_cell_at_once_escalate_even_when_this_key_is_rate_limited() {
+    let t = walk(
+        "403",
+        &[
+            ("incident.customers_affected", "3"),
+            ("incident.cell", "ap-1"),
+            ("failures.top_reason", "rate_limited"),
+        ],
+        &[],
+        &[],
+    );
+    assert_case(
+        &t,
+        "escalate-multi-customer",
+        Some("auth-platform"),
+        Severity::High,
+        "Other customers are reporting similar authentication errors",
+    );
+}
