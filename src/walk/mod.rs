@@ -240,16 +240,22 @@ impl Walk {
         self.advance(rb, now)
     }
 
-    /// Adds facts (from the admin API or diagnostics). If the walk is waiting on a question
-    /// only because a check lacked facts, the check runs again and may decide by itself.
+    /// Adds facts (from the admin API or diagnostics) and decides again, as if they had been
+    /// there from the start, every check since the last answer that reads one of them. A
+    /// check that waited on a question for want of a fact may now decide by itself, and one
+    /// that fell through while evidence was still arriving (an `exists` that was false only
+    /// because the failure summary had not come yet) must not stand. An answer is never
+    /// undone: what a person said outranks evidence that came after it. Returns the index of
+    /// the first step that was decided differently, if any.
     pub fn add_facts(
         &mut self,
         rb: &Runbook,
         facts: Facts,
         now: DateTime<Utc>,
-    ) -> Result<(), WalkError> {
+    ) -> Result<Option<usize>, WalkError> {
         self.base_facts.extend(&facts);
-        self.retry_undecided_check(rb, now)
+        let arrived: Vec<&str> = facts.iter().map(|(name, _)| name).collect();
+        self.redecide(rb, &arrived, now)
     }
 
     /// Records that a source of evidence could not answer, for the screen and the ticket.
@@ -310,27 +316,37 @@ impl Walk {
         });
     }
 
-    fn retry_undecided_check(&mut self, rb: &Runbook, now: DateTime<Utc>) -> Result<(), WalkError> {
-        let waiting = matches!(
-            self.steps.last(),
-            Some(Step { decision: Decision::Undecided { .. }, next, .. }) if *next == self.current
-        );
-        if !waiting {
-            return Ok(());
-        }
-        let Some(step) = self.steps.last() else {
-            return Ok(());
+    fn redecide(
+        &mut self,
+        rb: &Runbook,
+        arrived: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<Option<usize>, WalkError> {
+        let since_answer = self
+            .steps
+            .iter()
+            .rposition(|s| matches!(s.decision, Decision::Answer { .. }))
+            .map_or(0, |i| i + 1);
+        let reads_arrived = |step: &Step| match rb.node(&step.node).map(|n| &n.kind) {
+            Some(NodeKind::Check(check)) => check
+                .rules
+                .iter()
+                .any(|r| r.when.facts().iter().any(|f| arrived.contains(f))),
+            _ => false,
         };
-        let check_node = step.node.clone();
-        let Some(NodeKind::Check(check)) = rb.node(&check_node).map(|n| &n.kind) else {
-            return Ok(());
+        let Some(first) = (since_answer..self.steps.len()).find(|&i| reads_arrived(&self.steps[i]))
+        else {
+            return Ok(None);
         };
-        if matches!(self.evaluate(check, now).0, CheckResult::Unknown { .. }) {
-            return Ok(());
+        let mut again = self.clone();
+        again.rewind_to(rb, first, now)?;
+        // Evidence fetched again with the same values changes nothing, not even a step's time.
+        let differs = (first..self.steps.len().max(again.steps.len()))
+            .find(|&i| !same_decision(self.steps.get(i), again.steps.get(i)));
+        if differs.is_some() {
+            *self = again;
         }
-        self.steps.pop();
-        self.current = check_node;
-        self.advance(rb, now)
+        Ok(differs)
     }
 
     /// Runs checks from the current node until the walk stands at a question or an outcome.
@@ -411,6 +427,15 @@ enum CheckResult {
     Rule(usize),
     Otherwise,
     Unknown { missing: Vec<String> },
+}
+
+/// Two steps that decided alike, whenever they were taken.
+fn same_decision(a: Option<&Step>, b: Option<&Step>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.node == b.node && a.next == b.next && a.decision == b.decision,
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]

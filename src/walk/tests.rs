@@ -267,3 +267,87 @@ fn a_changed_runbook_is_refused_on_resume() {
         Err(WalkError::RunbookMismatch { .. })
     ));
 }
+
+/// A check that fell through because a fact had not arrived yet, then a question.
+const EXISTS_TREE: &str = r#"
+id = "e"
+title = "E"
+start = "anomaly"
+
+[[node]]
+id = "anomaly"
+kind = "check"
+text = "stuffing?"
+otherwise = "key-state"
+if_unknown = "ask-same-key"
+[[node.rule]]
+when = { all = [
+  { fact = "failures.anomaly", op = "exists" },
+  { fact = "failures.anomaly", op = "eq", value = true },
+] }
+next = "stuffing"
+
+[[node]]
+id = "key-state"
+kind = "check"
+text = "key status"
+otherwise = "ask-same-key"
+if_unknown = "ask-same-key"
+[[node.rule]]
+when = { fact = "key.status", op = "eq", value = "revoked" }
+next = "stuffing"
+
+[[node]]
+id = "ask-same-key"
+kind = "question"
+text = "Same key?"
+[[node.choice]]
+id = "yes"
+label = "Yes"
+next = "stuffing"
+
+[[node]]
+id = "stuffing"
+kind = "outcome"
+resolution = "resolve"
+severity = "high"
+summary = "s"
+reply = "r"
+"#;
+
+#[test]
+fn a_check_that_fell_through_before_its_fact_arrived_is_decided_again() {
+    let catalog = Catalog::load(vec![SourceFile::new("e.toml", EXISTS_TREE)]);
+    assert!(catalog.diagnostics.is_empty(), "{:?}", catalog.diagnostics);
+    let rb = catalog.runbooks[0].clone();
+    // The key's status came first; the failure summary is still on its way.
+    let mut walk = Walk::start(&rb, admin_facts(&[("key.status", "active")]), now()).unwrap();
+    assert_eq!(walk.current(), "ask-same-key");
+    let mut anomaly = Facts::new();
+    anomaly
+        .insert_text("failures.anomaly", "true", FactSource::AdminApi, now())
+        .unwrap();
+    let redone = walk.add_facts(&rb, anomaly.clone(), now()).unwrap();
+    assert_eq!(walk.current(), "stuffing");
+    assert_eq!(redone, Some(0), "the first check is the one decided again");
+    assert_eq!(walk.steps().len(), 1);
+
+    // The same answer again changes nothing, not even the step's time.
+    let before = walk.clone();
+    let later = now() + chrono::Duration::minutes(5);
+    assert_eq!(walk.add_facts(&rb, anomaly, later).unwrap(), None);
+    assert_eq!(walk, before);
+}
+
+#[test]
+fn evidence_after_an_answer_redecides_only_the_checks_after_it() {
+    let rb = tree();
+    let mut walk = Walk::start(&rb, Facts::new(), now()).unwrap();
+    walk.answer(&rb, "ask-status", "active", agent(), now())
+        .unwrap();
+    let redone = walk
+        .add_facts(&rb, admin_facts(&[("key.status", "revoked")]), now())
+        .unwrap();
+    assert_eq!(redone, None);
+    assert_eq!(walk.current(), "ask-env");
+}

@@ -54,16 +54,18 @@ pub fn loaded(
     };
     let mut effects = Vec::new();
     let before = walk.current().to_string();
-    let steps_before = walk.steps().len();
     let conflicts_before = walk.open_conflicts().len();
     walk.clear_unavailable(FactSource::AdminApi, query);
-    if let Err(e) = walk.add_facts(&case.runbook, facts, now) {
-        state.error(format!("Evidence from {query} could not be used: {e}"));
-        return Vec::new();
-    }
+    let redone = match walk.add_facts(&case.runbook, facts, now) {
+        Ok(redone) => redone,
+        Err(e) => {
+            state.error(format!("Evidence from {query} could not be used: {e}"));
+            return Vec::new();
+        }
+    };
     if walk.current() != before {
-        // The waiting question's check is redone in place of its last step.
-        let decided = deciding_facts(walk.steps().get(steps_before.saturating_sub(1)));
+        // The first check the new facts decided differently says why the walk moved.
+        let decided = deciding_facts(redone.and_then(|i| walk.steps().get(i)));
         let what = match walk.position(&case.runbook) {
             Ok(Position::Question { node, .. }) => {
                 let title = case.runbook.node(node).map_or(node, |n| n.title.as_str());
