@@ -1,6 +1,6 @@
 use super::*;
 use crate::evidence::api::*;
-use crate::evidence::{Evidence, Provenance, Query};
+use crate::evidence::{AuditDigest, Evidence, Provenance, Query};
 use crate::facts::Facts;
 
 use crate::testing::now;
