@@ -42,6 +42,8 @@ fn a_trainee_takes_a_scenario_to_its_score_card_and_the_result_is_saved() {
     // The customer's text comes first; any key closes it.
     pane.wait_for("the customer wrote");
     pane.keys(&["x"]);
+    // The popup covers the form until it closes.
+    pane.wait_gone("the customer wrote");
     let intake = pane.wait_for("evidence ready");
     assert!(
         intake.contains("key_healthy"),

@@ -214,6 +214,22 @@ impl Pane {
         self.wait_for(&focused);
     }
 
+    /// Waits until `needle` has left the screen (a popup closed), and returns the screen.
+    pub fn wait_gone(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "`{needle}` never went away; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn wait_change(&self, before: &str) {
         let start = Instant::now();
         while self.screen() == before && start.elapsed() < Duration::from_secs(5) {
