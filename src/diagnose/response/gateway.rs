@@ -154,6 +154,15 @@ const PHRASES: &[(&str, &str, Reason)] = &[
     ),
     ("api rate limit exceeded", "Kong", Reason::RateLimited),
     ("ip address is not allowed", "Kong", Reason::IpNotAllowed),
+    // Kong's acl plugin: 403 `{"message":"You cannot consume this service"}` when the key's
+    // consumer is in no group the route allows (kong/plugins/acl/handler.lua,
+    // `kong.response.error(403, "You cannot consume this service")`): the key is valid, but
+    // not for this route, the gateway's own form of a missing permission.
+    (
+        "you cannot consume this service",
+        "Kong (acl)",
+        Reason::InsufficientScope,
+    ),
     // Tyk, whose error template is `{"error": "<message>"}`: 403 "Quota exceeded" and 429
     // "Rate limit exceeded" (gateway/mw_rate_limiting.go, handleQuotaFailure and
     // handleRateLimitFailure), 401 "Authorization field missing" (gateway/mw_auth_key.go,

@@ -236,8 +236,20 @@ fn reason_finding(r: &GatewayError, status: Option<u16>, out: &mut Vec<Finding>)
     };
     let said = &r.message;
     let (code, what) = match r.reason {
-        Reason::RateLimited | Reason::InsufficientScope => return,
-        Reason::ExpiredToken if r.message.starts_with("WWW-Authenticate") => return,
+        Reason::RateLimited => return,
+        // The RFC 6750 challenge has findings of its own; a body saying it (Apigee, Kong's
+        // acl plugin) would otherwise leave "No problems found" on a refusal.
+        Reason::ExpiredToken | Reason::InsufficientScope
+            if r.message.starts_with("WWW-Authenticate") =>
+        {
+            return;
+        }
+        Reason::InsufficientScope => (
+            Code::InsufficientScope,
+            "the key is valid but not allowed on this route: it lacks a permission (a scope, or \
+             a group the route admits) that the route requires"
+                .to_string(),
+        ),
         Reason::QuotaExceeded => (
             Code::QuotaExceeded,
             "the key's quota for the period is used up; it comes back when the quota resets"

@@ -73,6 +73,15 @@ fn kong_key_auth_and_rate_limiting_bodies() {
     assert_eq!(reason_of(bad).as_deref(), Some("invalid_key"));
     let rate = "HTTP/1.1 429 Too Many Requests\nRateLimit-Limit: 5\nRateLimit-Remaining: 0\nRateLimit-Reset: 41\nRetry-After: 41\n\n{\"message\":\"API rate limit exceeded\"}";
     assert_eq!(reason_of(rate).as_deref(), Some("rate_limited"));
+    // The acl plugin's refusal of a valid key for a route its consumer's groups do not allow.
+    let acl = "HTTP/1.1 403 Forbidden\nContent-Type: application/json; charset=utf-8\nServer: kong/3.9.0\n\n{\"message\":\"You cannot consume this service\"}";
+    assert_eq!(reason_of(acl).as_deref(), Some("insufficient_scope"));
+    let r = inspect_response(acl, "2026-11-22T10:00:00Z".parse().unwrap()).unwrap();
+    let said: Vec<String> = r.findings.iter().map(|f| f.message.to_string()).collect();
+    assert!(
+        said.iter().any(|m| m.contains("Kong (acl)'s error body says \"You cannot consume this service\": the key is valid but not allowed on this route")),
+        "{said:?}"
+    );
 }
 
 #[test]
