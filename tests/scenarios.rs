@@ -2,90 +2,15 @@
 //! facts a case would have (admin API, pastes, logs), the walk to its outcome, the ticket.
 //! Each asserts the outcome, who it goes to, how severe it is and the reply's key sentence.
 
-use authdesk::facts::{Facts, lookup};
-use authdesk::runbook::{Catalog, Resolution, Runbook, Severity};
-use authdesk::ticket::{Context, Ticket};
-use authdesk::walk::{Answerer, Walk};
-use chrono::{DateTime, Utc};
+mod common;
 
-fn now() -> DateTime<Utc> {
-    "2026-11-22T10:00:00Z".parse().unwrap()
-}
+use authdesk::runbook::Severity;
+use authdesk::ticket::Ticket;
+use common::cases::{assert_case, ticket};
 
-fn runbook(name: &str) -> Runbook {
-    Catalog::builtin().find(name).unwrap().clone()
-}
-
-/// Facts as the case would hold them, each from the source that provides it.
-fn facts(pairs: &[(&str, &str)]) -> Facts {
-    let mut f = Facts::new();
-    for (name, value) in pairs {
-        let source = lookup(name).unwrap().source;
-        f.insert_text(name, value, source, now()).unwrap();
-    }
-    f
-}
-
-/// A key the admin API knows, the account it belongs to, and a healthy platform.
-const ACTIVE: &[(&str, &str)] = &[
-    ("customer_id", "cus_1001"),
-    ("key_id", "key_42"),
-    ("health.status", "ok"),
-    ("health.auth_latency_p99_ms", "40"),
-    ("incident.customers_affected", "0"),
-    ("customer.status", "active"),
-    ("customer.plan", "growth"),
-    ("key.status", "active"),
-    ("key.accepted_header", "X-API-Key"),
-    ("key.credential_header", "X-API-Key: <your key>"),
-    ("usage.rate_exhausted", "false"),
-    ("usage.rate_limit", "600"),
-    ("usage.rate_window_s", "60"),
-    ("usage.quota_exhausted", "false"),
-    ("failures.anomaly", "false"),
-    ("failures.top_reason", "none"),
-    ("failures.upstream_decided", "false"),
-    ("ip.allowed", "true"),
-    ("scopes.sufficient", "true"),
-    ("audit.permission_changed", "false"),
-    ("audit.permission_narrowed", "false"),
-];
-
-/// The case: `ACTIVE` overlaid with `extra`, walked with `answers` (question=choice).
+/// The case: the shared active key overlaid with `extra`, walked with `answers`.
 fn walk(rb: &str, extra: &[(&str, &str)], answers: &[&str]) -> Ticket {
-    let rb = runbook(rb);
-    let mut f = facts(ACTIVE);
-    f.extend(&facts(extra));
-    let mut walk = Walk::start(&rb, f, now()).unwrap();
-    for a in answers {
-        let (node, choice) = a.split_once('=').unwrap();
-        walk.answer(&rb, node, choice, Answerer::Script, now())
-            .unwrap_or_else(|e| panic!("{a}: {e}"));
-    }
-    let cx = Context {
-        agent: "test-agent",
-        demo_data: false,
-        now: now(),
-        related: &[],
-    };
-    Ticket::from_walk(&rb, &walk, &cx).unwrap_or_else(|e| {
-        panic!("{e}: stopped at {}", walk.current());
-    })
-}
-
-fn assert_case(t: &Ticket, outcome: &str, team: Option<&str>, severity: Severity, says: &str) {
-    assert_eq!(t.outcome.id, outcome, "{}", t.summary);
-    let got_team = match &t.outcome.resolution {
-        Resolution::Escalate { team } => Some(team.as_str()),
-        Resolution::Resolve => None,
-    };
-    assert_eq!(got_team, team, "{outcome}");
-    assert_eq!(t.outcome.severity, severity, "{outcome}");
-    assert!(
-        t.outcome.reply.contains(says),
-        "{outcome}: reply lacks {says:?}:\n{}",
-        t.outcome.reply
-    );
+    ticket(rb, extra, &[], answers)
 }
 
 #[test]

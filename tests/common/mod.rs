@@ -206,5 +206,6 @@ impl Drop for DemoApiProcess {
     }
 }
 
+pub mod cases;
 pub mod saved_cases;
 pub mod tmux;
