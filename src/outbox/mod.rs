@@ -66,6 +66,16 @@ pub struct Courier<'a> {
     pub now: &'a (dyn Fn() -> DateTime<Utc> + Sync),
 }
 
+/// Runs a record read or write on the blocking pool: the files are small, but a slow or
+/// network disk must not hold the thread the terminal app's other work runs on.
+async fn off_runtime<T: Send + 'static>(
+    io: impl FnOnce() -> Result<T, RecordsError> + Send + 'static,
+) -> Result<T, RecordsError> {
+    tokio::task::spawn_blocking(io)
+        .await
+        .unwrap_or_else(|e| Err(RecordsError::Interrupted(e.to_string())))
+}
+
 impl Courier<'_> {
     /// Sends `ticket` to `tracker` (or resolves its page, with `resolve`), records what came
     /// of it and says so.
@@ -77,9 +87,10 @@ impl Courier<'_> {
         resolve: bool,
     ) -> Result<Sent, RecordsError> {
         let target = &tracker.target;
-        let mut record = self
-            .records
-            .load(&ticket.id, &target.name)?
+        let records = self.records.clone();
+        let (id, name) = (ticket.id.clone(), target.name.clone());
+        let mut record = off_runtime(move || records.load(&id, &name))
+            .await?
             .unwrap_or_else(|| Record::new(&ticket.id, &target.name, target.kind.name()));
         let before = record.remote.clone();
         let request = match (resolve, &record.state, &before) {
@@ -129,7 +140,8 @@ impl Courier<'_> {
                 Sent::NotSent { error, retry }
             }
         };
-        self.records.save(&record)?;
+        let records = self.records.clone();
+        off_runtime(move || records.save(&record)).await?;
         Ok(sent)
     }
 

@@ -14,6 +14,8 @@ pub enum RecordsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the send record's read or write was interrupted: {0}")]
+    Interrupted(String),
 }
 
 /// The records under one data folder.
