@@ -252,3 +252,40 @@ fn escalated_several_customers_with_a_status_and_request_id_the_logs_contradict(
     assert!(labels.contains("contradiction"), "{labels}");
     snapshot("escalated_multi_customer_contradicted", &t);
 }
+
+#[test]
+fn escalated_on_403_without_a_status_keeps_the_customers_address_apart_and_flags_the_401s() {
+    // The agent gave no status and walked 403; the gateway logged 401s from an attack, and
+    // the customer's own address (from intake) is nowhere in them.
+    let mut f = case(&[
+        ("client_ip", "203.0.113.9"),
+        ("failures.anomaly", "true"),
+        ("failures.total", "100"),
+        ("failures.top_reason", "invalid_key"),
+        ("failures.first_at", "2026-11-22T09:26:00Z"),
+    ]);
+    list(
+        &mut f,
+        "failures.requests",
+        &[
+            "req_t002 · 2026-11-22 09:59:40 UTC · POST /v1/payments · from 185.220.101.4 · 401 invalid_key",
+            "req_t001 · 2026-11-22 09:59:20 UTC · POST /v1/payments · from 185.220.101.9 · 401 invalid_key",
+        ],
+        LOGS,
+    );
+    list(
+        &mut f,
+        "failures.client_ips",
+        &["185.220.101.4", "185.220.101.9"],
+        LOGS,
+    );
+    let t = ticket("403", f, &[]);
+    assert_eq!(t.outcome.id, "escalate-credential-stuffing");
+    let a = t.addresses.as_ref().expect("addresses");
+    assert_eq!(a.networks.len(), 1, "no network of the customer's own");
+    assert_eq!(a.customers_own, "203.0.113.9".parse().ok());
+    assert_eq!(t.scope.status, Some(401), "the status the logs agree on");
+    let flagged: Vec<&str> = t.contradictions.iter().map(|c| c.fact.as_str()).collect();
+    assert_eq!(flagged, ["status"]);
+    snapshot("escalated_403_walk_of_logged_401s", &t);
+}

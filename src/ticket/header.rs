@@ -2,7 +2,7 @@
 //! the failures began as against when the case was opened; and how big it is. Read from the
 //! walk's facts only.
 
-use crate::facts::{FactValue, Facts};
+use crate::facts::{FactValue, Facts, name};
 use crate::secret::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -57,6 +57,20 @@ pub struct Impact {
     /// Customers above their baseline (admin API), or failing in the logs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customers_affected: Option<u64>,
+    /// What `customers_affected` counts: said beside it, since "0 customers affected" on a
+    /// customer's own case reads as false unless one knows it counts rates above a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers_measure: Option<CustomersMeasure>,
+}
+
+/// What a count of affected customers measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomersMeasure {
+    /// Customers whose 401/403 rate is above their baseline now (the admin API's summary).
+    AboveBaseline,
+    /// Distinct customers failing in the pasted logs.
+    FailingInLogs,
 }
 
 impl Impact {
@@ -93,11 +107,15 @@ fn time(facts: &Facts, name: &str) -> Option<DateTime<Utc>> {
     }
 }
 
-pub fn scope(facts: &Facts) -> Scope {
+/// `fallback` is the status known without the customer saying it (the one the failing
+/// requests in the logs agree on, else the walked runbook's): a summary line without a status
+/// does not say what is broken.
+pub fn scope(facts: &Facts, fallback: Option<u16>) -> Scope {
     Scope {
-        status: count(facts, "status")
-            .or_else(|| count(facts, "response.status"))
-            .and_then(|n| u16::try_from(n).ok()),
+        status: count(facts, name::STATUS)
+            .or_else(|| count(facts, name::RESPONSE_STATUS))
+            .and_then(|n| u16::try_from(n).ok())
+            .or(fallback),
         method: text(facts, "method"),
         endpoint: text(facts, "endpoint"),
         route: text(facts, "endpoint.route"),
@@ -126,12 +144,17 @@ pub fn began(facts: &Facts) -> Option<Began> {
 }
 
 pub fn impact(facts: &Facts) -> Impact {
+    let customers = count(facts, name::INCIDENT_CUSTOMERS_AFFECTED)
+        .map(|n| (n, CustomersMeasure::AboveBaseline))
+        .or_else(|| {
+            count(facts, name::LOGS_CUSTOMERS_FAILING).map(|n| (n, CustomersMeasure::FailingInLogs))
+        });
     Impact {
-        failing_requests: count(facts, "failures.total"),
-        failure_rate: number(facts, "incident.failure_rate"),
-        baseline_rate: number(facts, "incident.baseline_rate"),
-        customers_affected: count(facts, "incident.customers_affected")
-            .or_else(|| count(facts, "logs.customers_failing")),
+        failing_requests: count(facts, name::FAILURES_TOTAL),
+        failure_rate: number(facts, name::INCIDENT_FAILURE_RATE),
+        baseline_rate: number(facts, name::INCIDENT_BASELINE_RATE),
+        customers_affected: customers.map(|(n, _)| n),
+        customers_measure: customers.map(|(_, m)| m),
     }
 }
 

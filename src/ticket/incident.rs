@@ -3,7 +3,7 @@
 //! window write the same key without talking to each other. The edge looks up saved tickets
 //! with that key and hands them in ([`super::Context::related`]); nothing here reads a file.
 
-use crate::facts::{FactValue, Facts};
+use crate::facts::{FactSource, FactValue, Facts, name};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -69,6 +69,11 @@ pub fn related(
 pub struct Addresses {
     pub addresses: Vec<IpAddr>,
     pub networks: Vec<Network>,
+    /// The address the customer gave at intake when no failing request in the logs came from
+    /// it: listed apart, so a review blocking the attack's networks does not block the
+    /// customer's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers_own: Option<IpAddr>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,14 +84,23 @@ pub struct Network {
 
 pub fn addresses(facts: &Facts) -> Addresses {
     let mut addresses: Vec<IpAddr> = Vec::new();
-    if let Some(FactValue::Ip(ip)) = facts.value("client_ip") {
-        addresses.push(*ip);
-    }
-    if let Some(FactValue::TextList(list)) = facts.value("failures.client_ips") {
+    if let Some(FactValue::TextList(list)) = facts.value(name::FAILURES_CLIENT_IPS) {
         addresses.extend(
             list.iter()
                 .filter_map(|t| t.as_str().parse::<IpAddr>().ok()),
         );
+    }
+    let mut customers_own = None;
+    if let Some(fact) = facts.get(name::CLIENT_IP)
+        && let FactValue::Ip(ip) = &fact.value
+        && !addresses.contains(ip)
+    {
+        // An address from intake is the customer's; one read off the logs failed there.
+        if fact.source == FactSource::Intake {
+            customers_own = Some(*ip);
+        } else {
+            addresses.push(*ip);
+        }
     }
     addresses.sort();
     addresses.dedup();
@@ -100,6 +114,7 @@ pub fn addresses(facts: &Facts) -> Addresses {
     }
     Addresses {
         addresses,
+        customers_own,
         networks: networks
             .into_iter()
             .map(|(network, addresses)| Network { network, addresses })
@@ -149,6 +164,39 @@ mod tests {
             upper,
             "must not read as a secret"
         );
+    }
+
+    fn case(intake_ip: &str, logged: &[&str]) -> Facts {
+        let now = crate::testing::now();
+        let mut f = Facts::new();
+        f.insert_text(name::CLIENT_IP, intake_ip, FactSource::Intake, now)
+            .unwrap();
+        let fact = crate::facts::Fact {
+            value: FactValue::TextList(logged.iter().map(|s| (*s).into()).collect()),
+            source: FactSource::AdminApi,
+            at: now,
+            evidence: None,
+        };
+        f.insert(name::FAILURES_CLIENT_IPS, fact).unwrap();
+        f
+    }
+
+    #[test]
+    fn the_customers_own_address_is_kept_apart_from_the_attacks() {
+        let a = addresses(&case("203.0.113.9", &["185.220.101.4", "185.220.101.9"]));
+        let listed: Vec<String> = a.addresses.iter().map(IpAddr::to_string).collect();
+        assert_eq!(listed, ["185.220.101.4", "185.220.101.9"]);
+        let nets: Vec<String> = a.networks.iter().map(|n| n.network.to_string()).collect();
+        assert_eq!(
+            nets,
+            ["185.220.101.0/24"],
+            "no network of the customer's own"
+        );
+        assert_eq!(a.customers_own, "203.0.113.9".parse().ok());
+        // When the logs show the customer's address failing too, it is one of the addresses.
+        let a = addresses(&case("185.220.101.4", &["185.220.101.4"]));
+        assert_eq!(a.addresses.len(), 1);
+        assert_eq!(a.customers_own, None);
     }
 
     #[test]

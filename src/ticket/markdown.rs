@@ -5,7 +5,7 @@
 //! terminal escapes). The reply and next steps carry facts, so they are escaped too.
 
 use super::Ticket;
-use super::header::BeganFrom;
+use super::header::{BeganFrom, CustomersMeasure};
 use crate::escape::{lines, md_code, md_code_in_cell, md_fence, md_text};
 use crate::facts::FactValue;
 use crate::runbook::Resolution;
@@ -166,7 +166,20 @@ fn impact(md: &mut String, t: &Ticket) {
         _ => {}
     }
     if let Some(n) = i.customers_affected {
-        let _ = writeln!(md, "- Customers affected: {n}");
+        let _ = match i.customers_measure {
+            Some(CustomersMeasure::AboveBaseline) => writeln!(
+                md,
+                "- Customers above their 401/403 baseline now{}: {n}",
+                t.scope
+                    .cell
+                    .as_ref()
+                    .map_or_else(String::new, |c| format!(" in cell {}", md_text(c)))
+            ),
+            Some(CustomersMeasure::FailingInLogs) => {
+                writeln!(md, "- Customers failing in the pasted logs: {n}")
+            }
+            None => writeln!(md, "- Customers affected: {n}"),
+        };
     }
 }
 
@@ -208,6 +221,13 @@ fn addresses(md: &mut String, t: &Ticket) {
         .map(|n| format!("{} ({})", md_code(&n.network.to_string()), n.addresses))
         .collect();
     let _ = writeln!(md, "- Networks (addresses in each): {}", nets.join(", "));
+    if let Some(own) = a.customers_own {
+        let _ = writeln!(
+            md,
+            "- The customer's own address (given at intake, not among the logged failures): {}",
+            md_code(&own.to_string())
+        );
+    }
 }
 
 /// Other saved tickets of the same incident key, a duplicate marked.

@@ -9,7 +9,7 @@ mod path;
 mod requests;
 pub mod trackers;
 
-pub use header::{Began, Impact, Scope};
+pub use header::{Began, CustomersMeasure, Impact, Scope};
 pub use incident::{Addresses, Network, Related, WINDOW_HOURS, incident_key};
 pub use markdown::to_markdown;
 pub use path::PathStep;
@@ -178,7 +178,9 @@ impl Ticket {
             .find(|r| r.duplicate)
             .map(|r| r.ticket_id.clone());
         let failing_requests = requests::failing_requests(&facts);
-        let contradictions = requests::contradictions(&facts, &failing_requests);
+        let contradictions = requests::contradictions(&facts, &failing_requests, &rb.id);
+        let status_known =
+            requests::logged_status(&failing_requests).or_else(|| requests::runbook_status(&rb.id));
         let security = matches!(&outcome.resolution, Resolution::Escalate { team } if team == "security")
             || facts.value("failures.anomaly") == Some(&FactValue::Bool(true));
         let addresses = security
@@ -210,7 +212,7 @@ impl Ticket {
             },
             summary: Redacted::new(&fill(&outcome.summary, &facts)),
             customer_ticket: text("customer_ticket"),
-            scope: header::scope(&facts),
+            scope: header::scope(&facts, status_known),
             failures_began: began,
             impact: header::impact(&facts),
             incident_key,

@@ -67,25 +67,61 @@ fn status_of(line: &str) -> Option<u16> {
     line.rsplit(" · ").next()?.split(' ').next()?.parse().ok()
 }
 
-pub fn contradictions(facts: &Facts, listed: &[FailingRequest]) -> Vec<Contradiction> {
-    let mut out = Vec::new();
-    let said = match facts.value("status") {
-        Some(FactValue::Number(n)) if n.fract() == 0.0 => Some(*n as u16),
+/// The statuses the listed requests show, each once, lowest first.
+fn logged_statuses(listed: &[FailingRequest]) -> Vec<u16> {
+    let mut seen: Vec<u16> = listed
+        .iter()
+        .filter_map(|r| status_of(r.line.as_str()))
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen
+}
+
+/// The one status every listed failing request shows, if they agree.
+pub fn logged_status(listed: &[FailingRequest]) -> Option<u16> {
+    match logged_statuses(listed).as_slice() {
+        [one] => Some(*one),
         _ => None,
-    };
-    if let Some(said) = said {
-        let seen: Vec<u16> = listed
-            .iter()
-            .filter_map(|r| status_of(r.line.as_str()))
-            .collect();
+    }
+}
+
+/// The status a runbook is for, read off its id (`401-unauthorized`, `403-forbidden`): the
+/// agent who picks it says, in effect, that the customer sees that status.
+pub fn runbook_status(runbook_id: &str) -> Option<u16> {
+    let digits = runbook_id.split(['-', '_']).next()?;
+    digits
+        .parse::<u16>()
+        .ok()
+        .filter(|s| (400..500).contains(s))
+}
+
+/// The status the customer reports: intake's, else the one the walked runbook is for, which
+/// the agent chose because the customer said it.
+fn said_status(facts: &Facts, runbook_id: &str) -> Option<(u16, String)> {
+    match facts.value(name::STATUS) {
+        Some(FactValue::Number(n)) if n.fract() == 0.0 && *n >= 0.0 => {
+            let s = *n as u16;
+            Some((s, s.to_string()))
+        }
+        _ => runbook_status(runbook_id)
+            .map(|s| (s, format!("{s} (no status given; walked as {runbook_id})"))),
+    }
+}
+
+pub fn contradictions(
+    facts: &Facts,
+    listed: &[FailingRequest],
+    runbook_id: &str,
+) -> Vec<Contradiction> {
+    let mut out = Vec::new();
+    if let Some((said, said_text)) = said_status(facts, runbook_id) {
+        let seen = logged_statuses(listed);
         if !seen.is_empty() && !seen.contains(&said) {
-            let mut distinct = seen.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            let list: Vec<String> = distinct.iter().map(u16::to_string).collect();
+            let list: Vec<String> = seen.iter().map(u16::to_string).collect();
             out.push(Contradiction {
                 fact: "status".into(),
-                said: said.to_string(),
+                said: said_text,
                 found: format!("the request logs show {}", list.join(", ")),
             });
         }
@@ -188,7 +224,7 @@ mod tests {
             .map(|r| (r.request_id.as_str(), r.pasted))
             .collect();
         assert_eq!(marks, [("req_2", false), ("req_1", true)]);
-        let c = contradictions(&f, &listed);
+        let c = contradictions(&f, &listed, "custom");
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(
             c[0].describe(),
@@ -225,13 +261,13 @@ mod tests {
     #[test]
     fn the_key_in_question_pasted_is_no_contradiction() {
         let f = key_case(Some(PASTED), Some(PASTED), Some(PASTED));
-        assert!(contradictions(&f, &[]).is_empty());
+        assert!(contradictions(&f, &[], "custom").is_empty());
     }
 
     #[test]
     fn another_key_pasted_is_flagged_by_its_mask_and_both_fingerprints() {
         let f = key_case(Some(OTHER), Some(PASTED), Some(PASTED));
-        let c = contradictions(&f, &[]);
+        let c = contradictions(&f, &[], "custom");
         assert_eq!(c.len(), 1, "the same key pasted twice is one: {c:?}");
         assert_eq!(c[0].fact, "key");
         assert_eq!(c[0].said, "sk_live_CANA…6789");
@@ -249,12 +285,12 @@ mod tests {
     #[test]
     fn another_key_in_the_pasted_request_alone_is_flagged() {
         let f = key_case(Some(OTHER), None, Some(PASTED));
-        let c = contradictions(&f, &[]);
+        let c = contradictions(&f, &[], "custom");
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].said, "the key in the pasted request");
         // The intake key is the right one, the request sends another: that one is flagged.
         let f = key_case(Some(OTHER), Some(OTHER), Some(PASTED));
-        let c = contradictions(&f, &[]);
+        let c = contradictions(&f, &[], "custom");
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].said, "the key in the pasted request");
     }
@@ -262,19 +298,62 @@ mod tests {
     #[test]
     fn without_a_record_fingerprint_or_with_a_token_nothing_is_compared() {
         let f = key_case(None, Some(PASTED), Some(OTHER));
-        assert!(contradictions(&f, &[]).is_empty());
+        assert!(contradictions(&f, &[], "custom").is_empty());
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlc2lnbmF0dXJl";
         let f = key_case(Some(OTHER), Some(jwt), None);
-        assert!(contradictions(&f, &[]).is_empty());
+        assert!(contradictions(&f, &[], "custom").is_empty());
+    }
+
+    fn logged_only(status: &str) -> Facts {
+        let mut f = facts("401", None);
+        f.remove("status");
+        let line =
+            format!("req_3 · 2026-11-22 09:59:00 UTC · GET /v1/x · from 192.0.2.7 · {status}");
+        let fact = Fact {
+            value: FactValue::TextList(vec![Redacted::from(line.as_str())]),
+            source: FactSource::AdminApi,
+            at: crate::testing::now(),
+            evidence: None,
+        };
+        f.insert("failures.requests", fact).unwrap();
+        f
+    }
+
+    #[test]
+    fn without_a_status_at_intake_the_runbook_walked_stands_for_the_customers() {
+        // Walked as 401, the gateway logged 403s refused upstream: the 401 tree cannot explain
+        // that, and the receiver must know before tracing it.
+        let f = logged_only("403 refused upstream");
+        let c = contradictions(&f, &failing_requests(&f), "401-unauthorized");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            c[0].describe(),
+            "status: the customer says 401 (no status given; walked as 401-unauthorized), \
+             the request logs show 403"
+        );
+        assert!(contradictions(&f, &failing_requests(&f), "403-forbidden").is_empty());
+        // A runbook whose id names no status says nothing about it.
+        assert!(contradictions(&f, &failing_requests(&f), "custom").is_empty());
+    }
+
+    #[test]
+    fn the_logged_status_is_the_one_all_listed_requests_agree_on() {
+        let f = logged_only("401 invalid_key");
+        assert_eq!(logged_status(&failing_requests(&f)), Some(401));
+        let f = facts("401", None);
+        assert_eq!(logged_status(&failing_requests(&f)), Some(403));
+        assert_eq!(logged_status(&[]), None);
+        assert_eq!(runbook_status("403-forbidden"), Some(403));
+        assert_eq!(runbook_status("200-ok"), None);
     }
 
     #[test]
     fn a_pasted_id_missing_from_the_logs_is_flagged_and_agreement_is_not() {
         let f = facts("403", Some("req_9"));
-        let c = contradictions(&f, &failing_requests(&f));
+        let c = contradictions(&f, &failing_requests(&f), "custom");
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!(c[0].fact, "request_id");
         let f = facts("403", Some("req_2"));
-        assert!(contradictions(&f, &failing_requests(&f)).is_empty());
+        assert!(contradictions(&f, &failing_requests(&f), "custom").is_empty());
     }
 }
