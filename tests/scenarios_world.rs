@@ -610,3 +610,50 @@ fn several_customers_of_one_cell_at_once_escalate_even_when_this_key_is_rate_lim
         "Other customers are reporting similar authentication errors",
     );
 }
+
+// --- The gateway's own reason when the address is unknown -------------------------------------
+
+/// `ACTIVE` without `ip.allowed`: no client address at intake, none the logs could give.
+fn address_unknown(rb: &Runbook, extra: &[(&str, &str)]) -> Walk {
+    let mut f = facts(ACTIVE);
+    f.remove("ip.allowed");
+    f.extend(&facts(extra));
+    Walk::start(rb, f, now()).unwrap()
+}
+
+#[test]
+fn the_gateway_logging_ip_not_allowed_decides_when_the_address_is_unknown() {
+    let rb = runbook("403");
+    let walk = address_unknown(&rb, &[("failures.top_reason", "ip_not_allowed")]);
+    assert!(walk.is_finished(&rb), "asked at {}", walk.current());
+    let cx = Context {
+        agent: "test-agent",
+        demo_data: false,
+        now: now(),
+        related: &[],
+    };
+    let t = Ticket::from_walk(&rb, &walk, &cx).unwrap();
+    assert_case(
+        &t,
+        "ip-not-allowed",
+        None,
+        Severity::Medium,
+        "not on the allowlist for this API key",
+    );
+    // Without the gateway's word the agent is still asked, and a known address still decides.
+    let walk = address_unknown(&rb, &[]);
+    assert_eq!(walk.current(), "ask-ip");
+    let t = walk_403_known_inside_with_logged_refusals();
+    assert_ne!(t.outcome.id, "ip-not-allowed", "{}", t.summary);
+}
+
+/// An address known to be inside the allowlist is a hard fact; the 24-hour top reason does
+/// not overrule it.
+fn walk_403_known_inside_with_logged_refusals() -> Ticket {
+    walk(
+        "403",
+        &[("failures.top_reason", "ip_not_allowed")],
+        &[],
+        &["ask-403-other=nothing"],
+    )
+}
