@@ -657,3 +657,22 @@ fn walk_403_known_inside_with_logged_refusals() -> Ticket {
         &["ask-403-other=nothing"],
     )
 }
+
+#[test]
+fn an_outage_seen_by_one_customer_asks_in_words_that_count_right() {
+    let t = walk(
+        "401",
+        &[("health.status", "down"), ("incident.customers_affected", "1")],
+        &[],
+        &[],
+    );
+    assert_eq!(t.outcome.id, "escalate-validation-down");
+    let ask = t.outcome.ask.as_ref().expect("an escalation asks");
+    assert!(!ask.urgency.contains("1 customers"), "{}", ask.urgency);
+    assert!(
+        ask.urgency
+            .contains("customers above their 401/403 baseline now: 1"),
+        "{}",
+        ask.urgency
+    );
+}
