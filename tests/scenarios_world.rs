@@ -662,7 +662,10 @@ fn walk_403_known_inside_with_logged_refusals() -> Ticket {
 fn an_outage_seen_by_one_customer_asks_in_words_that_count_right() {
     let t = walk(
         "401",
-        &[("health.status", "down"), ("incident.customers_affected", "1")],
+        &[
+            ("health.status", "down"),
+            ("incident.customers_affected", "1"),
+        ],
         &[],
         &[],
     );

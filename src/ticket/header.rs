@@ -31,6 +31,10 @@ pub struct Scope {
 pub struct Began {
     pub at: DateTime<Utc>,
     pub source: BeganFrom,
+    /// When the customer says it started, kept beside the logs' answer when the two disagree:
+    /// failures older than the logs' window, or on another key, are the receiver's to ask about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_says: Option<DateTime<Utc>>,
 }
 
 /// Who says when the failures began.
@@ -129,16 +133,22 @@ pub fn cell(facts: &Facts) -> Option<Redacted> {
     text(facts, "customer.cell").or_else(|| text(facts, "incident.cell"))
 }
 
+/// How far the customer's start may sit from the logs' before the ticket shows both.
+const BEGAN_AGREE_MINUTES: i64 = 30;
+
 /// The first failure the logs show, else when the customer says it started.
 pub fn began(facts: &Facts) -> Option<Began> {
-    let logs = time(facts, "failures.first_at").map(|at| Began {
+    let said = time(facts, name::STARTED_AT);
+    let logs = time(facts, name::FAILURES_FIRST_AT).map(|at| Began {
         at,
         source: BeganFrom::RequestLogs,
+        customer_says: said.filter(|s| (*s - at).num_minutes().abs() > BEGAN_AGREE_MINUTES),
     });
     logs.or_else(|| {
-        time(facts, "started_at").map(|at| Began {
+        said.map(|at| Began {
             at,
             source: BeganFrom::Intake,
+            customer_says: None,
         })
     })
 }
@@ -191,5 +201,30 @@ impl Scope {
             parts.push(format!("in cell {cell}"));
         }
         (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::FactSource;
+
+    fn case(first: &str, said: &str) -> Facts {
+        let now = crate::testing::now();
+        let mut f = Facts::new();
+        f.insert_text(name::FAILURES_FIRST_AT, first, FactSource::AdminApi, now)
+            .unwrap();
+        f.insert_text(name::STARTED_AT, said, FactSource::Intake, now)
+            .unwrap();
+        f
+    }
+
+    #[test]
+    fn the_customers_start_is_kept_beside_the_logs_only_when_they_disagree() {
+        let b = began(&case("2026-11-22T14:38:00Z", "2026-11-22T08:10:00Z")).unwrap();
+        assert_eq!(b.source, BeganFrom::RequestLogs);
+        assert_eq!(b.customer_says, "2026-11-22T08:10:00Z".parse().ok());
+        let b = began(&case("2026-11-22T08:20:00Z", "2026-11-22T08:10:00Z")).unwrap();
+        assert_eq!(b.customer_says, None, "ten minutes apart is the same start");
     }
 }

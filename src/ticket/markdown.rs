@@ -78,7 +78,10 @@ fn head(md: &mut String, t: &Ticket) {
                     BeganFrom::RequestLogs => "oldest failing request in the logs",
                     BeganFrom::Intake => "the customer, at intake",
                 };
-                format!("{} ({by})", b.at.format(TIME))
+                let said = b.customer_says.map_or_else(String::new, |s| {
+                    format!("; the customer says {}", s.format(TIME))
+                });
+                format!("{} ({by}{said})", b.at.format(TIME))
             }),
         ),
         ("Case opened", t.started_at.format(TIME).to_string()),
