@@ -120,17 +120,17 @@ pub fn scope(facts: &Facts, fallback: Option<u16>) -> Scope {
             .or_else(|| count(facts, name::RESPONSE_STATUS))
             .and_then(|n| u16::try_from(n).ok())
             .or(fallback),
-        method: text(facts, "method"),
-        endpoint: text(facts, "endpoint"),
-        route: text(facts, "endpoint.route"),
-        plan: text(facts, "customer.plan"),
+        method: text(facts, name::METHOD),
+        endpoint: text(facts, name::ENDPOINT),
+        route: text(facts, name::ENDPOINT_ROUTE),
+        plan: text(facts, name::CUSTOMER_PLAN),
         cell: cell(facts),
     }
 }
 
 /// The customer's cell, or else the one the failure summary was scoped to.
 pub fn cell(facts: &Facts) -> Option<Redacted> {
-    text(facts, "customer.cell").or_else(|| text(facts, "incident.cell"))
+    text(facts, name::CUSTOMER_CELL).or_else(|| text(facts, name::INCIDENT_CELL))
 }
 
 /// How far the customer's start may sit from the logs' before the ticket shows both.

@@ -7,7 +7,7 @@
 use super::Ticket;
 use super::header::{BeganFrom, CustomersMeasure};
 use crate::escape::{lines, md_code, md_code_in_cell, md_fence, md_text};
-use crate::facts::FactValue;
+use crate::facts::{FactValue, name};
 use crate::runbook::Resolution;
 use crate::walk::Citation;
 use std::fmt::Write;
@@ -346,25 +346,26 @@ fn cited_as_evidence(t: &Ticket, fact: &str) -> bool {
 
 /// Facts the header, impact and request sections show in their own words.
 const SHOWN_ABOVE: &[&str] = &[
-    "customer_id",
-    "customer_ticket",
-    "key_id",
-    "status",
-    "method",
-    "endpoint",
-    "endpoint.route",
-    "customer.plan",
-    "customer.cell",
-    "request_id",
-    "started_at",
-    "failures.requests",
-    "failures.client_ips",
-    "failures.first_at",
-    "failures.total",
-    "incident.cell",
-    "incident.failure_rate",
-    "incident.baseline_rate",
-    "incident.customers_affected",
+    name::CUSTOMER_ID,
+    name::CUSTOMER_TICKET,
+    name::KEY_ID,
+    name::STATUS,
+    name::METHOD,
+    name::ENDPOINT,
+    name::ENDPOINT_ROUTE,
+    name::CUSTOMER_PLAN,
+    name::CUSTOMER_CELL,
+    name::REQUEST_ID,
+    name::STARTED_AT,
+    name::FAILURES_REQUESTS,
+    name::FAILURES_CLIENT_IPS,
+    name::FAILURES_FIRST_AT,
+    name::FAILURES_TOTAL,
+    name::INCIDENT_CELL,
+    name::INCIDENT_FAILURE_RATE,
+    name::INCIDENT_BASELINE_RATE,
+    name::INCIDENT_CUSTOMERS_AFFECTED,
+    name::LOGS_CUSTOMERS_FAILING,
 ];
 
 /// Whether the ticket already shows the fact above the table: in the header, the evidence or

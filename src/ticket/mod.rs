@@ -15,7 +15,7 @@ pub use markdown::to_markdown;
 pub use path::PathStep;
 pub use requests::{Contradiction, FailingRequest, key_mismatches};
 
-use crate::facts::{FactValue, Facts};
+use crate::facts::{FactValue, Facts, name};
 use crate::runbook::{Ask, Resolution, Runbook, Severity, placeholders};
 use crate::secret::{MaskedSecret, Redacted};
 use crate::walk::{Citation, Conflict, Note, Position, RunbookRef, Unavailable, Walk};
@@ -146,7 +146,7 @@ impl Ticket {
                 .and_then(FactValue::as_text)
                 .map(Redacted::from)
         };
-        let key = match facts.value("key") {
+        let key = match facts.value(name::KEY) {
             Some(FactValue::Secret(m)) => Some(m.clone()),
             _ => None,
         };
@@ -163,7 +163,7 @@ impl Ticket {
             })
             .collect();
         let id = ticket_id(walk, cx.now);
-        let customer_id = text("customer_id").or_else(|| text("key.customer_id"));
+        let customer_id = text(name::CUSTOMER_ID).or_else(|| text(name::KEY_CUSTOMER_ID));
         let began = header::began(&facts);
         let cell = header::cell(&facts);
         let incident_key = incident_key(
@@ -182,7 +182,7 @@ impl Ticket {
         let status_known =
             requests::logged_status(&failing_requests).or_else(|| requests::runbook_status(&rb.id));
         let security = matches!(&outcome.resolution, Resolution::Escalate { team } if team == "security")
-            || facts.value("failures.anomaly") == Some(&FactValue::Bool(true));
+            || facts.value(name::FAILURES_ANOMALY) == Some(&FactValue::Bool(true));
         let addresses = security
             .then(|| incident::addresses(&facts))
             .filter(|a| !a.addresses.is_empty());
@@ -194,7 +194,7 @@ impl Ticket {
             agent: cx.agent.to_string(),
             demo_data: cx.demo_data,
             customer_id,
-            key_id: text("key_id"),
+            key_id: text(name::KEY_ID),
             key,
             runbook: walk.runbook.clone(),
             outcome: TicketOutcome {
@@ -211,7 +211,7 @@ impl Ticket {
                 }),
             },
             summary: Redacted::new(&fill(&outcome.summary, &facts)),
-            customer_ticket: text("customer_ticket"),
+            customer_ticket: text(name::CUSTOMER_TICKET),
             scope: header::scope(&facts, status_known),
             failures_began: began,
             impact: header::impact(&facts),
@@ -263,8 +263,11 @@ fn ticket_id(walk: &Walk, now: DateTime<Utc>) -> String {
 /// The outcome's next steps with their facts filled in; when the customer pasted a live key
 /// into the case, first the step every such case needs, whatever the outcome.
 fn next_steps(steps: &[String], facts: &Facts) -> Vec<String> {
-    let pasted_live = facts.value("key").is_some()
-        && facts.value("key.pasted_env").and_then(FactValue::as_text) != Some("test");
+    let pasted_live = facts.value(name::KEY).is_some()
+        && facts
+            .value(name::KEY_PASTED_ENV)
+            .and_then(FactValue::as_text)
+            != Some("test");
     let redact = pasted_live.then(|| {
         "The customer pasted a live key into the ticket: redact it from the customer's \
          message and advise them to rotate the key (create a new one, then revoke this one)."

@@ -38,7 +38,7 @@ impl Contradiction {
 
 pub fn failing_requests(facts: &Facts) -> Vec<FailingRequest> {
     let pasted = pasted_id(facts);
-    let Some(FactValue::TextList(lines)) = facts.value("failures.requests") else {
+    let Some(FactValue::TextList(lines)) = facts.value(name::FAILURES_REQUESTS) else {
         return Vec::new();
     };
     lines
@@ -56,7 +56,7 @@ pub fn failing_requests(facts: &Facts) -> Vec<FailingRequest> {
 
 fn pasted_id(facts: &Facts) -> Option<String> {
     facts
-        .value("request_id")
+        .value(name::REQUEST_ID)
         .and_then(FactValue::as_text)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -120,7 +120,7 @@ pub fn contradictions(
         if !seen.is_empty() && !seen.contains(&said) {
             let list: Vec<String> = seen.iter().map(u16::to_string).collect();
             out.push(Contradiction {
-                fact: "status".into(),
+                fact: name::STATUS.into(),
                 said: said_text,
                 found: format!("the request logs show {}", list.join(", ")),
             });
@@ -131,7 +131,7 @@ pub fn contradictions(
         && !listed.iter().any(|r| r.pasted)
     {
         out.push(Contradiction {
-            fact: "request_id".into(),
+            fact: name::REQUEST_ID.into(),
             said: id,
             found: format!(
                 "it is not among the {} newest failing requests of this key: another key, \
