@@ -6,9 +6,10 @@
 //! PagerDuty itself folds a repeated trigger into the open alert.
 
 use super::{Auth, Method, Plan, Purpose, Remote, Request, Target, join, title};
+use crate::escape::{line, lines};
 use crate::runbook::Severity;
 use crate::ticket::Ticket;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 /// Events v2's host, unless the target names another (a proxy, a test server).
 pub const EVENTS: &str = "https://events.pagerduty.com";
@@ -64,16 +65,73 @@ pub fn plan(t: &Ticket, target: &Target, min: Severity, before: Option<&Remote>)
                     crate::runbook::Resolution::Resolve => String::new(),
                 },
                 "class": t.runbook.id,
-                "custom_details": {
-                    "ticket": t.id,
-                    "customer": t.customer_id,
-                    "reply": crate::escape::lines(&t.outcome.reply),
-                    "next_steps": t.outcome.next_steps.iter().map(|s| crate::escape::line(s)).collect::<Vec<_>>(),
-                },
+                "custom_details": details(t),
             },
         }),
         purpose: Purpose::Create,
     })
+}
+
+/// What the paged engineer reads: the ask of engineering first, then what is broken where and
+/// since when, the incident, what contradicts the customer, and the requests to trace; the
+/// reply and the agent's next steps last, as before. Each value one line, escaped.
+fn details(t: &Ticket) -> Value {
+    let l = |s: &str| Value::from(line(s).into_owned());
+    let mut d = Map::new();
+    d.insert("ticket".into(), l(&t.id));
+    if let Some(c) = &t.customer_id {
+        d.insert("customer".into(), l(c));
+    }
+    if let Some(c) = &t.customer_ticket {
+        d.insert("customer_ticket".into(), l(c));
+    }
+    if let Some(a) = &t.outcome.ask {
+        d.insert(
+            "ask".into(),
+            json!({ "need": l(&a.need), "urgency": l(&a.urgency), "from": l(&a.from) }),
+        );
+    }
+    if let Some(scope) = t.scope.line(t.customer_id.as_deref()) {
+        d.insert("scope".into(), l(&scope));
+    }
+    if let Some(b) = &t.failures_began {
+        d.insert("failures_began".into(), json!(b));
+    }
+    if !t.impact.is_empty() {
+        d.insert("impact".into(), json!(t.impact));
+    }
+    d.insert("incident_key".into(), l(&t.incident_key));
+    if let Some(first) = &t.duplicate_of {
+        d.insert("duplicate_of".into(), l(first));
+    }
+    let list = |items: Vec<String>| Value::from(items.iter().map(|s| l(s)).collect::<Vec<_>>());
+    if !t.contradictions.is_empty() {
+        let said = t.contradictions.iter().map(|c| c.describe()).collect();
+        d.insert("contradictions".into(), list(said));
+    }
+    if !t.failing_requests.is_empty() {
+        let lines = t
+            .failing_requests
+            .iter()
+            .map(|r| r.line.as_str().to_string())
+            .collect();
+        d.insert("failing_requests".into(), list(lines));
+    }
+    if let Some(a) = &t.addresses {
+        d.insert("addresses".into(), json!(a));
+    }
+    d.insert(
+        "reply".into(),
+        Value::from(lines(&t.outcome.reply).into_owned()),
+    );
+    let steps = t
+        .outcome
+        .next_steps
+        .iter()
+        .map(|s| line(s).into_owned())
+        .collect();
+    d.insert("next_steps".into(), list(steps));
+    Value::Object(d)
 }
 
 /// The `resolve` event for the page a trigger for this ticket's case opened.

@@ -1,5 +1,5 @@
-//! Slack incoming webhooks: a summary with blocks (a header, the triage fields, the next
-//! steps) and a `text` fallback for notifications
+//! Slack incoming webhooks: a summary with blocks (a header, the triage fields, the ask of
+//! engineering and any contradiction, the next steps) and a `text` fallback for notifications
 //! (<https://api.slack.com/messaging/webhooks>, <https://api.slack.com/reference/block-kit/blocks>).
 //! All text is `plain_text`, so nothing in the ticket can mention, link or format; the webhook
 //! URL is itself the credential.
@@ -52,6 +52,22 @@ pub fn plan(t: &Ticket, before: Option<&Remote>) -> Plan {
         json!({ "type": "header", "text": plain(&format!("{} · {}", t.id, o.title), 150) }),
         json!({ "type": "section", "text": plain(t.summary.as_str(), 3000), "fields": fields }),
     ];
+    // The receiver's part first: what is asked of them, and what contradicts the customer.
+    let mut receiver: Vec<String> = Vec::new();
+    if let Some(a) = &o.ask {
+        receiver.push(format!("Ask ({}): {}", line(&a.from), line(&a.need)));
+        receiver.push(format!("Urgency: {}", line(&a.urgency)));
+    }
+    receiver.extend(
+        t.contradictions
+            .iter()
+            .map(|c| format!("Check before acting: {}", line(&c.describe()))),
+    );
+    if !receiver.is_empty() {
+        // Each part is one line already; the joins are the block's own line breaks.
+        let text: String = receiver.join("\n").chars().take(3000).collect();
+        blocks.push(json!({ "type": "section", "text": { "type": "plain_text", "text": text } }));
+    }
     if !steps.is_empty() {
         let steps: String = steps.chars().take(3000).collect();
         blocks.push(json!({ "type": "section", "text": { "type": "plain_text", "text": steps } }));

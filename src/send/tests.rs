@@ -455,3 +455,35 @@ fn rate_limits_and_server_errors_are_worth_retrying() {
             .transient()
     );
 }
+
+#[test]
+fn a_page_carries_the_ask_of_engineering_and_where_it_is_broken() {
+    // The on-call engineer reads the page, not the ticket: what is asked of them, how urgent,
+    // what is broken where and since when, and the incident it belongs to.
+    let t = escalation_with(&[("customer_id", "cus_1001"), ("customer_ticket", "ZD-7")]);
+    let pd = target(Kind::Pagerduty {
+        min_severity: Severity::High,
+    });
+    let r = request(plan(&t, &pd, None));
+    let d = &r.body["payload"]["custom_details"];
+    let ask = t.outcome.ask.as_ref().expect("an escalation asks");
+    assert_eq!(d["ask"]["need"], ask.need.as_str());
+    assert_eq!(d["ask"]["urgency"], ask.urgency.as_str());
+    assert_eq!(d["ask"]["from"], ask.from.as_str());
+    assert_eq!(d["incident_key"], t.incident_key.as_str());
+    assert_eq!(d["customer_ticket"], "ZD-7");
+    assert_eq!(d["scope"], "403 for cus_1001");
+}
+
+#[test]
+fn slack_shows_the_receiver_the_ask_before_the_agents_steps() {
+    let t = escalation();
+    let r = request(plan(&t, &target(Kind::Slack), None));
+    let json = r.body["blocks"].to_string();
+    let ask = t.outcome.ask.as_ref().expect("an escalation asks");
+    let need = json
+        .find(&ask.need)
+        .unwrap_or_else(|| panic!("no ask: {json}"));
+    let steps = json.find(&t.outcome.next_steps[0]).expect("next steps");
+    assert!(need < steps, "{json}");
+}
