@@ -679,3 +679,26 @@ fn an_outage_seen_by_one_customer_asks_in_words_that_count_right() {
         ask.urgency
     );
 }
+
+#[test]
+fn a_block_pages_ray_id_reaches_the_firewall_team_without_asking_the_customer_again() {
+    // The customer pasted the page with its Ray ID; the security engineer needs it to find the
+    // rule, and it must not take a round trip to the customer.
+    let t = walk("403", &[], &[response(CLOUDFLARE_1020)], &[]);
+    assert_eq!(t.outcome.id, "escalate-waf-blocked");
+    let ask = t.outcome.ask.as_ref().expect("an escalation asks");
+    assert!(ask.need.contains("8e4f2a9c1b7d3e21-FRA"), "{}", ask.need);
+    assert!(
+        t.summary
+            .as_str()
+            .contains("block reference 8e4f2a9c1b7d3e21-FRA")
+    );
+    // Without the header, the Ray ID printed on the page is the reference.
+    let page = CLOUDFLARE_1020.replace("cf-ray: 8e4f2a9c1b7d3e21-FRA\n", "");
+    let t = walk("403", &[], &[response(&page)], &[]);
+    let need = &t.outcome.ask.as_ref().expect("asks").need;
+    assert!(
+        need.contains("block reference: 8e4f2a9c1b7d3e21)"),
+        "{need}"
+    );
+}

@@ -110,6 +110,7 @@ names! {
     RESPONSE_RATE_LIMIT_REMAINING = "response.rate_limit_remaining",
     RESPONSE_REASON = "response.reason",
     RESPONSE_REQUIRED_SCOPE = "response.required_scope",
+    RESPONSE_REQUEST_ID = "response.request_id",
     LOGS_RATE_401 = "logs.rate_401",
     LOGS_RATE_403 = "logs.rate_403",
     LOGS_RATE_429 = "logs.rate_429",

@@ -654,6 +654,12 @@ pub const SCHEMA: &[FactDef] = &[
         Diag,
         "The scope an insufficient_scope challenge names",
     ),
+    def(
+        "response.request_id",
+        Text,
+        Diag,
+        "The request id or block reference the pasted response carries (X-Request-Id, CF-Ray, a firewall page's Ray ID or Reference #)",
+    ),
     // Diagnostics: access logs.
     stat(
         "logs.rate_401",

@@ -131,6 +131,9 @@ pub fn inspect_response(text: &str, now: DateTime<Utc>) -> Result<ResponseReport
     if let Some(scope) = challenges.iter().find_map(|c| c.param("scope")) {
         facts.push((name::RESPONSE_REQUIRED_SCOPE, FactValue::Text(scope.into())));
     }
+    if let Some(id) = &request_id {
+        facts.push((name::RESPONSE_REQUEST_ID, FactValue::Text(id.clone())));
+    }
     Ok(ResponseReport {
         status: p.status,
         challenges,
@@ -453,10 +456,32 @@ fn request_id(p: &Parsed) -> Option<Redacted> {
     if let Some(v) = NAMES.iter().find_map(|n| p.header(n)) {
         return Some(v.into());
     }
-    let body: Value = serde_json::from_str(&p.body).ok()?;
-    ["request_id", "requestId", "trace_id", "traceId"]
-        .iter()
-        .find_map(|k| body.get(k)?.as_str().map(Redacted::from))
+    if let Ok(body) = serde_json::from_str::<Value>(&p.body) {
+        return ["request_id", "requestId", "trace_id", "traceId"]
+            .iter()
+            .find_map(|k| body.get(k)?.as_str().map(Redacted::from));
+    }
+    block_reference(&p.body)
+}
+
+/// The reference a firewall's block page prints for its owner to find the rule: Cloudflare's
+/// "Ray ID: 8e4f2a9c1b7d3e21", Akamai's "Reference #18.2f3d…", CloudFront's "Request ID: …".
+fn block_reference(body: &str) -> Option<Redacted> {
+    const LABELS: &[&str] = &["ray id:", "reference #", "request id:"];
+    let lower = body.to_ascii_lowercase();
+    LABELS.iter().find_map(|label| {
+        // ASCII lowering keeps byte offsets, so the index holds in the original text.
+        let start = lower.find(label)? + label.len();
+        let rest = body[start..].trim_start();
+        // Markup around the value ("<strong>8e4f…</strong>") is skipped, not taken.
+        let rest = rest.strip_prefix("<strong>").unwrap_or(rest).trim_start();
+        let id: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(80)
+            .collect();
+        (!id.is_empty()).then(|| Redacted::from(id.as_str()))
+    })
 }
 
 fn facts(
