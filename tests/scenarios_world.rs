@@ -614,11 +614,14 @@ fn several_customers_of_one_cell_at_once_escalate_even_when_this_key_is_rate_lim
 // --- The gateway's own reason when the address is unknown -------------------------------------
 
 /// `ACTIVE` without `ip.allowed`: no client address at intake, none the logs could give.
-fn address_unknown(rb: &Runbook, extra: &[(&str, &str)]) -> Walk {
-    let mut f = facts(ACTIVE);
+fn address_unknown(
+    rb: &authdesk::runbook::Runbook,
+    extra: &[(&str, &str)],
+) -> authdesk::walk::Walk {
+    let mut f = common::cases::facts(common::cases::ACTIVE);
     f.remove("ip.allowed");
-    f.extend(&facts(extra));
-    Walk::start(rb, f, now()).unwrap()
+    f.extend(&common::cases::facts(extra));
+    authdesk::walk::Walk::start(rb, f, now()).unwrap()
 }
 
 #[test]
@@ -626,7 +629,7 @@ fn the_gateway_logging_ip_not_allowed_decides_when_the_address_is_unknown() {
     let rb = runbook("403");
     let walk = address_unknown(&rb, &[("failures.top_reason", "ip_not_allowed")]);
     assert!(walk.is_finished(&rb), "asked at {}", walk.current());
-    let cx = Context {
+    let cx = authdesk::ticket::Context {
         agent: "test-agent",
         demo_data: false,
         now: now(),
