@@ -516,6 +516,31 @@ fn a_key_owned_by_another_customer_is_listed_as_a_conflict() {
     common::assert_valid_ticket(&ticket);
 }
 
+/// A customer id of another account (an agency's client, a typo) must not send the platform
+/// questions to that account's cell: the key is validated in its owner's, where validation is
+/// down for `key_eu3`.
+#[test]
+fn an_outage_in_the_keys_cell_is_found_whatever_customer_id_the_intake_names() {
+    let desk = Desk::new();
+    let (code, ticket, out) = desk.run(
+        &[
+            "401",
+            "--demo",
+            "--input",
+            "customer_id=cus_1003",
+            "--input",
+            "key_id=key_eu3",
+        ],
+        &[],
+    );
+    assert_eq!(ticket["outcome"]["id"], "escalate-validation-down", "{out}");
+    assert_eq!(code, 10, "{out}");
+    assert!(
+        out.contains("conflict: customer_id: intake says cus_1003, admin API says cus_1010"),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_second_ticket_for_the_same_incident_links_the_first_as_a_duplicate() {
     // key_stuffed: credential stuffing from many addresses, over the demo API on loopback.

@@ -187,9 +187,15 @@ pub(super) fn initial(intake: &Intake, now: DateTime<Utc>) -> Vec<Query> {
             path: path.clone(),
         });
     }
+    // The key is served, and validated, where its owner's account lives; a customer id typed
+    // at intake may be another account's (an agency's client, a typo), and asking about its
+    // cell would miss an outage in the key's own.
     let scope = Scope {
+        customer_id: intake
+            .customer_id
+            .clone()
+            .filter(|_| intake.key_id.is_none()),
         key_id: intake.key_id.clone(),
-        customer_id: intake.customer_id.clone(),
     };
     out.push(Query::Health {
         scope: scope.clone(),
@@ -277,6 +283,24 @@ mod tests {
                 "failure summary"
             ]
         );
+    }
+
+    #[test]
+    fn platform_questions_are_scoped_by_the_key_not_a_customer_id_that_may_be_another() {
+        let scope_of = |pairs: &[(&str, &str)]| {
+            initial(&intake(pairs), now())
+                .into_iter()
+                .find_map(|q| match q {
+                    Query::Health { scope } => Some(scope),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let both = scope_of(&[("key_id", "key_eu3"), ("customer_id", "cus_1003")]);
+        assert_eq!(both.key_id.as_deref(), Some("key_eu3"));
+        assert_eq!(both.customer_id, None);
+        let customer = scope_of(&[("customer_id", "cus_1003")]);
+        assert_eq!(customer.customer_id.as_deref(), Some("cus_1003"));
     }
 
     #[test]
