@@ -83,15 +83,17 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ),
     ("401", "key_burst", &[], "limit-lowered"),
     ("401", "key_peak", &[], "rate-limited-as-401"),
+    // The service behind the gateway refused (403s decided upstream): the gateway took the key.
+    ("401", "key_healthy", &[], "escalate-upstream-refused"),
     (
         "401",
-        "key_healthy",
+        "key_quiet",
         &["ask-key-match=same"],
         "escalate-unexplained",
     ),
     (
         "401",
-        "key_healthy",
+        "key_quiet",
         &["ask-key-match=session-ended"],
         "expected-401",
     ),
@@ -166,6 +168,19 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
         "missing-credentials",
     ),
     ("403", "key_eu3", &[], "escalate-validation-down"),
+    // The customer says 403; the key's own status decides (the logs say 401).
+    ("403", "key_disabled", &[], "key-disabled"),
+    ("403", "key_revoked", &[], "key-revoked-leaked"),
+    ("403", "key_expired", &[], "key-expired"),
+    ("403", "key_rotated", &[], "rotation-leftover"),
+    // Another key's request pasted (with a header problem of its own): the disabled key in
+    // question decides, not the paste.
+    (
+        "401",
+        "key_disabled",
+        &["--request=tests/fixtures/diagnose/request-other-key-bearer.curl"],
+        "key-disabled",
+    ),
 ];
 
 #[test]
@@ -239,6 +254,37 @@ fn every_outcome_id_of_the_trees_is_covered() {
         .collect();
     let missing: Vec<_> = ids.difference(&covered).collect();
     assert!(missing.is_empty(), "no demo key reaches {missing:?}");
+}
+
+#[test]
+fn a_disabled_key_reported_as_403_still_flags_the_status_the_logs_show() {
+    let (_, ticket, out) =
+        Desk::new().run(&["403", "--demo", "--input", "key_id=key_disabled"], &[]);
+    assert_eq!(ticket["outcome"]["id"], "key-disabled", "{out}");
+    let contradictions = ticket["contradictions"].to_string();
+    assert!(
+        contradictions.contains("the request logs show 401"),
+        "{contradictions}\n{out}"
+    );
+}
+
+#[test]
+fn a_firewall_page_with_its_ray_id_is_not_asked_for_again() {
+    let (_, ticket, out) = Desk::new().run(
+        &[
+            "403",
+            "--demo",
+            "--input",
+            "key_id=key_healthy",
+            "--response=tests/fixtures/diagnose/responses/cloudflare-1020.http",
+        ],
+        &[],
+    );
+    assert_eq!(ticket["outcome"]["id"], "escalate-waf-blocked", "{out}");
+    let reply = ticket["outcome"]["reply"].as_str().unwrap_or_default();
+    assert!(reply.contains("8e4f2a9c1b7d3e21"), "{reply}");
+    assert!(!reply.contains("Ray ID or reference number"), "{reply}");
+    assert!(reply.contains("the time of the request in UTC"), "{reply}");
 }
 
 #[test]

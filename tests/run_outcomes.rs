@@ -315,6 +315,19 @@ const PATHS: &[(&str, &str, &[&str], bool)] = &[
     ),
     (
         "401",
+        "escalate-upstream-refused",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-key-status=active",
+            "ask-credential-sent=looks-right",
+            "ask-token=valid",
+            "ask-rate=steady",
+            "ask-key-match=upstream",
+        ],
+        true,
+    ),
+    (
+        "401",
         "wrong-endpoint",
         &[
             "ask-wider-incident=just-this-customer",
@@ -449,6 +462,69 @@ const PATHS: &[(&str, &str, &[&str], bool)] = &[
             "ask-403-other=nothing",
         ],
         true,
+    ),
+    (
+        "403",
+        "key-revoked",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=revoked",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "key-revoked-leaked",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=revoked-leak",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "key-revoked-billing",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=revoked-billing",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "key-revoked-by-us",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=revoked-by-us",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "rotation-leftover",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=rotated",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "key-expired",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=expired",
+        ],
+        false,
+    ),
+    (
+        "403",
+        "key-disabled",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=disabled",
+        ],
+        false,
     ),
     (
         "403",
@@ -590,7 +666,20 @@ fn missing_answer_exits_3_naming_the_question_and_choices() {
     assert_eq!(v["node"], "ask-account");
     assert_eq!(v["missing_facts"][0], "customer.status");
     let choices = strs(&v["choices"], "id");
-    assert_eq!(choices, ["suspended", "active"]);
+    assert_eq!(
+        choices,
+        [
+            "suspended",
+            "active",
+            "revoked",
+            "revoked-leak",
+            "revoked-billing",
+            "revoked-by-us",
+            "rotated",
+            "expired",
+            "disabled"
+        ]
+    );
     assert!(
         sb.tickets().is_empty(),
         "nothing is written while an answer is missing"

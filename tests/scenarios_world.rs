@@ -705,3 +705,152 @@ fn a_block_pages_ray_id_reaches_the_firewall_team_without_asking_the_customer_ag
         "{need}"
     );
 }
+
+// --- Hard facts the trees read before the paste and the statistics (issue 14, items 1 and 4) -
+
+#[test]
+fn a_403_on_a_disabled_key_ends_at_the_disabled_key_not_unexplained() {
+    // The customer says 403; the gateway answers 401 for the disabled key itself.
+    let t = walk(
+        "403",
+        &[("status", "403"), ("key.status", "disabled")],
+        &[],
+        &[],
+    );
+    assert_case(
+        &t,
+        "key-disabled",
+        None,
+        Severity::Low,
+        "The API key your requests use is disabled on your account.",
+    );
+}
+
+#[test]
+fn a_403_on_a_revoked_or_expired_key_reaches_the_401_trees_outcomes() {
+    let revoked = walk(
+        "403",
+        &[
+            ("key.status", "revoked"),
+            ("key.revoked_by", "secret-scanning"),
+            ("key.revoke_reason", "leaked in a public repo"),
+        ],
+        &[],
+        &[],
+    );
+    assert_case(
+        &revoked,
+        "key-revoked-leaked",
+        None,
+        Severity::High,
+        "because it was exposed publicly",
+    );
+    let expired = walk("403", &[("key.status", "expired")], &[], &[]);
+    assert_case(
+        &expired,
+        "key-expired",
+        None,
+        Severity::Low,
+        "The API key your requests use expired",
+    );
+}
+
+#[test]
+fn a_401_refused_by_the_service_behind_the_gateway_goes_to_tier_2() {
+    let t = walk("401", &[("failures.upstream_decided", "true")], &[], &[]);
+    assert_case(
+        &t,
+        "escalate-upstream-refused",
+        Some("api-support-tier2"),
+        Severity::Medium,
+        "the refusal comes from the service behind it",
+    );
+    // Sessions ending are the upstream's own 401s too: a normal rate still reads as expected.
+    let t = walk(
+        "401",
+        &[
+            ("failures.upstream_decided", "true"),
+            ("logs.band_401", "normal"),
+        ],
+        &[],
+        &[],
+    );
+    assert_eq!(t.outcome.id, "expected-401");
+}
+
+/// A curl line sending a key in the wrong header (Authorization where X-API-Key is read).
+const OTHER_KEY_CURL: &str = "curl https://api.example.com/v1/orders \\\n  \
+     -H 'Authorization: Bearer sk_live_DEMOhealthy012345678901234567890'";
+
+#[test]
+fn another_keys_request_does_not_decide_before_the_disabled_key_in_question() {
+    let pasted = [request(OTHER_KEY_CURL, &RequestContext::default())];
+    // The record of the key in question: another fingerprint than the pasted key's.
+    let this_key = [
+        ("key.status", "disabled"),
+        ("key.fingerprint", "sha256:0123456789ab"),
+    ];
+    let t = walk("401", &this_key, &pasted, &[]);
+    assert_case(
+        &t,
+        "key-disabled",
+        None,
+        Severity::Low,
+        "The API key your requests use is disabled on your account.",
+    );
+    assert!(
+        t.contradictions.iter().any(|c| c.fact == "key"),
+        "{:?}",
+        t.contradictions
+    );
+}
+
+#[test]
+fn the_key_in_questions_own_request_still_shows_its_header_problem() {
+    let pasted = [request(OTHER_KEY_CURL, &RequestContext::default())];
+    let sent = authdesk::secret::Fingerprint::of("sk_live_DEMOhealthy012345678901234567890");
+    let same = format!("sha256:{}", sent.hex());
+    // The same key, disabled: the paste shows what the customer sends, and it is the header.
+    let t = walk(
+        "401",
+        &[("key.status", "disabled"), ("key.fingerprint", &same)],
+        &pasted,
+        &[],
+    );
+    assert_eq!(t.outcome.id, "bad-header-format", "{}", t.summary);
+    // Another key, but the key in question is active: nothing about it explains the
+    // failures, so the paste's finding stands.
+    let t = walk(
+        "401",
+        &[("key.fingerprint", "sha256:0123456789ab")],
+        &pasted,
+        &[],
+    );
+    assert_eq!(t.outcome.id, "bad-header-format", "{}", t.summary);
+}
+
+#[test]
+fn the_firewall_reply_asks_for_the_ray_id_only_when_the_page_gave_none() {
+    let t = walk("403", &[], &[response(CLOUDFLARE_1020)], &[]);
+    assert_case(
+        &t,
+        "escalate-waf-blocked",
+        Some("security"),
+        Severity::Medium,
+        "We have passed on the reference shown on the error page (8e4f2a9c1b7d3e21-FRA)",
+    );
+    assert_reply_lacks(&t, &["Ray ID or reference number"]);
+    // A page without a Ray ID or reference: the customer is asked for it.
+    let page = "HTTP/1.1 403 Forbidden\nServer: cloudflare\n\
+                Content-Type: text/html\n\n<html><head><title>Attention Required! | Cloudflare\
+                </title></head><body><h1>Sorry, you have been blocked</h1></body></html>";
+    let t = walk("403", &[], &[response(page)], &[]);
+    assert_case(
+        &t,
+        "escalate-waf-blocked",
+        Some("security"),
+        Severity::Medium,
+        "please reply with the Ray ID or reference number shown on the error page",
+    );
+    assert_reply_lacks(&t, &["We have passed on the reference"]);
+}

@@ -111,7 +111,7 @@ fn check_names_every_outcome_no_scenario_covers_where_it_is_defined() {
         .find(|l| l.contains("outcome `key-expired` is not covered by any scenario"))
         .unwrap_or_else(|| panic!("{}", out.stdout));
     assert!(
-        expired.starts_with("runbooks/401-unauthorized.toml:") && !expired.contains(":1:1:"),
+        expired.starts_with("runbooks/escalations.toml:") && !expired.contains(":1:1:"),
         "{expired}"
     );
     // Covered by the fixtures: not reported.
@@ -297,7 +297,7 @@ fn report_over_two_trainees_prints_both_in_markdown_and_json() {
     );
 }
 
-/// A finished case saved as the terminal app saves it: key_healthy from the demo data, the
+/// A finished case saved as the terminal app saves it: key_quiet from the demo data, the
 /// customer's id and address given at intake, and a canary key pasted into the error body.
 fn finished_case(sb: &Sandbox) -> String {
     use authdesk::intake::Given;
@@ -307,7 +307,7 @@ fn finished_case(sb: &Sandbox) -> String {
         .unwrap()
         .clone();
     let inputs: Vec<(String, Given)> = [
-        ("key_id", "key_healthy".to_string()),
+        ("key_id", "key_quiet".to_string()),
         ("client_ip", "198.51.100.77".to_string()),
         (
             "error_body",
@@ -358,7 +358,7 @@ fn from_session_drafts_a_scenario_that_checks_clean_with_pseudonyms_and_no_secre
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let text = std::fs::read_to_string(&file).unwrap();
     for real in [
-        "key_healthy",
+        "key_quiet",
         "198.51.100.77",
         "ops@fjord.example",
         "cus_10",

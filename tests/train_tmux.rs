@@ -45,10 +45,7 @@ fn a_trainee_takes_a_scenario_to_its_score_card_and_the_result_is_saved() {
     // The popup covers the form until it closes.
     pane.wait_gone("the customer wrote");
     let intake = pane.wait_for("evidence ready");
-    assert!(
-        intake.contains("key_healthy"),
-        "intake pre-filled:\n{intake}"
-    );
+    assert!(intake.contains("key_quiet"), "intake pre-filled:\n{intake}");
     assert!(intake.contains("TRAINING 00:"), "the clock runs:\n{intake}");
     pane.keys(&["C-s"]);
     pane.wait_for("Same key?");

@@ -116,7 +116,7 @@ fn a_killed_case_comes_back_with_resume_and_sigterm_saves_it() {
             "--input",
             "customer_id=cus_1008",
             "--input",
-            "key_id=key_healthy",
+            "key_id=key_quiet",
         ],
         &[],
     );

@@ -67,7 +67,7 @@ fn a_key_pressed_as_evidence_moves_the_question_does_not_answer_the_new_one() {
             "--input",
             "customer_id=cus_1008",
             "--input",
-            "key_id=key_healthy",
+            "key_id=key_quiet",
         ],
         &[("AUTHDESK_DEMO_LATENCY_MS", "3000")],
     );

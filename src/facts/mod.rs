@@ -4,6 +4,7 @@
 //! the screens and the ticket all read that table, and code names facts by the constants in
 //! [`name`]. A value that does not fit its definition's type cannot be stored.
 
+pub mod derived;
 pub mod name;
 mod schema;
 mod value;

@@ -91,6 +91,7 @@ names! {
     REQUEST_KEY_IN_QUERY = "request.key_in_query",
     REQUEST_KEY_ENV = "request.key_env",
     REQUEST_KEY_FINGERPRINT = "request.key_fingerprint",
+    REQUEST_KEY_IS_THIS_KEY = "request.key_is_this_key",
     REQUEST_KEY_LENGTH_OK = "request.key_length_ok",
     REQUEST_KEY_LENGTH = "request.key_length",
     REQUEST_KEY_EXPECTED_LENGTH = "request.key_expected_length",

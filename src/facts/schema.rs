@@ -546,6 +546,13 @@ pub const SCHEMA: &[FactDef] = &[
         "The sent key's fingerprint (sha256: and 12 hex digits); none for a JWT or a placeholder",
     ),
     def(
+        "request.key_is_this_key",
+        Bool,
+        Diag,
+        "Whether the sent key is the key in question (its fingerprint is the key record's); \
+         known only when both fingerprints are",
+    ),
+    def(
         "request.key_length_ok",
         Bool,
         Diag,

@@ -281,7 +281,9 @@ fn next_steps(steps: &[String], facts: &Facts) -> Vec<String> {
 
 /// Fills `{fact}` placeholders. A `[…]` segment is kept only when every fact in it is known,
 /// so "revoked[ by {key.revoked_by}]" reads "revoked" rather than "revoked by unknown";
-/// outside a segment an unknown fact reads "unknown".
+/// outside a segment an unknown fact reads "unknown". A `{!fact}` in a segment reads as
+/// nothing and keeps the segment only while that fact is unknown, so a reply asks the customer
+/// only for what we lack: "[ Please send the page's reference.{!response.request_id}]".
 pub fn fill(template: &str, facts: &Facts) -> String {
     let mut out = String::new();
     let mut rest = template;
@@ -291,13 +293,35 @@ pub fn fill(template: &str, facts: &Facts) -> String {
         };
         out.push_str(&fill_plain(&rest[..open], facts));
         let segment = &rest[open + 1..open + len];
-        if placeholders(segment).all(|name| facts.value(name).is_some()) {
-            out.push_str(&fill_plain(segment, facts));
+        if let Some(kept) = keep_segment(segment, facts) {
+            out.push_str(&fill_plain(&kept, facts));
         }
         rest = &rest[open + len + 1..];
     }
     out.push_str(&fill_plain(rest, facts));
     out
+}
+
+/// The segment without its `{!fact}` markers, if it is kept: every `{fact}` in it known and
+/// every `{!fact}` unknown.
+fn keep_segment(segment: &str, facts: &Facts) -> Option<String> {
+    let mut kept = segment.to_string();
+    for part in segment.split('{').skip(1) {
+        let Some((name, _)) = part.split_once('}') else {
+            continue;
+        };
+        let (wanted_known, fact) = match name.trim().strip_prefix('!') {
+            Some(absent) => (false, absent.trim()),
+            None => (true, name.trim()),
+        };
+        if facts.value(fact).is_some() != wanted_known {
+            return None;
+        }
+        if !wanted_known {
+            kept = kept.replace(&format!("{{{name}}}"), "");
+        }
+    }
+    Some(kept)
 }
 
 fn fill_plain(template: &str, facts: &Facts) -> String {

@@ -165,6 +165,22 @@ fn optional_segments_drop_when_their_facts_are_unknown() {
 }
 
 #[test]
+fn a_segment_marked_with_an_unknown_fact_is_kept_only_while_it_is_unknown() {
+    let mut facts = Facts::new();
+    let t = "Thanks.[ Please send the reference.{!response.request_id}][ We have {response.request_id}.]";
+    assert_eq!(fill(t, &facts), "Thanks. Please send the reference.");
+    facts
+        .insert_text(
+            "response.request_id",
+            "8c1f",
+            FactSource::Diagnostics,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(fill(t, &facts), "Thanks. We have 8c1f.");
+}
+
+#[test]
 fn replies_are_reflowed_but_code_keeps_its_lines() {
     let text = "Please send it\nlike this:\n\n    X-API-Key: <key>\n    Other: x\n\nThanks,\nus";
     assert_eq!(

@@ -178,6 +178,7 @@ impl Walk {
             // A settled value is one of two that were already facts of this name and type.
             let _ = facts.insert(&s.fact, fact);
         }
+        crate::facts::derived::add(&mut facts);
         facts
     }
 
@@ -254,7 +255,9 @@ impl Walk {
         now: DateTime<Utc>,
     ) -> Result<Option<usize>, WalkError> {
         self.base_facts.extend(&facts);
-        let arrived: Vec<&str> = facts.iter().map(|(name, _)| name).collect();
+        let mut arrived: Vec<&str> = facts.iter().map(|(name, _)| name).collect();
+        // A fact computed from one that arrived changed too.
+        arrived.extend(crate::facts::derived::fed_by(&arrived));
         self.redecide(rb, &arrived, now)
     }
 

@@ -214,10 +214,12 @@ fn input(cx: &mut Ctx<'_>, raw: RawInput) -> Option<Input> {
     }
 }
 
-/// The fact names inside `{…}` in a summary template.
+/// The fact names inside `{…}` in a summary template, with or without the `!` that marks a
+/// segment kept only while the fact is unknown (`{!fact}`, see `ticket::fill`).
 pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     template
         .split('{')
         .skip(1)
         .filter_map(|part| part.split_once('}').map(|(name, _)| name.trim()))
+        .map(|name| name.strip_prefix('!').unwrap_or(name).trim())
 }
