@@ -173,6 +173,7 @@ const CASES: &[(&str, &str, &[&str], &str)] = &[
     ("403", "key_revoked", &[], "key-revoked-leaked"),
     ("403", "key_expired", &[], "key-expired"),
     ("403", "key_rotated", &[], "rotation-leftover"),
+    ("403", "key_typo", &[], "key-never-valid"),
     // Another key's request pasted (with a header problem of its own): the disabled key in
     // question decides, not the paste.
     (

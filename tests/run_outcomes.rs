@@ -528,6 +528,15 @@ const PATHS: &[(&str, &str, &[&str], bool)] = &[
     ),
     (
         "403",
+        "key-never-valid",
+        &[
+            "ask-wider-incident=just-this-customer",
+            "ask-account=not-found",
+        ],
+        false,
+    ),
+    (
+        "403",
         "escalate-upstream-refused",
         &[
             "ask-wider-incident=just-this-customer",
@@ -677,7 +686,8 @@ fn missing_answer_exits_3_naming_the_question_and_choices() {
             "revoked-by-us",
             "rotated",
             "expired",
-            "disabled"
+            "disabled",
+            "not-found"
         ]
     );
     assert!(

@@ -446,6 +446,35 @@ fn aws_api_gateways_forbidden_for_a_request_without_a_key_is_the_missing_key() {
 }
 
 #[test]
+fn aws_api_gateways_forbidden_for_a_key_we_do_not_know_is_a_key_that_was_never_valid() {
+    // API Gateway answers an x-api-key it does not know with the same bare 403
+    // {"message":"Forbidden"} (AWS knowledge center "api-gateway-troubleshoot-403-forbidden";
+    // Stack Overflow 39061041): the key is sent, so only the admin API's 404 tells.
+    let curl =
+        "curl https://api.example.com/v1/orders -H 'x-api-key: sk_live_Zq8rT2wX9mK4pL7vN3bY6cF1'";
+    let pasted = [
+        request(curl, &RequestContext::default()),
+        response(
+            "HTTP/2 403\ncontent-type: application/json\nx-amzn-errortype: ForbiddenException\n\n\
+             {\"message\":\"Forbidden\"}",
+        ),
+    ];
+    let t = walk(
+        "403",
+        &[("status", "403"), ("key.status", "not_found")],
+        &pasted,
+        &[],
+    );
+    assert_case(
+        &t,
+        "key-never-valid",
+        None,
+        Severity::Low,
+        "does not match any active key for this environment",
+    );
+}
+
+#[test]
 fn a_suspended_account_answered_with_403_says_we_suspended_it() {
     let pasted = [response(
         "HTTP/1.1 403 Forbidden\nContent-Type: application/json\n\n\
