@@ -4,7 +4,6 @@
 //! are never stale; nothing here does I/O.
 
 use super::{Fact, FactSource, FactValue, Facts, name};
-use crate::secret::Fingerprint;
 
 /// Each derived fact with the facts it is computed from.
 const DERIVED: &[(&str, &[&str])] = &[(
@@ -32,11 +31,7 @@ pub fn add(facts: &mut Facts) {
 
 /// Whether the pasted request's key is the key record's: both fingerprints known.
 fn key_is_this_key(facts: &Facts) -> Option<Fact> {
-    let fingerprint = |fact| {
-        let f = facts.get(fact)?;
-        let fp = f.value.as_text().and_then(Fingerprint::parse)?;
-        Some((fp, f.at))
-    };
+    let fingerprint = |fact| Some((facts.fingerprint(fact)?, facts.get(fact)?.at));
     let (sent, sent_at) = fingerprint(name::REQUEST_KEY_FINGERPRINT)?;
     let (record, record_at) = fingerprint(name::KEY_FINGERPRINT)?;
     Some(Fact {

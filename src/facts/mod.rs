@@ -128,6 +128,14 @@ impl Facts {
         self.0.get(name).map(|f| &f.value)
     }
 
+    /// A fingerprint fact (`key.fingerprint`, `request.key_fingerprint`), when known and in a
+    /// form [`crate::secret::Fingerprint::parse`] accepts.
+    pub fn fingerprint(&self, name: &str) -> Option<crate::secret::Fingerprint> {
+        self.value(name)
+            .and_then(FactValue::as_text)
+            .and_then(crate::secret::Fingerprint::parse)
+    }
+
     pub fn remove(&mut self, name: &str) -> Option<Fact> {
         self.0.remove(name)
     }

@@ -148,13 +148,7 @@ pub fn contradictions(
 /// key record's: the customer holds another key than the one whose evidence was gathered, so
 /// that evidence may not describe their failures. Nothing without a record fingerprint.
 pub fn key_mismatches(facts: &Facts) -> Vec<Contradiction> {
-    let fingerprint = |fact| {
-        facts
-            .value(fact)
-            .and_then(FactValue::as_text)
-            .and_then(Fingerprint::parse)
-    };
-    let Some(record) = fingerprint(name::KEY_FINGERPRINT) else {
+    let Some(record) = facts.fingerprint(name::KEY_FINGERPRINT) else {
         return Vec::new();
     };
     let mut pasted: Vec<(String, Fingerprint)> = Vec::new();
@@ -164,7 +158,7 @@ pub fn key_mismatches(facts: &Facts) -> Vec<Contradiction> {
         pasted.push((key.mask().to_string(), fp));
     }
     // The same key pasted twice is one contradiction, named by the intake mask.
-    if let Some(fp) = fingerprint(name::REQUEST_KEY_FINGERPRINT)
+    if let Some(fp) = facts.fingerprint(name::REQUEST_KEY_FINGERPRINT)
         && !pasted.iter().any(|(_, seen)| *seen == fp)
     {
         pasted.push(("the key in the pasted request".into(), fp));
