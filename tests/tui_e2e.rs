@@ -273,9 +273,11 @@ fn the_stats_screen_counts_the_saved_cases_and_q_goes_home() {
     p.run(&[], &[]);
     p.wait_for("Start a case");
     p.keys(&["s"]);
-    let screen = p.wait_for("Cases: 6");
+    p.wait_for("Cases: 6");
+    // tmux can capture a frame half drawn: wait for its last part, then read the rest.
+    let screen = p.wait_for("health.status");
+    assert!(screen.contains("Cases: 6"), "{screen}");
     assert!(screen.contains("escalate-auth-anomaly"), "{screen}");
-    assert!(screen.contains("health.status"), "{screen}");
     p.keys(&["f"]);
     let screen = p.wait_for("Cases: 5");
     assert!(screen.contains("Runbook 401-unauthorized"), "{screen}");
